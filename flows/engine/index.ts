@@ -1,0 +1,29 @@
+// The flows engine's public surface, as the server uses it.
+export type { ChannelName, HandoffReason, Locale, Outcome, RiskLevel, ScamType } from './vocabulary';
+export type {
+  CheckIssue,
+  ChoiceOption,
+  ConversationState,
+  Expects,
+  FlowAction,
+  FlowContext,
+  FlowEvent,
+  FlowFacts,
+  Prompt,
+  StepResult,
+} from './types';
+export type { CompiledFlow, CompiledState, CompiledTransition } from './compiled';
+export type { FlowDef } from './schema';
+export { FlowStepError } from './errors';
+export { parseFlow, loadFlowsDir, FLOWS_DIR } from './parse';
+export { checkFlow } from './checker';
+export { startConversation, step, HUMAN_KEY } from './step';
+export { renderPrompts, type Rendered, type VoiceRenderOptions } from './render';
+export { countSegments } from './render/segments';
+export { loadPolicy, parsePolicy, checkPolicy, planTriage, PolicyError, POLICY_FILE, type Policy, type TriageInput, type TriagePlan } from './policy';
+export { TEMPLATE_VARS } from './template';
+
+/** The flow that asks a relative to check on an unreachable person. */
+export const RELATIVE_FLOW_ID = 'relative';
+/** The flow for citizens who call or write back on their own. */
+export const RETURN_CONTACT_FLOW_ID = 'return_contact';

@@ -1,0 +1,156 @@
+// YAML text → CompiledFlow, with every schema and checker issue.
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { checkFlow } from './checker';
+import { compile, type CompiledFlow } from './compiled';
+import { ACTION_NAMES, GUARD_NAMES } from './registry';
+import { FlowSchema, type FlowDef } from './schema';
+import { didYouMean } from './suggest';
+import type { CheckIssue } from './types';
+
+export const FLOWS_DIR = path.resolve(__dirname, '..');
+export const NON_FLOW_FILES = new Set(['policy.yaml']);
+
+type Path = (string | number)[];
+export type LineOf = (p: Path) => number | undefined;
+
+export function parseFlow(yamlText: string, opts: { file: string; version?: number }): { flow?: CompiledFlow; issues: CheckIssue[] } {
+  const file = opts.file;
+  const lines = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      issues: doc.errors.map((e) => ({
+        severity: 'error' as const,
+        file,
+        line: e.linePos?.[0]?.line,
+        rule: 'yaml_syntax',
+        message: `YAML syntax: ${e.message.split('\n')[0]}`,
+        fix: 'check indentation and quoting at that line (quote text that contains ": " or starts with a symbol)',
+      })),
+    };
+  }
+  const lineOf: LineOf = (p) => {
+    const node = doc.getIn(p, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? lines.linePos(node.range[0]).line : undefined;
+  };
+  const raw: unknown = doc.toJS();
+  const issues: CheckIssue[] = [];
+  const flagged = unknownNames(raw, file, lineOf, issues);
+  const parsed = FlowSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const zi of flatten(parsed.error.issues, [], raw)) {
+      if (flagged.some((f) => startsWith(zi.path, f))) continue;
+      issues.push(schemaIssue(file, zi, lineOf));
+    }
+  }
+  if (issues.length > 0) return { issues };
+  const def = parsed.data as unknown as FlowDef;
+  const flow = compile(def, opts.version ?? def.version ?? 1, yamlText, file);
+  issues.push(...checkFlow(flow, lineOf));
+  return { flow: issues.some((i) => i.severity === 'error') ? undefined : flow, issues };
+}
+
+export function loadFlowsDir(dir: string = FLOWS_DIR): { flows: Map<string, CompiledFlow>; issues: CheckIssue[] } {
+  const flows = new Map<string, CompiledFlow>();
+  const issues: CheckIssue[] = [];
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && !NON_FLOW_FILES.has(f))
+    .sort();
+  for (const name of files) {
+    const file = path.join(dir, name);
+    const rel = path.relative(process.cwd(), file) || file;
+    const r = parseFlow(fs.readFileSync(file, 'utf8'), { file: rel });
+    issues.push(...r.issues);
+    if (!r.flow) continue;
+    const other = flows.get(r.flow.id);
+    if (other) {
+      issues.push({
+        severity: 'error',
+        file: rel,
+        rule: 'duplicate_flow_id',
+        message: `flow id '${r.flow.id}' is already used by ${other.file}`,
+        fix: 'give each flow file its own id',
+      });
+      continue;
+    }
+    flows.set(r.flow.id, r.flow);
+  }
+  return { flows, issues };
+}
+
+const startsWith = (p: Path, prefix: Path) => prefix.every((x, i) => p[i] === x);
+
+/** Unknown guard/action names get their own message (with a suggestion) instead of a union error. */
+function unknownNames(raw: unknown, file: string, lineOf: LineOf, issues: CheckIssue[]): Path[] {
+  const flagged: Path[] = [];
+  const obj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const state = (p: Path) => (p[0] === 'states' ? String(p[1]) : undefined);
+  const checkAction = (a: unknown, p: Path) => {
+    if (!obj(a) || typeof a.type !== 'string' || (ACTION_NAMES as string[]).includes(a.type)) return;
+    flagged.push(p);
+    issues.push({
+      severity: 'error', file, line: lineOf(p), state: state(p), rule: 'unknown_action',
+      message: `unknown action '${a.type}' at ${p.join('.')}`,
+      fix: `use one of: ${ACTION_NAMES.join(', ')}${didYouMean(a.type, ACTION_NAMES)}`,
+    });
+  };
+  const checkTransition = (t: unknown, p: Path) => {
+    if (Array.isArray(t)) return t.forEach((x, i) => checkTransition(x, [...p, i]));
+    if (!obj(t)) return;
+    if (obj(t.guard) && typeof t.guard.type === 'string' && !(GUARD_NAMES as string[]).includes(t.guard.type)) {
+      flagged.push([...p, 'guard']);
+      issues.push({
+        severity: 'error', file, line: lineOf([...p, 'guard']), state: state(p), rule: 'unknown_guard',
+        message: `unknown guard '${t.guard.type}' at ${[...p, 'guard'].join('.')}`,
+        fix: `use one of: ${GUARD_NAMES.join(', ')}${didYouMean(t.guard.type, GUARD_NAMES)}`,
+      });
+    }
+    if (Array.isArray(t.actions)) t.actions.forEach((a, i) => checkAction(a, [...p, 'actions', i]));
+  };
+  const checkScope = (s: Record<string, unknown>, p: Path) => {
+    if (obj(s.on)) for (const [k, v] of Object.entries(s.on)) checkTransition(v, [...p, 'on', k]);
+    if (s.default !== undefined) checkTransition(s.default, [...p, 'default']);
+    if (Array.isArray(s.entry)) s.entry.forEach((a, i) => checkAction(a, [...p, 'entry', i]));
+  };
+  if (!obj(raw)) return flagged;
+  checkScope(raw, []);
+  if (obj(raw.states)) for (const [k, v] of Object.entries(raw.states)) if (obj(v)) checkScope(v, ['states', k]);
+  return flagged;
+}
+
+type ZIssue = z.core.$ZodIssue;
+
+/** A union error is reported from the branch that matches the value's shape, so messages point at the real mistake. */
+function flatten(list: ZIssue[], base: Path, root: unknown): { path: Path; message: string; code: string }[] {
+  const out: { path: Path; message: string; code: string }[] = [];
+  for (const i of list) {
+    const p = [...base, ...(i.path as Path)];
+    if (i.code === 'invalid_union' && i.errors.length > 0) {
+      const branches = i.errors.filter((b) => !b.some((x) => x.code === 'invalid_type' && x.path.length === 0));
+      const best = (branches.length ? branches : i.errors).sort((a, b) => a.length - b.length)[0];
+      if (best.length > 0 && branches.length > 0) {
+        out.push(...flatten(best, p, root));
+        continue;
+      }
+    }
+    out.push({ path: p, message: i.message, code: i.code });
+  }
+  return out;
+}
+
+function schemaIssue(file: string, zi: { path: Path; message: string; code: string }, lineOf: LineOf): CheckIssue {
+  const where = zi.path.length ? zi.path.join('.') : '(top level)';
+  return {
+    severity: 'error',
+    file,
+    line: lineOf(zi.path),
+    state: zi.path[0] === 'states' && zi.path.length > 1 ? String(zi.path[1]) : undefined,
+    rule: 'schema',
+    message: `${where}: ${zi.message}`,
+    fix: 'correct the value to match flows/schema.json (an editor with YAML schema support shows the allowed fields)',
+  };
+}

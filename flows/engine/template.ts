@@ -1,0 +1,37 @@
+// {variable} templates in prompt texts.
+export const TEMPLATE_VARS = [
+  'name',
+  'amount',
+  'centre_name',
+  'callback_number',
+  'case_ref',
+  'scam_type',
+  'precinct',
+  'relative_relation',
+] as const;
+
+const VAR = /\{([^{}\s]*)\}/g;
+
+export function templateVariables(text: string): string[] {
+  return [...text.matchAll(VAR)].map((m) => m[1]);
+}
+
+/** Missing values render as an empty string: a prompt is never blocked by a missing case field. */
+export function fillTemplate(text: string, vars: Record<string, string | number | undefined>): string {
+  return text.replace(VAR, (_, name: string) => {
+    const v = vars[name];
+    return v === undefined || v === null ? '' : String(v);
+  });
+}
+
+/** Values used when the checker measures rendered lengths. */
+export const SAMPLE_VARS: Record<string, string> = {
+  name: '欧阳晓明',
+  amount: '50000',
+  centre_name: '市反诈中心',
+  callback_number: '0755-96110',
+  case_ref: 'QZ-2026-004217',
+  scam_type: 'impersonation_police',
+  precinct: '南山派出所',
+  relative_relation: '父亲',
+};
