@@ -1,0 +1,58 @@
+// Builds the services one process needs, and closes them in order.
+import type { Logger } from 'pino';
+import { loadPolicy } from '../flows/engine';
+import { loadClassifier } from '../nlu-models/src';
+import type { Config } from './config';
+import { openStore } from './store/db';
+import { connectRedis } from './jobs/redis';
+import { createQueues } from './jobs/queues';
+import { LiveEvents } from './events';
+import { FlowRegistry } from './cases/flow-registry';
+import { createTwilioClient } from '../bots/twilio-client';
+import { SmsChannel } from '../bots/sms';
+import { VoiceChannel } from '../bots/voice';
+import { TelegramChannel, createTelegramBot } from '../bots/telegram';
+import type { Services } from './services';
+
+export interface Runtime {
+  services: Services;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, log: Logger, opts: { listenForEvents?: boolean } = {}): Promise<Runtime> {
+  const store = await openStore({ url: config.databaseUrl, schema: config.databaseSchema });
+  const redis = connectRedis(config.redisUrl);
+  const queues = createQueues(redis, config.queuePrefix);
+  const events = new LiveEvents(redis.client, `${config.queuePrefix}:events`);
+  if (opts.listenForEvents) await events.listen(redis.create('subscriber'));
+  const classifier = await loadClassifier();
+  const flows = FlowRegistry.fromDirectory();
+  const policy = loadPolicy();
+  const twilioClient = createTwilioClient(config.twilio.accountSid, config.twilio.authToken, config.twilio.apiBase);
+  const telegramBot = config.telegram.botToken ? createTelegramBot(config.telegram.botToken, config.telegram.apiRoot) : undefined;
+  const services: Services = {
+    config,
+    log,
+    store,
+    queues,
+    events,
+    classifier,
+    flows,
+    policy,
+    channels: {
+      sms: new SmsChannel(twilioClient, config.twilio.from),
+      voice: new VoiceChannel(twilioClient, config.twilio.from),
+      ...(telegramBot ? { telegram: new TelegramChannel(telegramBot) } : {}),
+    },
+    telegramBot,
+    callbackBase: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
+  };
+  return {
+    services,
+    async close() {
+      await queues.close().catch(() => undefined);
+      await redis.close();
+      await store.close();
+    },
+  };
+}

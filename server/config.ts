@@ -1,0 +1,165 @@
+// Environment → one typed, validated configuration. Every problem is listed with how to fix it.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const ROLES = ['intake', 'desk', 'manager', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface ApiKey {
+  role: Role;
+  key: string;
+}
+
+export interface Config {
+  port: number;
+  publicUrl?: string;
+  databaseUrl: string;
+  /** PostgreSQL schema (search_path); tests use one per run. */
+  databaseSchema?: string;
+  redisUrl: string;
+  queuePrefix: string;
+  defaultRegion: string;
+  twilio: { accountSid: string; authToken: string; from: string; apiBase?: string; deskNumber?: string; voiceZh: string; voiceEn: string };
+  telegram: { botToken?: string; webhookSecret?: string; apiRoot?: string };
+  apiKeys: ApiKey[];
+  centre: { name: { zh: string; en: string }; callbackNumber: string };
+  logLevel: string;
+  /** Largest request body accepted, bytes. */
+  bodyLimit: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  PORT: optional,
+  PUBLIC_URL: optional,
+  DATABASE_URL: optional,
+  DATABASE_SCHEMA: optional,
+  REDIS_URL: optional,
+  QUEUE_PREFIX: optional,
+  DEFAULT_REGION: optional,
+  TWILIO_ACCOUNT_SID: optional,
+  TWILIO_AUTH_TOKEN: optional,
+  TWILIO_FROM: optional,
+  TWILIO_API_BASE: optional,
+  TWILIO_DESK_NUMBER: optional,
+  TWILIO_VOICE_ZH: optional,
+  TWILIO_VOICE_EN: optional,
+  TELEGRAM_BOT_TOKEN: optional,
+  TELEGRAM_WEBHOOK_SECRET: optional,
+  TELEGRAM_API_ROOT: optional,
+  QUANZU_API_KEYS: optional,
+  CENTRE_NAME_ZH: optional,
+  CENTRE_NAME_EN: optional,
+  CENTRE_CALLBACK_NUMBER: optional,
+  LOG_LEVEL: optional,
+  BODY_LIMIT_BYTES: optional,
+});
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = envSchema.parse(env);
+  const problems: string[] = [];
+
+  const port = e.PORT === undefined ? 3000 : Number(e.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number (0-65535), got "${e.PORT}".`);
+
+  if (e.PUBLIC_URL && !isUrl(e.PUBLIC_URL, ['http:', 'https:']))
+    problems.push(`PUBLIC_URL must be the public http(s) URL Twilio and Telegram call, e.g. https://quanzu.example.gov.cn; got "${e.PUBLIC_URL}".`);
+
+  const databaseUrl = e.DATABASE_URL ?? `sqlite://${path.resolve('data', 'quanzu.sqlite')}`;
+  if (!/^(postgres|postgresql|sqlite):\/\//.test(databaseUrl))
+    problems.push(`DATABASE_URL must start with postgres:// or sqlite:// (or be unset for ./data/quanzu.sqlite); got "${databaseUrl}".`);
+  if (e.DATABASE_SCHEMA && !/^[a-z_][a-z0-9_]{0,62}$/.test(e.DATABASE_SCHEMA))
+    problems.push(`DATABASE_SCHEMA must be a lower-case SQL identifier, got "${e.DATABASE_SCHEMA}".`);
+
+  const redisUrl = e.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  if (!isUrl(redisUrl, ['redis:', 'rediss:'])) problems.push(`REDIS_URL must look like redis://host:6379, got "${redisUrl}".`);
+
+  const queuePrefix = e.QUEUE_PREFIX ?? 'quanzu';
+  if (!/^[A-Za-z0-9:_-]{1,64}$/.test(queuePrefix)) problems.push(`QUEUE_PREFIX may only hold letters, digits, ':', '_' and '-', got "${queuePrefix}".`);
+
+  const twilioSid = e.TWILIO_ACCOUNT_SID ?? '';
+  const twilioToken = e.TWILIO_AUTH_TOKEN ?? '';
+  const twilioFrom = e.TWILIO_FROM ?? '';
+  if (!twilioSid) problems.push('TWILIO_ACCOUNT_SID is missing: copy the Account SID (AC…) from the Twilio console.');
+  else if (!/^AC[0-9a-fA-F]{32}$/.test(twilioSid)) problems.push(`TWILIO_ACCOUNT_SID must be "AC" followed by 32 hex digits, got "${twilioSid.slice(0, 6)}…".`);
+  if (!twilioToken) problems.push('TWILIO_AUTH_TOKEN is missing: copy the Auth Token from the Twilio console (it also verifies webhook signatures).');
+  if (!twilioFrom) problems.push('TWILIO_FROM is missing: the Twilio number warnings are sent from, in E.164 (+8610…).');
+  else if (!/^\+[1-9]\d{6,14}$/.test(twilioFrom)) problems.push(`TWILIO_FROM must be an E.164 number like +12025550100, got "${twilioFrom}".`);
+  if (e.TWILIO_API_BASE && !isUrl(e.TWILIO_API_BASE, ['http:', 'https:'])) problems.push(`TWILIO_API_BASE must be an http(s) URL, got "${e.TWILIO_API_BASE}".`);
+  if (e.TWILIO_DESK_NUMBER && !/^\+[1-9]\d{6,14}$/.test(e.TWILIO_DESK_NUMBER))
+    problems.push(`TWILIO_DESK_NUMBER must be an E.164 number, got "${e.TWILIO_DESK_NUMBER}".`);
+
+  if (e.TELEGRAM_BOT_TOKEN && !/^\d+:[A-Za-z0-9_-]{20,}$/.test(e.TELEGRAM_BOT_TOKEN))
+    problems.push('TELEGRAM_BOT_TOKEN does not look like a bot token ("123456:ABC…" from @BotFather).');
+  if (e.TELEGRAM_BOT_TOKEN && e.PUBLIC_URL && !e.TELEGRAM_WEBHOOK_SECRET)
+    problems.push('TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_URL and TELEGRAM_BOT_TOKEN are set (webhook mode): generate one with `openssl rand -hex 32`.');
+  if (e.TELEGRAM_WEBHOOK_SECRET && !/^[A-Za-z0-9_-]{16,256}$/.test(e.TELEGRAM_WEBHOOK_SECRET))
+    problems.push('TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and - (Telegram\'s rule): generate one with `openssl rand -hex 32`.');
+  if (e.TELEGRAM_API_ROOT && !isUrl(e.TELEGRAM_API_ROOT, ['http:', 'https:'])) problems.push(`TELEGRAM_API_ROOT must be an http(s) URL, got "${e.TELEGRAM_API_ROOT}".`);
+
+  const apiKeys: ApiKey[] = [];
+  if (!e.QUANZU_API_KEYS) {
+    problems.push('QUANZU_API_KEYS is missing: give role:key pairs, comma separated, e.g. intake:$(openssl rand -hex 24),desk:$(openssl rand -hex 24).');
+  } else {
+    for (const pair of e.QUANZU_API_KEYS.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const i = pair.indexOf(':');
+      const role = pair.slice(0, i) as Role;
+      const key = pair.slice(i + 1);
+      if (i < 1 || !ROLES.includes(role)) problems.push(`QUANZU_API_KEYS entry "${pair.slice(0, 20)}" must be role:key with role one of ${ROLES.join(', ')}.`);
+      else if (key.length < 8) problems.push(`QUANZU_API_KEYS key for role ${role} is shorter than 8 characters: use a long random key (openssl rand -hex 24).`);
+      else apiKeys.push({ role, key });
+    }
+  }
+
+  const callbackNumber = e.CENTRE_CALLBACK_NUMBER ?? '96110';
+  const bodyLimit = e.BODY_LIMIT_BYTES === undefined ? 2_000_000 : Number(e.BODY_LIMIT_BYTES);
+  if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) problems.push(`BODY_LIMIT_BYTES must be a whole number ≥ 1024, got "${e.BODY_LIMIT_BYTES}".`);
+
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    port,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    databaseUrl,
+    databaseSchema: e.DATABASE_SCHEMA,
+    redisUrl,
+    queuePrefix,
+    defaultRegion: (e.DEFAULT_REGION ?? 'CN').toUpperCase(),
+    twilio: {
+      accountSid: twilioSid,
+      authToken: twilioToken,
+      from: twilioFrom,
+      apiBase: e.TWILIO_API_BASE?.replace(/\/+$/, ''),
+      deskNumber: e.TWILIO_DESK_NUMBER,
+      voiceZh: e.TWILIO_VOICE_ZH ?? 'Polly.Zhiyu-Neural',
+      voiceEn: e.TWILIO_VOICE_EN ?? 'Polly.Joanna-Neural',
+    },
+    telegram: { botToken: e.TELEGRAM_BOT_TOKEN, webhookSecret: e.TELEGRAM_WEBHOOK_SECRET, apiRoot: e.TELEGRAM_API_ROOT?.replace(/\/+$/, '') },
+    apiKeys,
+    centre: {
+      name: { zh: e.CENTRE_NAME_ZH ?? '市反诈中心', en: e.CENTRE_NAME_EN ?? 'City Anti-Fraud Centre' },
+      callbackNumber,
+    },
+    logLevel: e.LOG_LEVEL ?? 'info',
+    bodyLimit,
+  };
+}

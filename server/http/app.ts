@@ -1,0 +1,38 @@
+// The HTTP edge: webhooks (verified first), the JSON API (authenticated by role), the web consoles.
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Services } from '../services';
+import { apiKeyAuth } from './auth';
+import { errorMiddleware, NotFoundError } from '../errors';
+import { warningsRoutes } from './routes/warnings';
+import { casesRoutes } from './routes/cases';
+import { handoffsRoutes } from './routes/handoffs';
+import { healthRoutes } from './routes/health';
+import { twilioWebhooks } from '../webhooks/twilio';
+import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
+
+export function createApp(s: Services): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(healthRoutes(s));
+  app.use('/webhooks/twilio', twilioWebhooks(s));
+  if (s.telegramBot) {
+    registerTelegramHandlers(s, s.telegramBot);
+    app.use(telegramWebhook(s, s.telegramBot));
+  }
+
+  app.use('/api', express.json({ limit: s.config.bodyLimit, strict: false }));
+  app.use('/api', apiKeyAuth(s.config.apiKeys));
+  app.use(warningsRoutes(s));
+  app.use(casesRoutes(s));
+  app.use(handoffsRoutes(s));
+
+  app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
+  app.get('/', (_req, res) => res.redirect('/desk/'));
+
+  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
+  app.use(errorMiddleware(s.log));
+  return app;
+}

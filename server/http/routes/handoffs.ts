@@ -1,0 +1,39 @@
+// GET /api/handoffs?status=open — the desk queue, most urgent first.
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Services } from '../../services';
+import { requireRole } from '../auth';
+import { parseWith } from '../validate';
+import { listHandoffs } from '../../store/repositories/handoffs';
+
+const query = z.object({ status: z.enum(['open', 'claimed', 'resolved', 'active']).default('open') });
+
+export function handoffsRoutes(s: Services): Router {
+  const router = express.Router();
+  router.get('/api/handoffs', requireRole('desk', 'manager'), async (req, res) => {
+    const { status } = parseWith(query, req.query, 'query');
+    const rows = await listHandoffs(s.store.db, status);
+    res.json({
+      handoffs: rows.map((h) => ({
+        id: h.id,
+        caseId: h.case_id,
+        caseRef: h.case_ref,
+        reason: h.reason,
+        priority: h.priority,
+        status: h.status,
+        note: h.note,
+        claimedBy: h.claimed_by,
+        slaDueAt: h.sla_due_at,
+        escalatedAt: h.escalated_at,
+        createdAt: h.created_at,
+        name: h.name,
+        phone: h.phone,
+        scamType: h.scam_type,
+        riskLevel: h.risk_level,
+        warningCount: h.warning_count,
+        locale: h.locale,
+      })),
+    });
+  });
+  return router;
+}

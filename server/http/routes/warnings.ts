@@ -1,0 +1,49 @@
+// POST /api/warnings — intake from upstream anti-fraud systems.
+import express, { type Router } from 'express';
+import type { Services } from '../../services';
+import { requireRole } from '../auth';
+import { ValidationError } from '../../errors';
+import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
+import { MAX_BATCH } from '../../cases/warning-schema';
+import { enqueueCaseJob } from '../../jobs/queues';
+import { getCase } from '../../store/repositories/cases';
+
+export function warningsRoutes(s: Services): Router {
+  const router = express.Router();
+  router.post('/api/warnings', requireRole('intake'), async (req, res) => {
+    const body = req.body as unknown;
+    if (body === undefined || body === null || typeof body !== 'object') throw new ValidationError('body must be a warning object or {"warnings":[…]} (send Content-Type: application/json)');
+    const batch = Array.isArray((body as { warnings?: unknown }).warnings);
+    const items: unknown[] = Array.isArray(body) ? body : batch ? (body as { warnings: unknown[] }).warnings : [body];
+    if (items.length === 0) throw new ValidationError('warnings: must hold at least one warning');
+    if (items.length > MAX_BATCH) throw new ValidationError(`warnings: at most ${MAX_BATCH} per request, got ${items.length}`);
+
+    const results: IntakeResult[] = [];
+    for (const [index, raw] of items.entries()) {
+      const v = validateWarning(raw, s.config.defaultRegion);
+      if (!v.ok) {
+        results.push({ index, status: 'rejected', reason: v.reason });
+        continue;
+      }
+      results.push(await storeWarning(s.store.db, index, v.value, req.principal!.id));
+    }
+    // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
+    await Promise.all(
+      results.map(async (r) => {
+        if (r.status !== 'accepted') return;
+        const c = await getCase(s.store.db, r.caseId);
+        if (c?.next_action && c.next_action_at) await enqueueCaseJob(s.queues, { caseId: c.id, action: c.next_action as 'triage', due: c.next_action_at }).catch((err) => s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'));
+      }),
+    );
+    const summary = { accepted: 0, duplicate: 0, rejected: 0 };
+    for (const r of results) summary[r.status] += 1;
+    const single = !batch && !Array.isArray(body);
+    const first = results[0]!;
+    if (single && first.status === 'rejected') {
+      res.status(400).json({ error: 'validation_error', message: `invalid warning: ${first.reason}`, ...summary, results });
+      return;
+    }
+    res.status(202).json(single ? { ...first, ...summary, results } : { ...summary, results });
+  });
+  return router;
+}

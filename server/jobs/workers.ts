@@ -1,0 +1,72 @@
+// Worker role: processes the queues and sweeps the outbox for due actions whose job was lost.
+import type { Job } from 'bull';
+import type { Services } from '../services';
+import { casesWithDueAction } from '../store/repositories/cases';
+import { nowIso } from '../store/ids';
+import { UnrecoverableJobError } from '../errors';
+import { processCaseJob } from './case-jobs';
+import { processDeliveryJob } from './delivery-job';
+import { enqueueCaseJob, type CaseJob } from './queues';
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** How often the outbox is swept, ms. */
+  sweepEveryMs?: number;
+}
+
+export interface Workers {
+  stop(): Promise<void>;
+  sweep(): Promise<number>;
+}
+
+export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
+  const concurrency = opts.concurrency ?? 8;
+  const wrap =
+    <T>(name: string, fn: (s: Services, job: Job<T>) => Promise<string>) =>
+    async (job: Job<T>) => {
+      try {
+        const result = await fn(s, job);
+        s.log.debug({ queue: name, jobId: job.id, result }, 'job done');
+        return result;
+      } catch (err) {
+        if (err instanceof UnrecoverableJobError) {
+          // A malformed or impossible job is dropped with one log line, not retried forever.
+          s.log.warn({ queue: name, jobId: job.id, err: err.message }, 'job dropped');
+          await job.discard();
+          throw err;
+        }
+        const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        // Report on the final attempt only, to avoid noise from intermediate retries.
+        if (final) s.log.error({ queue: name, jobId: job.id, err }, 'job failed for good');
+        throw err;
+      }
+    };
+  for (const action of ['triage', 'retriage', 'contact', 'no_reply', 'contact_relative'] as const) {
+    void s.queues.cases.process(action, concurrency, wrap<CaseJob>('cases', processCaseJob));
+  }
+  void s.queues.delivery.process(concurrency, wrap('delivery', processDeliveryJob));
+
+  const sweep = async (): Promise<number> => {
+    const due = await casesWithDueAction(s.store.db, nowIso(), 500);
+    for (const d of due) await enqueueCaseJob(s.queues, { caseId: d.id, action: d.next_action as CaseJob['action'], due: d.next_action_at! }, { replaceFinished: true });
+    return due.length;
+  };
+  let sweeping = false;
+  const timer = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    sweep()
+      .catch((err) => s.log.warn({ err: (err as Error).message }, 'outbox sweep failed'))
+      .finally(() => (sweeping = false));
+  }, opts.sweepEveryMs ?? 5000);
+  timer.unref();
+
+  return {
+    sweep,
+    async stop() {
+      clearInterval(timer);
+      // Waits for active jobs to finish; queued ones stay in Redis for the next worker.
+      await Promise.all([s.queues.cases.pause(true, false), s.queues.delivery.pause(true, false)]);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// What the request handlers and job processors share: built once per process by server/main.ts (or a test).
+import type { Logger } from 'pino';
+import type { Telegraf } from 'telegraf';
+import type { Classifier } from '../nlu-models/src/intents';
+import type { Policy } from '../flows/engine';
+import type { Config } from './config';
+import type { Store } from './store/db';
+import type { Queues } from './jobs/queues';
+import type { LiveEvents } from './events';
+import type { FlowRegistry } from './cases/flow-registry';
+import type { SmsChannel } from '../bots/sms';
+import type { TelegramChannel } from '../bots/telegram';
+import type { VoiceChannel } from '../bots/voice';
+
+export interface Channels {
+  sms: SmsChannel;
+  voice: VoiceChannel;
+  telegram?: TelegramChannel;
+}
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  store: Store;
+  queues: Queues;
+  events: LiveEvents;
+  classifier: Classifier;
+  flows: FlowRegistry;
+  policy: Policy;
+  channels: Channels;
+  telegramBot?: Telegraf;
+  /** The URL providers call us back on: PUBLIC_URL, or the loopback address in development. */
+  callbackBase: string;
+}

@@ -1,0 +1,82 @@
+// Opens the database named by DATABASE_URL (SQLite file or PostgreSQL) and applies migrations.
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Pool } from 'pg';
+import type { Database } from './schema';
+import { migrationsFor } from './migrations';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  url: string;
+  /** PostgreSQL schema to use (created if missing); tests use one per run. */
+  schema?: string;
+  migrate?: boolean;
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  const { url } = opts;
+  let store: Store;
+  if (url.startsWith('sqlite://')) {
+    const file = url.slice('sqlite://'.length) || ':memory:';
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    store = { db, dialect: 'sqlite', close: () => db.destroy() };
+  } else {
+    const schema = opts.schema;
+    if (schema) {
+      const admin = new Pool({ connectionString: url, max: 1 });
+      try {
+        await admin.query(`create schema if not exists "${schema}"`);
+      } finally {
+        await admin.end();
+      }
+    }
+    const pool = new Pool({
+      connectionString: url,
+      max: 10,
+      ...(schema ? { options: `-c search_path="${schema}"` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    store = { db, dialect: 'postgres', close: () => db.destroy() };
+  }
+  if (opts.migrate !== false) await migrate(store);
+  return store;
+}
+
+export async function migrate(store: Store): Promise<void> {
+  const migrations = migrationsFor(store.dialect);
+  const provider: MigrationProvider = { getMigrations: async () => migrations };
+  const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
+  }
+}
+
+/** Drops a PostgreSQL schema (tests clean up after themselves). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const admin = new Pool({ connectionString: url, max: 1 });
+  try {
+    await admin.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function ping(store: Store): Promise<void> {
+  await sql`select 1`.execute(store.db);
+}

@@ -1,0 +1,51 @@
+import type { Kysely } from 'kysely';
+import type { CaseRow, CaseUpdate, Database, NewCase } from '../schema';
+import { nowIso } from '../ids';
+
+export type Db = Kysely<Database>;
+
+export const getCase = (db: Db, id: string): Promise<CaseRow | undefined> =>
+  db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const getCaseByRef = (db: Db, ref: string): Promise<CaseRow | undefined> =>
+  db.selectFrom('cases').selectAll().where('case_ref', '=', ref.toUpperCase()).executeTakeFirst();
+
+export const findOpenCaseByPhone = (db: Db, phone: string): Promise<CaseRow | undefined> =>
+  db.selectFrom('cases').selectAll().where('phone', '=', phone).where('status', '=', 'open').executeTakeFirst();
+
+/** The most recent case for a phone, open or closed (citizens who call back after a case closed). */
+export const findLatestCaseByPhone = (db: Db, phone: string): Promise<CaseRow | undefined> =>
+  db.selectFrom('cases').selectAll().where('phone', '=', phone).orderBy('opened_at', 'desc').limit(1).executeTakeFirst();
+
+export const findOpenCaseByTelegramChat = (db: Db, chatId: string): Promise<CaseRow | undefined> =>
+  db
+    .selectFrom('cases')
+    .selectAll()
+    .where('telegram_chat_id', '=', chatId)
+    .orderBy('opened_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+
+export async function insertCase(db: Db, row: NewCase): Promise<void> {
+  await db.insertInto('cases').values(row).execute();
+}
+
+export async function updateCase(db: Db, id: string, patch: CaseUpdate): Promise<void> {
+  await db
+    .updateTable('cases')
+    .set({ ...patch, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Cases whose next automatic action is due: the outbox the sweeper re-queues from. */
+export const casesWithDueAction = (db: Db, now: string, limit: number): Promise<Pick<CaseRow, 'id' | 'next_action' | 'next_action_at'>[]> =>
+  db
+    .selectFrom('cases')
+    .select(['id', 'next_action', 'next_action_at'])
+    .where('status', '=', 'open')
+    .where('next_action', 'is not', null)
+    .where('next_action_at', '<=', now)
+    .orderBy('next_action_at')
+    .limit(limit)
+    .execute();

@@ -1,0 +1,143 @@
+// Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC strings in both engines, so they sort
+// and compare the same on SQLite and PostgreSQL; JSON columns are text.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface WarningsTable {
+  id: string;
+  source: string;
+  external_id: string;
+  case_id: string;
+  phone: string;
+  name: string | null;
+  locale: string | null;
+  scam_type: string;
+  risk_level: string;
+  signals: string; // JSON string[]
+  amount: number | null;
+  relatives: string; // JSON {phone, relation}[]
+  precinct: string | null;
+  telegram_chat_id: string | null;
+  received_at: string;
+  created_at: string;
+}
+
+export interface CasesTable {
+  id: string;
+  case_ref: string;
+  phone: string;
+  status: 'open' | 'closed';
+  name: string | null;
+  locale: string;
+  scam_type: string;
+  risk_level: string;
+  warning_count: number;
+  amount: number | null;
+  precinct: string | null;
+  telegram_chat_id: string | null;
+  relatives: string; // JSON
+  /** Conversation state (flows/engine ConversationState) as JSON; null before the first contact. */
+  conversation: string | null;
+  flow_id: string | null;
+  flow_version: number | null;
+  /** The channel of the live conversation, if any. */
+  active_channel: string | null;
+  /** Outbox: what the workers must do next for this case, and when. Null = nothing automatic pending. */
+  next_action: string | null;
+  next_action_at: string | null;
+  /** Contact plan from triage (JSON). */
+  plan: string | null;
+  opted_out: number;
+  outcome: string | null;
+  opened_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface ContactAttemptsTable {
+  id: string;
+  case_id: string;
+  channel: string;
+  target: string; // phone or chat id
+  to_relative: number;
+  attempt_no: number;
+  /** Idempotency key: the same logical attempt is never sent twice. */
+  dedupe_key: string;
+  provider_id: string | null;
+  status: string;
+  error_code: string | null;
+  detail: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  case_id: string;
+  direction: 'in' | 'out';
+  channel: string;
+  body: string;
+  flow_id: string | null;
+  flow_version: number | null;
+  state_id: string | null;
+  intent: string | null;
+  confidence: number | null;
+  at_risk: number | null;
+  /** Full classification JSON (intent, confidence, cues, payment, model version). */
+  classification: string | null;
+  /** Outbound: the channel rendering (JSON) that was or will be sent. */
+  payload: string | null;
+  /** Provider message id once sent; 'sending:…' while a worker holds it. */
+  provider_id: string | null;
+  author: string | null;
+  created_at: string;
+}
+
+export interface HandoffsTable {
+  id: string;
+  case_id: string;
+  reason: string;
+  priority: number;
+  status: 'open' | 'claimed' | 'resolved';
+  note: string | null;
+  claimed_by: string | null;
+  claimed_at: string | null;
+  resolved_at: string | null;
+  outcome: string | null;
+  outcome_detail: string | null;
+  sla_due_at: string;
+  escalated_at: string | null;
+  created_at: string;
+}
+
+export interface AuditEventsTable {
+  id: Generated<number>;
+  case_id: string | null;
+  actor: string;
+  action: string;
+  detail: string | null;
+  created_at: string;
+}
+
+export interface ProviderEventsTable {
+  key: string;
+  created_at: string;
+}
+
+export interface Database {
+  warnings: WarningsTable;
+  cases: CasesTable;
+  contact_attempts: ContactAttemptsTable;
+  messages: MessagesTable;
+  handoffs: HandoffsTable;
+  audit_events: AuditEventsTable;
+  provider_events: ProviderEventsTable;
+}
+
+export type WarningRow = Selectable<WarningsTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewCase = Insertable<CasesTable>;
+export type CaseUpdate = Updateable<CasesTable>;
+export type AttemptRow = Selectable<ContactAttemptsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type HandoffRow = Selectable<HandoffsTable>;
+export type AuditRow = Selectable<AuditEventsTable>;

@@ -1,0 +1,148 @@
+// Telegram: the secret header is checked first (403 on mismatch, in constant time), each update_id is
+// processed once, then telegraf routes the update to our handlers.
+import { timingSafeEqual } from 'node:crypto';
+import express, { type Router } from 'express';
+import { Markup, type Telegraf } from 'telegraf';
+import type { Services } from '../services';
+import { WebhookSignatureError } from '../errors';
+import { firstDelivery } from '../store/repositories/provider-events';
+import { findOpenCaseByTelegramChat, getCase, getCaseByRef, updateCase } from '../store/repositories/cases';
+import { audit } from '../store/repositories/audit';
+import { handleReply } from '../cases/conversation';
+import { handOff } from '../cases/handoff';
+import { PendingEvents } from '../events';
+import { normalisePhone } from '../cases/phone';
+
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+const CASE_CODE = /\b(QZ[A-HJ-NP-Z2-9]{6})\b/i;
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const texts = {
+  zh: {
+    bindAsk: '为确认是您本人，请点击下方按钮分享您的手机号码。我们不会索要任何密码或验证码。',
+    shareButton: '分享我的手机号码',
+    bound: (ref: string) => `已确认。您的案件编号是 ${ref}。请直接在这里回复。`,
+    mismatch: '这个号码与案件不符。如有疑问，请拨打 110 或反诈中心公开电话核实。',
+    unknownCode: '没有找到这个案件编号，请核对后重新发送。',
+    help: (n: string) => `这里是反诈中心。请回复您的情况，或发送 /human 联系民警。官方回拨电话：${n}。我们绝不会索要密码、验证码或转账。`,
+    human: '已通知民警，会尽快与您联系。在此之前请不要转账。',
+    noCase: '请发送预警短信中的案件编号（例如 QZ7K4M2P）以便我们找到您的案件。',
+  },
+  en: {
+    bindAsk: 'To confirm it is you, tap the button below to share your phone number. We never ask for passwords or codes.',
+    shareButton: 'Share my phone number',
+    bound: (ref: string) => `Confirmed. Your case reference is ${ref}. You can reply here.`,
+    mismatch: 'That number does not match the case. If in doubt, call 110 or the centre’s public number.',
+    unknownCode: 'We could not find that case code; please check it and send it again.',
+    help: (n: string) => `This is the anti-fraud centre. Reply with your situation, or send /human to reach an officer. Official call-back number: ${n}. We never ask for passwords, codes or money.`,
+    human: 'An officer has been notified and will contact you soon. Please do not transfer any money meanwhile.',
+    noCase: 'Please send the case code from our warning SMS (e.g. QZ7K4M2P) so we can find your case.',
+  },
+};
+
+export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
+  const lang = (code?: string) => (code && !code.startsWith('zh') ? 'en' : 'zh');
+  const pendingBinding = new Map<string, string>(); // chat id → case id awaiting contact share
+
+  const askToBind = async (chatId: string, ref: string, reply: (t: string, extra?: object) => Promise<unknown>, l: 'zh' | 'en') => {
+    const c = await getCaseByRef(s.store.db, ref);
+    if (!c || c.status !== 'open') return reply(texts[l].unknownCode);
+    pendingBinding.set(chatId, c.id);
+    return reply(texts[l].bindAsk, Markup.keyboard([Markup.button.contactRequest(texts[l].shareButton)]).oneTime().resize());
+  };
+
+  bot.start(async (ctx) => {
+    const l = lang(ctx.from?.language_code);
+    const code = (ctx.payload ?? '').match(CASE_CODE)?.[1];
+    if (code) return askToBind(String(ctx.chat.id), code.toUpperCase(), (t, e) => ctx.reply(t, e), l);
+    const c = await findOpenCaseByTelegramChat(s.store.db, String(ctx.chat.id));
+    return ctx.reply(c ? texts[l].help(s.config.centre.callbackNumber) : texts[l].noCase);
+  });
+
+  bot.help((ctx) => ctx.reply(texts[lang(ctx.from?.language_code)].help(s.config.centre.callbackNumber)));
+
+  bot.command('human', async (ctx) => {
+    const l = lang(ctx.from?.language_code);
+    const c = await findOpenCaseByTelegramChat(s.store.db, String(ctx.chat.id));
+    if (!c) return ctx.reply(texts[l].noCase);
+    const pending = new PendingEvents();
+    await handOff(s.store.db, pending, { caseId: c.id, reason: 'request_human', riskLevel: c.risk_level, note: 'asked for a human on Telegram (/human)', actor: 'citizen' });
+    pending.flushTo(s.events);
+    return ctx.reply(texts[l].human);
+  });
+
+  bot.on('contact', async (ctx) => {
+    const l = lang(ctx.from?.language_code);
+    const chatId = String(ctx.chat.id);
+    const caseId = pendingBinding.get(chatId);
+    const contact = ctx.message.contact;
+    if (!caseId) return ctx.reply(texts[l].noCase);
+    const c = await getCase(s.store.db, caseId);
+    const phone = normalisePhone(contact.phone_number.startsWith('+') ? contact.phone_number : `+${contact.phone_number}`, s.config.defaultRegion);
+    // Only the person's own contact card counts: a forwarded contact has another user_id.
+    if (!c || !phone.ok || phone.e164 !== c.phone || contact.user_id !== ctx.from.id) {
+      await audit(s.store.db, { caseId, actor: 'citizen', action: 'telegram_bind_refused' });
+      return ctx.reply(texts[l].mismatch, Markup.removeKeyboard());
+    }
+    pendingBinding.delete(chatId);
+    await updateCase(s.store.db, c.id, { telegram_chat_id: chatId });
+    await audit(s.store.db, { caseId: c.id, actor: 'citizen', action: 'telegram_bound' });
+    return ctx.reply(texts[l].bound(c.case_ref), Markup.removeKeyboard());
+  });
+
+  bot.on('callback_query', async (ctx) => {
+    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
+    const chatId = String(ctx.chat?.id ?? ctx.from.id);
+    await ctx.answerCbQuery().catch(() => undefined);
+    const c = await findOpenCaseByTelegramChat(s.store.db, chatId);
+    if (!c || !data) return;
+    await handleReply(s, { caseId: c.id, channel: 'telegram', text: buttonLabel(ctx.callbackQuery) ?? data, button: data, providerId: `tg:cb:${ctx.callbackQuery.id}` });
+  });
+
+  bot.on('text', async (ctx) => {
+    const l = lang(ctx.from?.language_code);
+    const chatId = String(ctx.chat.id);
+    const text = ctx.message.text;
+    const c = await findOpenCaseByTelegramChat(s.store.db, chatId);
+    const code = text.trim().match(CASE_CODE)?.[1];
+    if (!c && code) return askToBind(chatId, code.toUpperCase(), (t, e) => ctx.reply(t, e), l);
+    if (!c) return ctx.reply(texts[l].noCase);
+    await handleReply(s, { caseId: c.id, channel: 'telegram', text, providerId: `tg:${chatId}:${ctx.message.message_id}` });
+  });
+}
+
+function buttonLabel(q: { message?: unknown; data?: string } & object): string | undefined {
+  const markup = (q.message as { reply_markup?: { inline_keyboard?: { text: string; callback_data?: string }[][] } } | undefined)?.reply_markup;
+  const data = (q as { data?: string }).data;
+  for (const row of markup?.inline_keyboard ?? []) for (const b of row) if (b.callback_data === data) return b.text;
+  return undefined;
+}
+
+export function telegramWebhook(s: Services, bot: Telegraf): Router {
+  const router = express.Router();
+  const secret = s.config.telegram.webhookSecret;
+  router.post(TELEGRAM_WEBHOOK_PATH, (req, _res, next) => {
+    if (!secret || !sameSecret(req.header('x-telegram-bot-api-secret-token'), secret)) return next(new WebhookSignatureError('X-Telegram-Bot-Api-Secret-Token is missing or wrong'));
+    next();
+  });
+  router.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: '256kb' }), async (req, res, next) => {
+    const updateId = (req.body as { update_id?: unknown })?.update_id;
+    if (typeof updateId !== 'number' || !Number.isInteger(updateId)) {
+      res.status(400).json({ error: 'validation_error', message: 'invalid Telegram update: update_id: required integer' });
+      return;
+    }
+    if (!(await firstDelivery(s.store.db, `telegram:${updateId}`))) {
+      res.status(200).json({ ok: true, duplicate: true });
+      return;
+    }
+    next();
+  });
+  router.post(TELEGRAM_WEBHOOK_PATH, bot.webhookCallback(TELEGRAM_WEBHOOK_PATH) as express.RequestHandler);
+  return router;
+}

@@ -1,0 +1,220 @@
+// Twilio's callbacks: incoming SMS, SMS status, calls answered (outbound and incoming), speech/keys
+// gathered, call status. Signature first; then each callback is processed once (re-deliveries are no-ops).
+import express, { type Router, type Response } from 'express';
+import twilio from 'twilio';
+import { RETURN_CONTACT_FLOW_ID, type Rendered } from '../../flows/engine';
+import type { Services } from '../services';
+import { verifyTwilioSignature } from './twilio-signature';
+import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema, smsStatusSchema, voiceAnswerSchema } from './twilio-schema';
+import { parseWith } from '../http/validate';
+import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
+import { findAttemptByProviderId, getAttempt, updateAttempt } from '../store/repositories/attempts';
+import { findOpenCaseByPhone, getCase, updateCase } from '../store/repositories/cases';
+import { audit } from '../store/repositories/audit';
+import { fromJson } from '../store/ids';
+import { PendingEvents } from '../events';
+import { beginConversation, fallbackFlowId, handleFlowEvent, handleReply, loadConversation, markReached } from '../cases/conversation';
+import { handOff } from '../cases/handoff';
+import { moveDownLadder, scheduleNext } from '../jobs/case-jobs';
+import { openReturnContactCase } from '../cases/return-contact';
+import { normalisePhone } from '../cases/phone';
+import { maskPhone } from '../log';
+import { ValidationError } from '../errors';
+
+const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', '退订']);
+const START_WORDS = new Set(['START', 'UNSTOP', 'YES']);
+
+const twimlReply = (res: Response, xml: string) => res.type('text/xml').send(xml);
+const emptyTwiml = () => new twilio.twiml.MessagingResponse().toString();
+
+export function twilioWebhooks(s: Services): Router {
+  const router = express.Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(verifyTwilioSignature(s.config.twilio.authToken, s.callbackBase));
+
+  /** Runs a callback once per key; if processing fails the key is forgotten so Twilio's retry is processed. */
+  const once = async (key: string, work: () => Promise<void>): Promise<boolean> => {
+    if (!(await firstDelivery(s.store.db, key))) return false;
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      await forgetDelivery(s.store.db, key);
+      throw err;
+    }
+  };
+
+  router.post('/sms', async (req, res) => {
+    const sms = parseWith(incomingSmsSchema, req.body, 'incoming SMS callback');
+    const from = normalisePhone(sms.From, s.config.defaultRegion);
+    if (!from.ok) {
+      twimlReply(res, emptyTwiml());
+      return;
+    }
+    await once(`twilio:sms:${sms.MessageSid}`, async () => {
+      const word = sms.Body.trim().toUpperCase();
+      let c = await findOpenCaseByPhone(s.store.db, from.e164);
+      if (STOP_WORDS.has(word) || START_WORDS.has(word)) {
+        if (c) await optOut(s, c.id, STOP_WORDS.has(word));
+        return;
+      }
+      if (!c) c = await openReturnContactCase(s, from.e164, 'sms');
+      await handleReply(s, { caseId: c.id, channel: 'sms', text: sms.Body, providerId: sms.MessageSid });
+    });
+    twimlReply(res, emptyTwiml());
+  });
+
+  router.post('/sms/status', async (req, res) => {
+    const st = parseWith(smsStatusSchema, req.body, 'SMS status callback');
+    const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
+    await once(`twilio:smsstatus:${st.MessageSid}:${st.MessageStatus}`, async () => {
+      const attempt = q.attemptId ? await getAttempt(s.store.db, q.attemptId) : await findAttemptByProviderId(s.store.db, st.MessageSid);
+      if (!attempt) return;
+      await updateAttempt(s.store.db, attempt.id, { status: st.MessageStatus, error_code: st.ErrorCode ?? attempt.error_code, provider_id: attempt.provider_id ?? st.MessageSid });
+      if ((st.MessageStatus === 'failed' || st.MessageStatus === 'undelivered') && !attempt.to_relative) {
+        await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'sms_failed', detail: { status: st.MessageStatus, errorCode: st.ErrorCode } });
+        await moveDownLadder(s, attempt.case_id, `sms ${st.MessageStatus} ${st.ErrorCode ?? ''}`.trim(), true);
+      }
+    });
+    res.status(204).end();
+  });
+
+  router.post('/voice', async (req, res) => {
+    const call = parseWith(voiceAnswerSchema, req.body, 'voice callback');
+    const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
+    const locale = async (caseId: string) => ((await getCase(s.store.db, caseId))?.locale === 'en' ? 'en' : 'zh');
+    if (q.caseId) {
+      const c = await getCase(s.store.db, q.caseId);
+      if (!c) {
+        twimlReply(res, hangupTwiml('zh', 'Sorry, goodbye.'));
+        return;
+      }
+      const machine = call.AnsweredBy && /^(machine|fax)/.test(call.AnsweredBy);
+      if (machine) {
+        const out = await handleFlowEvent(s, c.id, { type: 'voicemail' }, 'voice', { gatherActionUrl: gatherUrl(s, c.id, 0) });
+        await audit(s.store.db, { caseId: c.id, actor: 'twilio', action: 'voicemail', detail: { callSid: call.CallSid } });
+        twimlReply(res, voiceXml(out?.rendered) ?? hangupTwiml(await locale(c.id), voicemailText(s, c.locale, c.case_ref)));
+        return;
+      }
+      await markReached(s.store.db, c);
+      const pending = new PendingEvents();
+      const existing = loadConversation(s, c);
+      const turns = existing?.state.turns ?? 0;
+      const flowId = existing && !existing.state.ended ? existing.flow : s.flows.current(fromJson<{ flowId?: string }>(c.plan, {}).flowId ?? '') ?? s.flows.current(fallbackFlowId(s));
+      if (!flowId) {
+        twimlReply(res, hangupTwiml(await locale(c.id), voicemailText(s, c.locale, c.case_ref)));
+        return;
+      }
+      const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flowId, 'voice', pending, { actor: 'outreach', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
+      pending.flushTo(s.events);
+      twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(await locale(c.id), ''));
+      return;
+    }
+    // A citizen calling the number: continue their case, or open a return contact.
+    const from = normalisePhone(call.From, s.config.defaultRegion);
+    if (!from.ok) {
+      twimlReply(res, hangupTwiml('zh', ''));
+      return;
+    }
+    const c = (await findOpenCaseByPhone(s.store.db, from.e164)) ?? (await openReturnContactCase(s, from.e164, 'voice'));
+    const flow = s.flows.current(RETURN_CONTACT_FLOW_ID) ?? s.flows.current(fallbackFlowId(s));
+    if (!flow) {
+      twimlReply(res, hangupTwiml('zh', ''));
+      return;
+    }
+    const pending = new PendingEvents();
+    const turns = loadConversation(s, c)?.state.turns ?? 0;
+    const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'citizen', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
+    pending.flushTo(s.events);
+    s.log.info({ from: from.e164, caseId: c.id }, 'incoming call');
+    twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(c.locale === 'en' ? 'en' : 'zh', ''));
+  });
+
+  router.post('/voice/gather', async (req, res) => {
+    const g = parseWith(gatherSchema, req.body, 'gather callback');
+    const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
+    if (!q.caseId) throw new ValidationError('invalid callback URL: caseId: required');
+    const turn = q.turn ?? 0;
+    const text = (g.SpeechResult ?? '').trim();
+    let xml: string | undefined;
+    const fresh = await once(`twilio:gather:${g.CallSid}:${turn}`, async () => {
+      const out = await handleReply(s, {
+        caseId: q.caseId!,
+        channel: 'voice',
+        text,
+        digits: g.Digits || undefined,
+        asrConfidence: g.Confidence,
+        providerId: g.CallSid,
+        voice: { gatherActionUrl: gatherUrl(s, q.caseId!, turn + 1) },
+      });
+      xml = voiceXml(out.rendered);
+    });
+    if (!fresh) {
+      // A re-delivered gather: answer with what we said the first time, change nothing.
+      const last = await s.store.db.selectFrom('messages').select(['payload']).where('case_id', '=', q.caseId).where('direction', '=', 'out').where('channel', '=', 'voice').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+      xml = voiceXml(fromJson<Rendered | null>(last?.payload ?? null, null) ?? undefined);
+    }
+    twimlReply(res, xml ?? hangupTwiml('zh', ''));
+  });
+
+  router.post('/voice/status', async (req, res) => {
+    const st = parseWith(callStatusSchema, req.body, 'call status callback');
+    const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
+    await once(`twilio:call:${st.CallSid}:${st.CallStatus}`, async () => {
+      const attempt = q.attemptId ? await getAttempt(s.store.db, q.attemptId) : await findAttemptByProviderId(s.store.db, st.CallSid);
+      if (!attempt) return;
+      await updateAttempt(s.store.db, attempt.id, { status: st.CallStatus, error_code: st.ErrorCode ?? attempt.error_code, provider_id: attempt.provider_id ?? st.CallSid });
+      if (['busy', 'no-answer', 'failed', 'canceled'].includes(st.CallStatus)) {
+        await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'call_not_answered', detail: { status: st.CallStatus, errorCode: st.ErrorCode } });
+        await handleFlowEvent(s, attempt.case_id, { type: 'unanswered' }).catch(() => undefined);
+        await moveDownLadder(s, attempt.case_id, `call ${st.CallStatus}`, st.CallStatus === 'failed' && !!st.ErrorCode);
+      } else if (st.CallStatus === 'completed' && st.AnsweredBy && /^(machine|fax)/.test(st.AnsweredBy)) {
+        // Voicemail got a short message; follow up on the next channel (SMS) now.
+        await moveDownLadder(s, attempt.case_id, 'voicemail', true);
+      } else if (st.CallStatus === 'completed') {
+        const c = await getCase(s.store.db, attempt.case_id);
+        const conv = c && loadConversation(s, c);
+        // The citizen hung up mid-conversation: the flow's silence handling takes over after its wait.
+        if (c && conv && !conv.state.ended && c.next_action === null) await scheduleNext(s, c.id, 'no_reply', new Date(Date.now() + 60_000).toISOString());
+      }
+    });
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+function gatherUrl(s: Services, caseId: string, turn: number): string {
+  return `${s.callbackBase}/webhooks/twilio/voice/gather?caseId=${caseId}&turn=${turn}`;
+}
+
+function voiceXml(r: Rendered | undefined): string | undefined {
+  return r && r.channel === 'voice' ? r.twiml : undefined;
+}
+
+function hangupTwiml(locale: 'zh' | 'en', text: string): string {
+  const vr = new twilio.twiml.VoiceResponse();
+  if (text) vr.say({ language: locale === 'en' ? 'en-US' : 'zh-CN' }, text);
+  vr.hangup();
+  return vr.toString();
+}
+
+function voicemailText(s: Services, locale: string, caseRef: string): string {
+  return locale === 'en'
+    ? `This is the ${s.config.centre.name.en}. Please call us back on ${s.config.centre.callbackNumber}, case ${caseRef}. Do not transfer money to anyone you have not met.`
+    : `这里是${s.config.centre.name.zh}。请回拨${s.config.centre.callbackNumber}，案件编号${caseRef}。请勿向任何陌生人转账。`;
+}
+
+/** STOP / START. An opted-out person at risk goes to a human instead of falling silent. */
+async function optOut(s: Services, caseId: string, stop: boolean): Promise<void> {
+  const c = await getCase(s.store.db, caseId);
+  if (!c) return;
+  await updateCase(s.store.db, caseId, { opted_out: stop ? 1 : 0, ...(stop ? { next_action: null, next_action_at: null } : {}) });
+  await audit(s.store.db, { caseId, actor: 'citizen', action: stop ? 'sms_opt_out' : 'sms_opt_in' });
+  s.log.info({ phone: maskPhone(c.phone), stop }, 'sms opt-out keyword');
+  if (stop) {
+    const pending = new PendingEvents();
+    await handOff(s.store.db, pending, { caseId, reason: 'opted_out', riskLevel: c.risk_level, note: 'citizen replied STOP to warning SMS: reach them another way', actor: 'citizen' });
+    pending.flushTo(s.events);
+  }
+}
