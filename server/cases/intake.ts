@@ -48,23 +48,27 @@ function defaultLocale(phone: string): 'zh' | 'en' {
  * Stores one validated warning. Runs in a transaction so a warning and its case change land together.
  * A unique-constraint race (another process took the same warning or opened the same case) is retried once.
  */
-export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string): Promise<IntakeResult> {
+export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: { lockRows?: boolean } = {}): Promise<IntakeResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => storeWarningOnce(trx, index, w, actor));
+      return await db.transaction().execute((trx) => storeWarningOnce(trx, index, w, actor, opts.lockRows ?? false));
     } catch (err) {
       if (attempt >= 2 || !isUniqueViolation(err)) throw err;
     }
   }
 }
 
-async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string): Promise<IntakeResult> {
+async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, lockRows: boolean): Promise<IntakeResult> {
   const { input } = w;
   const seen = await findWarning(db, input.source, input.externalId);
   if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
 
   const now = nowIso();
-  const open = await findOpenCaseByPhone(db, w.phone);
+  // PostgreSQL: lock the open case so concurrent warnings for one person count one after the other.
+  // (SQLite has one writer at a time already.)
+  const open = lockRows
+    ? await db.selectFrom('cases').selectAll().where('phone', '=', w.phone).where('status', '=', 'open').forUpdate().executeTakeFirst()
+    : await findOpenCaseByPhone(db, w.phone);
   let caseId: string;
   let caseRef: string;
   let warningCount: number;

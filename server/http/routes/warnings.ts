@@ -25,7 +25,7 @@ export function warningsRoutes(s: Services): Router {
         results.push({ index, status: 'rejected', reason: v.reason });
         continue;
       }
-      results.push(await storeWarning(s.store.db, index, v.value, req.principal!.id));
+      results.push(await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows: s.store.dialect === 'postgres' }));
     }
     // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
     await Promise.all(
