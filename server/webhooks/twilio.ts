@@ -30,7 +30,7 @@ const emptyTwiml = () => new twilio.twiml.MessagingResponse().toString();
 export function twilioWebhooks(s: Services): Router {
   const router = express.Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
-  router.use(verifyTwilioSignature(s.config.twilio.authToken, s.callbackBase));
+  router.use(verifyTwilioSignature(s.config.twilio.authToken, () => s.callbackBase));
 
   /** Runs a callback once per key; if processing fails the key is forgotten so Twilio's retry is processed. */
   const once = async (key: string, work: () => Promise<void>): Promise<boolean> => {
