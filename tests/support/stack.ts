@@ -1,0 +1,145 @@
+// The whole system on loopback for end-to-end tests: the app (web + workers) and the local phone network,
+// with a fresh database, a unique Redis prefix, and keys and secrets made up for this run.
+import net from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { start, type Role, type Running } from '../../server/main';
+import { startPhoneNetwork, type PhoneNetwork } from '../../tools/phone-network/server';
+import { sqliteDatabase, uniqueSuffix, type TestDatabase } from './databases';
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.once('error', reject);
+  });
+}
+
+export interface Stack {
+  appUrl: string;
+  network: PhoneNetwork;
+  env: Record<string, string>;
+  keys: Record<'intake' | 'desk' | 'manager' | 'admin', string>;
+  prefix: string;
+  db: TestDatabase;
+  api(method: string, path: string, role: keyof Stack['keys'], body?: unknown): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  db?: TestDatabase;
+  env?: Record<string, string>;
+  role?: Role;
+  ringMs?: number;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const prefix = `qz_test_${uniqueSuffix()}`;
+  const db = opts.db ?? sqliteDatabase();
+  const accountSid = `AC${randomBytes(16).toString('hex')}`;
+  const authToken = randomBytes(16).toString('hex');
+  const botToken = `${100000 + Math.floor(Math.random() * 899999)}:${randomBytes(18).toString('base64url')}`;
+  const keys = {
+    intake: `intake-${randomBytes(12).toString('hex')}`,
+    desk: `desk-${randomBytes(12).toString('hex')}`,
+    manager: `manager-${randomBytes(12).toString('hex')}`,
+    admin: `admin-${randomBytes(12).toString('hex')}`,
+  };
+  const network = await startPhoneNetwork({
+    twilio: { accountSid, authToken, incomingSmsUrl: `${appUrl}/webhooks/twilio/sms`, incomingVoiceUrl: `${appUrl}/webhooks/twilio/voice` },
+    telegram: { botToken },
+    ringMs: opts.ringMs ?? 200,
+  });
+  const env: Record<string, string> = {
+    PORT: String(port),
+    PUBLIC_URL: appUrl,
+    ...db.env,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_FROM: '+12025550100',
+    TWILIO_API_BASE: network.url,
+    TELEGRAM_BOT_TOKEN: botToken,
+    TELEGRAM_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
+    TELEGRAM_API_ROOT: network.url,
+    QUANZU_API_KEYS: Object.entries(keys).map(([r, k]) => `${r}:${k}`).join(','),
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  };
+  let running: Running;
+  try {
+    running = await start(opts.role ?? 'all', env);
+  } catch (err) {
+    await network.close();
+    await db.cleanup();
+    throw err;
+  }
+  return {
+    appUrl,
+    network,
+    env,
+    keys,
+    prefix,
+    db,
+    async api(method, path, role, body) {
+      const res = await fetch(appUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed };
+    },
+    async stop() {
+      await running.stop();
+      await network.close();
+      await deleteRedisPrefix(prefix);
+      await db.cleanup();
+    },
+  };
+}
+
+export async function deleteRedisPrefix(prefix: string): Promise<void> {
+  const r = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** Polls until fn returns a truthy value; fails with the last value seen. For waiting on asynchronous work, not timing it. */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+      last = v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)?.slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
