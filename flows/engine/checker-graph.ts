@@ -127,7 +127,9 @@ function checkIntents(flow: CompiledFlow, s: CompiledState, emit: Emit) {
       });
     }
     if ((AT_RISK_INTENTS as readonly string[]).includes(intent)) {
-      for (const t of chain) {
+      // Only the transitions up to the first unguarded one can ever be taken.
+      const firstUnguarded = chain.findIndex((t) => !t.guard);
+      for (const t of firstUnguarded < 0 ? chain : chain.slice(0, firstUnguarded + 1)) {
         if (reachesHuman(flow, t)) continue;
         emit({
           rule: 'at_risk_without_handoff',

@@ -5,7 +5,7 @@ import { renderSms } from './render/sms';
 import { TELEGRAM_MAX_CHARS } from './render/telegram';
 import type { LocaleText } from './schema';
 import { expectsOf } from './step';
-import { SAMPLE_VARS, TEMPLATE_VARS, templateVariables, fillTemplate } from './template';
+import { SAMPLE_VARS_BY_LOCALE, TEMPLATE_VARS, templateVariables, fillTemplate } from './template';
 import { didYouMean } from './suggest';
 import type { CheckIssue, Prompt } from './types';
 import type { Locale } from './vocabulary';
@@ -16,8 +16,8 @@ export const SMS_SEGMENTS_TARGET = 3;
 
 const LINK = /https?:|www\.|短链|短网址|\b[a-z0-9-]+\.(?:com|cn|net|org|top|xyz|io|me|cc|vip|app|link)\b/i;
 const SECRET = /密码|验证码|校验码|卡号|CVV|password|passcode|verification code|security code|one-time code|\bPIN\b|card number/i;
-// A sentence that names a secret only to say it must never be shared is a warning, not a request.
-const NEGATION = /不要|不会|不用|不需要|绝不|从不|别|切勿|任何人|never|don't|do not|won't|will not|no one|nobody|not ask/i;
+// A sentence that names a secret to say it must never be shared, or that asking for it is a scam, is a warning, not a request.
+const NEGATION = /不要|不会|不用|不需要|不透露|不告诉|不提供|不泄露|绝不|从不|别|切勿|任何人|诈骗|骗子|never|scam|don't|do not|won't|will not|no one|nobody|not ask/i;
 
 interface TextAt {
   path: (string | number)[];
@@ -66,7 +66,7 @@ export function checkText(flow: CompiledFlow, emit: Emit): void {
       for (const sentence of text.split(/[。！？!?\n]|\.\s/)) {
         const secret = SECRET.exec(sentence);
         if (secret && !NEGATION.test(sentence)) {
-          emit({ severity: 'warning', rule: 'asks_for_secret', state: t.state, path: [...t.path, locale], message: `"${sentence.trim()}" at ${at} seems to ask for a ${secret[0]}: we never ask for passwords, verification codes or card numbers`, fix: `remove the request; to warn, say it with a negation, e.g. "任何人索要${secret[0]}都是诈骗" / "never share your ${secret[0]}"` });
+          emit({ severity: 'warning', rule: 'asks_for_secret', state: t.state, path: [...t.path, locale], message: `"${sentence.trim()}" at ${at} seems to ask for a ${secret[0]}: we never ask for passwords, verification codes or card numbers`, fix: locale === 'zh' ? `remove the request; to warn, say it with a negation, e.g. "任何人索要${secret[0]}都是诈骗"` : `remove the request; to warn, say it with a negation, e.g. "never share your ${secret[0]}"` });
         }
       }
     }
@@ -91,7 +91,7 @@ function checkLengths(flow: CompiledFlow, locales: Locale[], emit: Emit) {
     for (const [id, st] of Object.entries(flow.states)) {
       const text = st.def.say[locale];
       if (!text) continue;
-      const p: Prompt = { flowId: flow.id, flowVersion: flow.version, stateId: id, locale, text: fillTemplate(text, SAMPLE_VARS), expects: st.final ? { kind: 'free' } : expectsOf(st, locale) };
+      const p: Prompt = { flowId: flow.id, flowVersion: flow.version, stateId: id, locale, text: fillTemplate(text, SAMPLE_VARS_BY_LOCALE[locale]), expects: st.final ? { kind: 'free' } : expectsOf(st, locale) };
       const sms = renderSms([p]);
       if (sms.segments > SMS_SEGMENTS_TARGET) {
         emit({ severity: 'warning', rule: 'sms_too_long', state: id, path: ['states', id, 'say', locale], message: `state '${id}' (${locale}) is ${sms.segments} SMS segments with its menu (${[...sms.text].length} characters); keep a warning within ${SMS_SEGMENTS_TARGET}`, fix: `shorten the text: about ${SMS_SEGMENTS_TARGET * 67} characters in Chinese, ${SMS_SEGMENTS_TARGET * 153} in plain English` });

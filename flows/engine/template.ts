@@ -24,14 +24,27 @@ export function fillTemplate(text: string, vars: Record<string, string | number 
   });
 }
 
-/** Values used when the checker measures rendered lengths. */
-export const SAMPLE_VARS: Record<string, string> = {
-  name: '欧阳晓明',
-  amount: '50000',
-  centre_name: '市反诈中心',
-  callback_number: '0755-96110',
-  case_ref: 'QZ-2026-004217',
-  scam_type: 'impersonation_police',
-  precinct: '南山派出所',
-  relative_relation: '父亲',
+/** Values used when the checker measures rendered lengths, per locale. */
+export const SAMPLE_VARS_BY_LOCALE: Record<'zh' | 'en', Record<string, string>> = {
+  zh: {
+    name: '欧阳晓明',
+    amount: '50000',
+    centre_name: '市反诈中心',
+    callback_number: '0755-96110',
+    case_ref: 'QZ-2026-004217',
+    scam_type: 'impersonation_police',
+    precinct: '南山派出所',
+    relative_relation: '父亲',
+  },
+  en: {
+    name: 'Alex Chen',
+    amount: '50000',
+    centre_name: 'the City Anti-Fraud Centre',
+    callback_number: '0755-96110',
+    case_ref: 'QZ-2026-004217',
+    scam_type: 'impersonation_police',
+    precinct: 'Nanshan Police Station',
+    relative_relation: 'father',
+  },
 };
+export const SAMPLE_VARS = SAMPLE_VARS_BY_LOCALE.zh;

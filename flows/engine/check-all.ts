@@ -1,0 +1,27 @@
+// What `flows:check` runs: the given flow files (or every flow and the policy).
+import fs from 'node:fs';
+import path from 'node:path';
+import { loadFlowsDir, parseFlow, FLOWS_DIR } from './parse';
+import { checkPolicy, parsePolicy, POLICY_FILE } from './policy';
+import type { CheckIssue } from './types';
+
+export function checkFiles(files: string[]): CheckIssue[] {
+  if (files.length === 0) {
+    const { flows, issues } = loadFlowsDir(FLOWS_DIR);
+    const rel = path.relative(process.cwd(), POLICY_FILE);
+    const p = parsePolicy(fs.readFileSync(POLICY_FILE, 'utf8'), rel);
+    return [...issues, ...p.issues, ...(p.policy ? checkPolicy(p.policy, flows, rel) : [])];
+  }
+  const issues: CheckIssue[] = [];
+  for (const f of files) {
+    const text = fs.readFileSync(f, 'utf8');
+    if (path.basename(f) === 'policy.yaml') {
+      const p = parsePolicy(text, f);
+      issues.push(...p.issues);
+      if (p.policy) issues.push(...checkPolicy(p.policy, loadFlowsDir(path.dirname(path.resolve(f))).flows, f));
+    } else {
+      issues.push(...parseFlow(text, { file: f }).issues);
+    }
+  }
+  return issues;
+}
