@@ -15,8 +15,9 @@ export function maskPhonesIn(text: string): string {
   return text.replace(PHONE_PATTERN, (m) => maskPhone(m));
 }
 
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info', destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
     level,
     base: { app: 'quanzu' },
     formatters: {
@@ -34,5 +35,7 @@ export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
         method.apply(this, masked);
       },
     },
-  });
+    },
+    destination,
+  );
 }
