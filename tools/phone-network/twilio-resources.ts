@@ -1,0 +1,72 @@
+// The JSON bodies Twilio's 2010-04-01 API answers with, built from our records.
+import { rfc2822 } from './twilio-format';
+import type { CallRecord, SmsRecord } from './types';
+
+export function messageJson(m: SmsRecord): Record<string, unknown> {
+  const base = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}`;
+  return {
+    account_sid: m.accountSid,
+    api_version: '2010-04-01',
+    body: m.body,
+    date_created: rfc2822(m.dateCreated),
+    date_sent: rfc2822(m.dateSent),
+    date_updated: rfc2822(m.dateUpdated),
+    direction: m.direction,
+    error_code: m.errorCode,
+    error_message: m.errorMessage,
+    from: m.from,
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: String(m.numSegments),
+    price: null,
+    price_unit: 'USD',
+    sid: m.sid,
+    status: m.status,
+    subresource_uris: { media: `${base}/Media.json`, feedback: `${base}/Feedback.json` },
+    to: m.to,
+    uri: `${base}.json`,
+  };
+}
+
+export function callJson(c: CallRecord): Record<string, unknown> {
+  const base = `/2010-04-01/Accounts/${c.accountSid}/Calls/${c.sid}`;
+  return {
+    account_sid: c.accountSid,
+    annotation: null,
+    answered_by: c.answeredBy,
+    api_version: '2010-04-01',
+    caller_name: null,
+    date_created: rfc2822(c.dateCreated),
+    date_updated: rfc2822(c.dateUpdated),
+    direction: c.direction,
+    duration: c.duration === null ? null : String(c.duration),
+    end_time: rfc2822(c.endTime),
+    forwarded_from: null,
+    from: c.from,
+    from_formatted: c.from,
+    group_sid: null,
+    parent_call_sid: null,
+    phone_number_sid: null,
+    price: null,
+    price_unit: 'USD',
+    queue_time: '0',
+    sid: c.sid,
+    start_time: rfc2822(c.startTime),
+    status: c.status,
+    subresource_uris: {
+      notifications: `${base}/Notifications.json`,
+      recordings: `${base}/Recordings.json`,
+      payments: `${base}/Payments.json`,
+      events: `${base}/Events.json`,
+      siprec: `${base}/Siprec.json`,
+      streams: `${base}/Streams.json`,
+      transcriptions: `${base}/Transcriptions.json`,
+      user_defined_message_subscriptions: `${base}/UserDefinedMessageSubscriptions.json`,
+      user_defined_messages: `${base}/UserDefinedMessages.json`,
+    },
+    to: c.to,
+    to_formatted: c.to,
+    trunk_sid: null,
+    uri: `${base}.json`,
+  };
+}
