@@ -138,16 +138,17 @@ export function twilioWebhooks(s: Services): Router {
     const text = (g.SpeechResult ?? '').trim();
     let xml: string | undefined;
     const fresh = await once(`twilio:gather:${g.CallSid}:${turn}`, async () => {
-      const out = await handleReply(s, {
-        caseId: q.caseId!,
-        channel: 'voice',
-        text,
-        digits: g.Digits || undefined,
-        asrConfidence: g.Confidence,
-        providerId: g.CallSid,
-        voice: { gatherActionUrl: gatherUrl(s, q.caseId!, turn + 1) },
-      });
-      xml = voiceXml(out.rendered);
+      const voice = { gatherActionUrl: gatherUrl(s, q.caseId!, turn + 1) };
+      if (!text && !g.Digits) {
+        // Twilio posts an empty result when the citizen said nothing: silence, not a reply.
+        const out = await handleFlowEvent(s, q.caseId!, { type: 'no_reply' }, 'voice', voice);
+        xml = voiceXml(out?.rendered);
+        return;
+      }
+      const out = await handleReply(s, { caseId: q.caseId!, channel: 'voice', text, digits: g.Digits || undefined, asrConfidence: g.Confidence, providerId: g.CallSid, voice });
+      const wantsHuman = out.result.actions.some((a) => a.type === 'handoff' && a.reason === 'request_human');
+      const c = await getCase(s.store.db, q.caseId!);
+      xml = wantsHuman && s.config.twilio.deskNumber ? dialDeskTwiml(s, c?.locale === 'en' ? 'en' : 'zh') : voiceXml(out.rendered);
     });
     if (!fresh) {
       // A re-delivered gather: answer with what we said the first time, change nothing.
@@ -182,6 +183,14 @@ export function twilioWebhooks(s: Services): Router {
   });
 
   return router;
+}
+
+/** Key 0 / "I want an officer": connect the call to the desk's phone at once. */
+function dialDeskTwiml(s: Services, locale: 'zh' | 'en'): string {
+  const vr = new twilio.twiml.VoiceResponse();
+  vr.say({ language: locale === 'en' ? 'en-US' : 'zh-CN', voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never }, locale === 'en' ? 'Connecting you to an officer now. Please hold.' : '正在为您转接民警，请稍候。');
+  vr.dial({ callerId: s.config.twilio.from, timeout: 30 }, s.config.twilio.deskNumber!);
+  return vr.toString();
 }
 
 function gatherUrl(s: Services, caseId: string, turn: number): string {
