@@ -69,10 +69,13 @@ export class LiveCall {
     }
   }
 
-  /** Deliver a wake-up now, or keep it for the next wait (hang-ups and redirects must not be lost). */
+  /**
+   * Deliver a wake-up now, or keep it for the next wait: hang-ups, redirects, and an answer given while
+   * the ringing callback is still in flight must not be lost.
+   */
   send(w: Wakeup): void {
     if (this.wake) this.wake(w);
-    else if (w.type === 'hangup' || w.type === 'redirect' || w.type === 'cancel') this.pending = w;
+    else if (w.type !== 'timeout' && w.type !== 'input' && w.type !== 'dial-end') this.pending = w;
   }
 
   /** A hang-up or redirect that came in while the call was busy elsewhere. */

@@ -297,7 +297,9 @@ export class VoiceEngine {
   private parked(sid: string, what: 'ringing' | 'gather' | 'dial', verb: string): LiveCall {
     const live = this.live.get(sid);
     if (!live) throw new CallStateError(this.notLive(sid, verb));
-    if (live.waitingFor !== what) {
+    // A ringing phone can be answered while the 'ringing' status callback is still in flight.
+    const ready = what === 'ringing' ? live.record.status === 'ringing' && live.record.direction === 'outbound-api' : live.waitingFor === what;
+    if (!ready) {
       const c = live.record;
       const last = c.transcript[c.transcript.length - 1];
       throw new CallStateError(
