@@ -374,6 +374,8 @@ export class LocalPhoneControl implements PhoneControl {
       'telegram update delivery',
       () => 'the bot did not answer the webhook',
     );
+    // Let the delivery loop finish its bookkeeping (queue, last error) before the caller looks.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   private transcriptOf(c: CallRecord): string {
