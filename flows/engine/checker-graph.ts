@@ -97,14 +97,15 @@ export function checkGraph(flow: CompiledFlow, emit: Emit): void {
     }
   }
 
+  const reported = new Set<string>();
   for (const s of Object.values(flow.states)) {
     if (s.final) continue;
-    checkIntents(flow, s, emit);
+    checkIntents(flow, s, emit, reported);
   }
   checkLoops(flow, edges, emit);
 }
 
-function checkIntents(flow: CompiledFlow, s: CompiledState, emit: Emit) {
+function checkIntents(flow: CompiledFlow, s: CompiledState, emit: Emit, reported: Set<string>) {
   for (const intent of INTENTS) {
     const chain = chainFor(flow, s, intent, true);
     if (chain.length === 0) {
@@ -131,6 +132,9 @@ function checkIntents(flow: CompiledFlow, s: CompiledState, emit: Emit) {
       const firstUnguarded = chain.findIndex((t) => !t.guard);
       for (const t of firstUnguarded < 0 ? chain : chain.slice(0, firstUnguarded + 1)) {
         if (reachesHuman(flow, t)) continue;
+        // A shared (flow-level) transition is reported once, not once per state.
+        if (reported.has(t.id)) break;
+        reported.add(t.id);
         emit({
           rule: 'at_risk_without_handoff',
           state: s.id,

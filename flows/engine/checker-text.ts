@@ -63,7 +63,7 @@ export function checkText(flow: CompiledFlow, emit: Emit): void {
       if (link) {
         emit({ rule: 'link_in_text', state: t.state, path: [...t.path, locale], message: `link "${link[0]}" at ${at}: every text may be sent by SMS, and a warning must never carry a link (scammers send links; we never do)`, fix: 'remove the link; tell the person to call back {callback_number} or 110 instead' });
       }
-      for (const sentence of text.split(/[。！？!?\n]|\.\s/)) {
+      for (const sentence of text.split(/[。！？!?\n]|\.(?:\s|$)/)) {
         const secret = SECRET.exec(sentence);
         if (secret && !NEGATION.test(sentence)) {
           emit({ severity: 'warning', rule: 'asks_for_secret', state: t.state, path: [...t.path, locale], message: `"${sentence.trim()}" at ${at} seems to ask for a ${secret[0]}: we never ask for passwords, verification codes or card numbers`, fix: locale === 'zh' ? `remove the request; to warn, say it with a negation, e.g. "任何人索要${secret[0]}都是诈骗"` : `remove the request; to warn, say it with a negation, e.g. "never share your ${secret[0]}"` });

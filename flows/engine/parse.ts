@@ -25,7 +25,7 @@ export function parseFlow(yamlText: string, opts: { file: string; version?: numb
       issues: doc.errors.map((e) => ({
         severity: 'error' as const,
         file,
-        line: e.linePos?.[0]?.line,
+        line: lines.linePos(e.pos[0]).line,
         rule: 'yaml_syntax',
         message: `YAML syntax: ${e.message.split('\n')[0]}`,
         fix: 'check indentation and quoting at that line (quote text that contains ": " or starts with a symbol)',
@@ -125,8 +125,9 @@ function unknownNames(raw: unknown, file: string, lineOf: LineOf, issues: CheckI
 type ZIssue = z.core.$ZodIssue;
 
 /** A union error is reported from the branch that matches the value's shape, so messages point at the real mistake. */
-function flatten(list: ZIssue[], base: Path, root: unknown): { path: Path; message: string; code: string }[] {
-  const out: { path: Path; message: string; code: string }[] = [];
+type FlatIssue = { path: Path; linePath: Path; message: string; code: string };
+function flatten(list: ZIssue[], base: Path, root: unknown): FlatIssue[] {
+  const out: FlatIssue[] = [];
   for (const i of list) {
     const p = [...base, ...(i.path as Path)];
     if (i.code === 'invalid_union' && i.errors.length > 0) {
@@ -137,17 +138,19 @@ function flatten(list: ZIssue[], base: Path, root: unknown): { path: Path; messa
         continue;
       }
     }
-    out.push({ path: p, message: i.message, code: i.code });
+    // Point the line at the offending key rather than at its parent.
+    const at = i.code === 'unrecognized_keys' && i.keys.length === 1 ? [...p, i.keys[0]] : p;
+    out.push({ path: p, linePath: at, message: i.message, code: i.code });
   }
   return out;
 }
 
-function schemaIssue(file: string, zi: { path: Path; message: string; code: string }, lineOf: LineOf): CheckIssue {
+function schemaIssue(file: string, zi: FlatIssue, lineOf: LineOf): CheckIssue {
   const where = zi.path.length ? zi.path.join('.') : '(top level)';
   return {
     severity: 'error',
     file,
-    line: lineOf(zi.path),
+    line: lineOf(zi.linePath),
     state: zi.path[0] === 'states' && zi.path.length > 1 ? String(zi.path[1]) : undefined,
     rule: 'schema',
     message: `${where}: ${zi.message}`,

@@ -1,4 +1,7 @@
 import { FlowStepError, parseFlow, startConversation, step } from '../../../flows/engine';
+import { parse as parseYaml } from 'yaml';
+import { compile } from '../../../flows/engine/compiled';
+import type { FlowDef } from '../../../flows/engine';
 import { ctx, MINI, reply } from './fixtures';
 
 const flow = (text = MINI, version?: number) => {
@@ -95,11 +98,13 @@ describe('step', () => {
   });
 
   test('a reply no transition matches still reaches a human', () => {
-    const text = MINI.replace('default: greet\n', '').replace("    on:\n      safe_aware: done\n", '    on:\n      safe_aware: done\n    default: { guard: { type: channel_is, channel: voice }, target: done }\n');
-    const r0 = parseFlow(text, { file: 'x.yaml' });
-    // The checker refuses this flow; the engine still must not strand anyone if it ran.
-    expect(r0.flow).toBeUndefined();
-    expect(r0.issues.map((i) => i.rule)).toContain('intent_unhandled');
+    // The checker refuses such a flow (intent_unhandled); the engine still must not strand anyone.
+    const def = parseYaml(MINI.replace('default: greet\n', '')) as FlowDef;
+    const f = compile(def, 1, '', 'x.yaml');
+    const r = step(f, startConversation(f, ctx()).state, reply('busy_later'), ctx());
+    expect(r.transition).toBe('engine.no_transition');
+    expect(r.state.stateId).toBe('greet');
+    expect(r.actions).toEqual([{ type: 'handoff', reason: 'flow_error', priority: 40, note: "no transition for 'busy_later' in state 'greet'" }]);
   });
 
   test('the state passed in is not modified (pure)', () => {
