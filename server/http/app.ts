@@ -8,6 +8,9 @@ import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
 import { handoffsRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
+import { sessionAuth, sessionRoutes } from './sessions';
+import { deskRoutes } from './routes/desk';
+import { stopPaymentRoutes } from './routes/desk-stop-payments';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
@@ -25,11 +28,17 @@ export function createApp(s: Services): Express {
 
   app.use('/api', express.json({ limit: s.config.bodyLimit, strict: false }));
   app.use('/api', apiKeyAuth(s.config.apiKeys));
+  app.use('/api', sessionAuth(s));
+  app.use(sessionRoutes(s));
+  app.use(deskRoutes(s));
+  app.use(stopPaymentRoutes(s));
   app.use(warningsRoutes(s));
   app.use(casesRoutes(s));
   app.use(handoffsRoutes(s));
 
   app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
+  app.use('/shared', express.static(path.resolve(__dirname, '..', '..', 'web', 'shared')));
+  app.get('/login', (_req, res) => res.sendFile(path.resolve(__dirname, '..', '..', 'web', 'shared', 'login.html')));
   app.get('/', (_req, res) => res.redirect('/desk/'));
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));

@@ -7,6 +7,7 @@ import { UnrecoverableJobError } from '../errors';
 import { processCaseJob } from './case-jobs';
 import { processDeliveryJob } from './delivery-job';
 import { enqueueCaseJob, type CaseJob } from './queues';
+import { startSlaChecks } from './sla';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -60,11 +61,13 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
       .finally(() => (sweeping = false));
   }, opts.sweepEveryMs ?? 5000);
   timer.unref();
+  const stopSla = startSlaChecks(s);
 
   return {
     sweep,
     async stop() {
       clearInterval(timer);
+      stopSla();
       // Waits for active jobs to finish; queued ones stay in Redis for the next worker.
       await Promise.all([s.queues.cases.pause(true, false), s.queues.delivery.pause(true, false)]);
     },

@@ -123,6 +123,60 @@ export interface ProviderEventsTable {
   created_at: string;
 }
 
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string | null;
+  role: 'desk' | 'manager' | 'admin';
+  /** The officer's own phone: the desk's "call" button rings it first, then connects the citizen. */
+  phone: string | null;
+  /** scrypt$N$r$p$salt$hash (base64). */
+  password_hash: string;
+  disabled_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface LoginAttemptsTable {
+  /** "ip|username" */
+  key: string;
+  at: string;
+}
+
+export interface FlowVersionsTable {
+  id: Generated<number>;
+  flow_id: string;
+  version: number;
+  /** 'draft' (the one editable version per flow) or 'saved' (published once or seeded; never changed again). */
+  status: 'draft' | 'saved';
+  title: string;
+  yaml: string;
+  source: 'seed' | 'console';
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  published_by: string | null;
+  published_at: string | null;
+}
+
+export interface FlowHeadsTable {
+  flow_id: string;
+  published_version: number;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface Database {
   warnings: WarningsTable;
   cases: CasesTable;
@@ -131,6 +185,11 @@ export interface Database {
   handoffs: HandoffsTable;
   audit_events: AuditEventsTable;
   provider_events: ProviderEventsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  flow_versions: FlowVersionsTable;
+  flow_heads: FlowHeadsTable;
 }
 
 export type WarningRow = Selectable<WarningsTable>;
@@ -141,3 +200,7 @@ export type AttemptRow = Selectable<ContactAttemptsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type HandoffRow = Selectable<HandoffsTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type FlowVersionRow = Selectable<FlowVersionsTable>;
+export type FlowHeadRow = Selectable<FlowHeadsTable>;

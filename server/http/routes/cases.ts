@@ -13,6 +13,7 @@ import { listHandoffsForCase } from '../../store/repositories/handoffs';
 import { audit, listAuditForCase } from '../../store/repositories/audit';
 import { fromJson } from '../../store/ids';
 import { presentCase } from '../present';
+import { phoneMasker, seesPhones, viewerOf } from '../../people/visibility';
 
 const params = z.object({ id: z.uuid('must be a case id') });
 
@@ -29,15 +30,19 @@ export function casesRoutes(s: Services): Router {
       listHandoffsForCase(s.store.db, id),
       listAuditForCase(s.store.db, id),
     ]);
-    await audit(s.store.db, { caseId: id, actor: req.principal!.id, action: 'case_read' });
+    // Desk officers see phone numbers only on a case they hold the claim for (server/people/visibility.ts).
+    const visible = seesPhones(viewerOf(req), handoffs.find((h) => h.status !== 'resolved'));
+    const mask = phoneMasker(visible);
+    const maskRelatives = (json: string) => fromJson<{ phone: string }[]>(json, []).map((r) => ({ ...r, phone: mask.phone(r.phone) }));
+    await audit(s.store.db, { caseId: id, actor: req.principal!.id, action: 'case_read', ...(visible ? {} : { detail: { phoneVisible: false } }) });
     res.json({
-      case: presentCase(c),
-      warnings: warnings.map((w) => ({ ...w, signals: fromJson(w.signals, []), relatives: fromJson(w.relatives, []) })),
+      case: { ...presentCase(c), phone: mask.phone(c.phone)!, relatives: maskRelatives(c.relatives) },
+      warnings: warnings.map((w) => ({ ...w, phone: mask.phone(w.phone)!, signals: fromJson(w.signals, []), relatives: maskRelatives(w.relatives) })),
       transcript: messages.map((m) => ({
         id: m.id,
         direction: m.direction,
         channel: m.channel,
-        body: m.body,
+        body: mask.text(m.body),
         author: m.author,
         flowId: m.flow_id,
         flowVersion: m.flow_version,
@@ -49,7 +54,7 @@ export function casesRoutes(s: Services): Router {
         delivered: m.direction === 'out' ? !!m.provider_id && !m.provider_id.startsWith('sending:') && !m.provider_id.startsWith('failed:') : undefined,
         createdAt: m.created_at,
       })),
-      attempts,
+      attempts: attempts.map((a) => ({ ...a, target: a.channel === 'telegram' ? a.target : mask.phone(a.target)! })),
       handoffs,
       audit: events.map((e) => ({ ...e, detail: fromJson(e.detail, null) })),
     });

@@ -5,6 +5,8 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { listHandoffs } from '../../store/repositories/handoffs';
+import { maskPhone } from '../../log';
+import { isSupervisor, viewerOf } from '../../people/visibility';
 
 const query = z.object({ status: z.enum(['open', 'claimed', 'resolved', 'active']).default('open') });
 
@@ -13,6 +15,9 @@ export function handoffsRoutes(s: Services): Router {
   router.get('/api/handoffs', requireRole('desk', 'manager'), async (req, res) => {
     const { status } = parseWith(query, req.query, 'query');
     const rows = await listHandoffs(s.store.db, status);
+    // Signed-in desk officers see numbers masked here; they see them in full in the case view of their own claim.
+    const v = viewerOf(req);
+    const full = v.kind === 'api_key' || isSupervisor(v);
     res.json({
       handoffs: rows.map((h) => ({
         id: h.id,
@@ -27,7 +32,7 @@ export function handoffsRoutes(s: Services): Router {
         escalatedAt: h.escalated_at,
         createdAt: h.created_at,
         name: h.name,
-        phone: h.phone,
+        phone: full ? h.phone : maskPhone(h.phone),
         scamType: h.scam_type,
         riskLevel: h.risk_level,
         warningCount: h.warning_count,

@@ -109,3 +109,46 @@ export async function resolveHandoff(db: Db, id: string, outcome: string, detail
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Unclaimed handoffs past their SLA that nobody has escalated yet, oldest deadline first. */
+export const overdueUnclaimedHandoffs = (db: Db, now: string, limit = 200): Promise<HandoffRow[]> =>
+  db
+    .selectFrom('handoffs')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where('escalated_at', 'is', null)
+    .where('sla_due_at', '<=', now)
+    .orderBy('sla_due_at')
+    .limit(limit)
+    .execute();
+
+/** Flags an unclaimed handoff as escalated; false when someone claimed or escalated it meanwhile. */
+export async function markHandoffEscalated(db: Db, id: string, at: string): Promise<boolean> {
+  const r = await db
+    .updateTable('handoffs')
+    .set({ escalated_at: at })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .where('escalated_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** A supervisor takes a claimed handoff back into the queue, whoever holds it. */
+export async function forceReleaseHandoff(db: Db, id: string): Promise<boolean> {
+  const r = await db.updateTable('handoffs').set({ status: 'open', claimed_by: null, claimed_at: null }).where('id', '=', id).where('status', '=', 'claimed').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Handoffs resolved with an outcome, newest first (the stop-payment export). */
+export function listResolvedWithOutcome(db: Db, outcome: string, since?: string): Promise<HandoffListItem[]> {
+  let q = db
+    .selectFrom('handoffs')
+    .innerJoin('cases', 'cases.id', 'handoffs.case_id')
+    .selectAll('handoffs')
+    .select(['cases.phone', 'cases.name', 'cases.case_ref', 'cases.scam_type', 'cases.risk_level', 'cases.warning_count', 'cases.locale'])
+    .where('handoffs.status', '=', 'resolved')
+    .where('handoffs.outcome', '=', outcome);
+  if (since) q = q.where('handoffs.resolved_at', '>=', since);
+  return q.orderBy('handoffs.resolved_at', 'desc').limit(5000).execute();
+}

@@ -1,0 +1,115 @@
+// The stop-payment fast lane: what the citizen said about the payment, the clock since they first
+// mentioned it, and the request the desk sends to the bank liaison.
+import { z } from 'zod';
+import type { MessageRow } from '../store/schema';
+import { fromJson } from '../store/ids';
+import type { PaymentDetails } from '../../nlu-models/src/intents';
+
+export interface StopPaymentPrefill {
+  /** When the citizen first said they had paid (the golden hour runs from here). */
+  firstMentionedAt: string | null;
+  amount: number | null;
+  method: string | null;
+  paidAt: string | null;
+  account: string | null;
+  /** Everything the classifier extracted, for the officer to choose from. */
+  said: PaymentDetails;
+}
+
+const METHOD_LABELS: Record<string, string> = {
+  alipay: 'Alipay 支付宝',
+  wechat_pay: 'WeChat Pay 微信支付',
+  bank_transfer: 'Bank transfer 银行转账',
+  card: 'Card 银行卡',
+  crypto: 'Crypto 虚拟货币',
+};
+export const methodLabel = (m: string): string => METHOD_LABELS[m] ?? m;
+
+/** Long digit runs in the citizen's own words are likely the receiving account. */
+const ACCOUNT_PATTERN = /(?<!\d)\d{10,24}(?!\d)/;
+
+export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string, string> = {}): StopPaymentPrefill | null {
+  const said: PaymentDetails = { amounts: [], methods: [], times: [] };
+  let firstMentionedAt: string | null = null;
+  let account: string | null = null;
+  for (const m of messages) {
+    if (m.direction !== 'in') continue;
+    const c = fromJson<{ intent?: string; payment?: Partial<PaymentDetails> } | null>(m.classification, null);
+    const p = c?.payment;
+    const mentions = m.intent === 'already_paid' || !!p?.amounts?.length;
+    if (mentions && !firstMentionedAt) firstMentionedAt = m.created_at;
+    for (const a of p?.amounts ?? []) if (!said.amounts.includes(a)) said.amounts.push(a);
+    for (const x of p?.methods ?? []) if (!said.methods.includes(x)) said.methods.push(x);
+    for (const t of p?.times ?? []) if (!said.times.includes(t)) said.times.push(t);
+    if (mentions && !account) account = m.body.match(ACCOUNT_PATTERN)?.[0] ?? null;
+  }
+  if (!firstMentionedAt) return null;
+  const slotAmount = slots.amount ? Number(String(slots.amount).replace(/[^\d.]/g, '')) : NaN;
+  return {
+    firstMentionedAt,
+    // The largest figure is usually the total; the officer confirms it with the citizen.
+    amount: said.amounts.length ? Math.max(...said.amounts) : Number.isFinite(slotAmount) && slotAmount > 0 ? slotAmount : null,
+    method: said.methods[0] ?? slots.method ?? null,
+    paidAt: said.times[0] ?? slots.time ?? null,
+    account,
+    said,
+  };
+}
+
+export const stopPaymentSchema = z.object({
+  amount: z.number({ message: 'must be a number' }).positive('must be more than 0').max(1e10),
+  currency: z.string().trim().regex(/^[A-Z]{3}$/, 'must be a 3-letter code like CNY').default('CNY'),
+  method: z.string().trim().min(1, 'required: the bank or payment method').max(100),
+  account: z.string().trim().min(1, 'required: the account or payee the money went to').max(100),
+  paidAt: z.string().trim().min(1, 'required: when the money was sent').max(100),
+});
+export type StopPaymentDetail = z.infer<typeof stopPaymentSchema>;
+
+export interface StopPaymentRecord {
+  caseRef: string;
+  caseId: string;
+  handoffId: string;
+  citizen: string | null;
+  phone: string;
+  amount: number;
+  currency: string;
+  method: string;
+  account: string;
+  paidAt: string;
+  firstMentionedAt: string | null;
+  requestedAt: string;
+  requestedBy: string | null;
+  minutesFromMention: number | null;
+  note: string | null;
+}
+
+export const STOP_PAYMENT_COLUMNS: (keyof StopPaymentRecord)[] = [
+  'caseRef',
+  'requestedAt',
+  'firstMentionedAt',
+  'minutesFromMention',
+  'amount',
+  'currency',
+  'method',
+  'account',
+  'paidAt',
+  'citizen',
+  'phone',
+  'requestedBy',
+  'note',
+  'caseId',
+  'handoffId',
+];
+
+/**
+ * RFC 4180 CSV. Text starting with =, +, -, @ is prefixed with ' so a spreadsheet never runs it as a
+ * formula; plain numbers such as +8613800138000 are left as they are.
+ */
+export function toCsv(rows: StopPaymentRecord[]): string {
+  const cell = (v: unknown): string => {
+    let s = v == null ? '' : String(v);
+    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d*. ]+$/.test(s)) s = `'${s}`;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [STOP_PAYMENT_COLUMNS.join(','), ...rows.map((r) => STOP_PAYMENT_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+}
