@@ -1,0 +1,147 @@
+// The second, light model: softmax regression over character n-grams (Chinese has no word boundaries, and
+// n-grams survive typos and homophone slips) plus word uni/bigrams for English. Deterministic training.
+import { INTENTS, type Intent, type NluLocale } from './intents';
+import type { Scores } from './nlpjs';
+
+export interface NgramModel {
+  locale: NluLocale;
+  features: string[];
+  /** Weights quantised to int16 (×1/scale), feature-major, INTENTS order, base64. */
+  weights: string;
+  bias: number[];
+  scale: number;
+}
+
+const ZH_NEGATORS = new Set(['没', '不', '别', '未']);
+const EN_NEGATORS = new Set(['not', 'no', 'never', 'didnt', 'dont', 'wont', 'havent', 'hasnt', 'cant', 'nothing', 'nobody', 'refused', 'wasnt', 'isnt', 'nor', 'almost', 'nearly']);
+
+export function ngramFeatures(content: string, locale: NluLocale): string[] {
+  const out = new Set<string>();
+  const words = content.replace(/'/g, '').split(/\s+/).filter(Boolean);
+  if (locale === 'zh') {
+    const s = content.replace(/\s+/g, '');
+    const chars = [...s];
+    for (let i = 0; i < chars.length; i += 1) {
+      out.add(chars[i]);
+      if (i + 1 < chars.length) out.add(chars[i] + chars[i + 1]);
+      if (i + 2 < chars.length) out.add(chars[i] + chars[i + 1] + chars[i + 2]);
+    }
+    for (const w of words) if (/^[a-z]+$/.test(w)) out.add(`w:${w}`);
+    // Negation scope: "没有转" and "不转了" should not look like "转了".
+    for (let i = 0; i < chars.length; i += 1) {
+      if (!ZH_NEGATORS.has(chars[i])) continue;
+      for (let j = i + 1; j <= i + 3 && j < chars.length; j += 1) if (!ZH_NEGATORS.has(chars[j])) out.add(`n:${chars[j]}`);
+    }
+  } else {
+    let negatedUntil = -1;
+    for (let i = 0; i < words.length; i += 1) {
+      if (EN_NEGATORS.has(words[i])) negatedUntil = i + 3;
+      else if (i <= negatedUntil) out.add(`n:${words[i]}`);
+      out.add(`w:${words[i]}`);
+      if (i + 1 < words.length) out.add(`b:${words[i]} ${words[i + 1]}`);
+      const padded = `<${words[i]}>`;
+      for (let n = 3; n <= 4; n += 1) for (let j = 0; j + n <= padded.length; j += 1) out.add(padded.slice(j, j + n));
+    }
+  }
+  return [...out];
+}
+
+// A small seeded generator keeps training order, and so the model file, reproducible.
+function mulberry32(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const K = INTENTS.length;
+
+export function trainNgram(
+  items: Array<{ content: string; intent: Intent }>,
+  locale: NluLocale,
+  opts: { epochs?: number; lr?: number; l2?: number } = {},
+): NgramModel {
+  const { epochs = 40, lr = 0.5, l2 = 1e-4 } = opts;
+  const index = new Map<string, number>();
+  const rows = items.map(({ content, intent }) => {
+    const feats = ngramFeatures(content, locale).map((f) => {
+      let i = index.get(f);
+      if (i === undefined) {
+        i = index.size;
+        index.set(f, i);
+      }
+      return i;
+    });
+    return { feats, y: INTENTS.indexOf(intent) };
+  });
+  const F = index.size;
+  const w = new Float64Array(F * K);
+  const b = new Float64Array(K);
+  const rand = mulberry32(20261126);
+  const order = rows.map((_, i) => i);
+  const p = new Float64Array(K);
+  for (let epoch = 0; epoch < epochs; epoch += 1) {
+    for (let i = order.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(rand() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const rate = lr / (1 + epoch * 0.1);
+    for (const r of order) {
+      const { feats, y } = rows[r];
+      const norm = 1 / Math.sqrt(feats.length || 1);
+      let max = -Infinity;
+      for (let k = 0; k < K; k += 1) {
+        let z = b[k];
+        for (const f of feats) z += w[f * K + k] * norm;
+        p[k] = z;
+        if (z > max) max = z;
+      }
+      let sum = 0;
+      for (let k = 0; k < K; k += 1) sum += (p[k] = Math.exp(p[k] - max));
+      for (let k = 0; k < K; k += 1) {
+        const g = p[k] / sum - (k === y ? 1 : 0);
+        b[k] -= rate * g;
+        for (const f of feats) w[f * K + k] -= rate * (g * norm + l2 * w[f * K + k]);
+      }
+    }
+  }
+  let maxAbs = 0;
+  for (const x of w) maxAbs = Math.max(maxAbs, Math.abs(x));
+  const scale = maxAbs > 0 ? maxAbs / 32767 : 1;
+  const q = new Int16Array(F * K);
+  for (let i = 0; i < q.length; i += 1) q[i] = Math.round(w[i] / scale);
+  return {
+    locale,
+    features: [...index.keys()],
+    weights: Buffer.from(q.buffer).toString('base64'),
+    bias: [...b].map((x) => Math.round(x * 1e6) / 1e6),
+    scale,
+  };
+}
+
+export function makeNgramScorer(model: NgramModel): (content: string) => Scores {
+  const index = new Map(model.features.map((f, i) => [f, i]));
+  const buf = Buffer.from(model.weights, 'base64');
+  const q = new Int16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
+  const z = new Float64Array(K);
+  return (content: string) => {
+    const feats = ngramFeatures(content, model.locale);
+    const norm = 1 / Math.sqrt(feats.length || 1);
+    for (let k = 0; k < K; k += 1) z[k] = model.bias[k];
+    for (const f of feats) {
+      const i = index.get(f);
+      if (i === undefined) continue;
+      for (let k = 0; k < K; k += 1) z[k] += q[i * K + k] * model.scale * norm;
+    }
+    let max = -Infinity;
+    for (let k = 0; k < K; k += 1) max = Math.max(max, z[k]);
+    let sum = 0;
+    const e = z.map((v) => Math.exp(v - max));
+    for (const v of e) sum += v;
+    return Object.fromEntries(INTENTS.map((intent, k) => [intent, e[k] / sum])) as Scores;
+  };
+}

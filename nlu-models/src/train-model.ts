@@ -1,0 +1,148 @@
+import { INTENTS, NLU_LOCALES, isAtRisk, type Intent, type NluLocale } from './intents';
+import { corpusHash, type Utterance } from './corpus';
+import { contentOf } from './text';
+import { detectCues } from './cues';
+import { exportNlpjs, makeSyncScorer, trainNlpjs, type Scores } from './nlpjs';
+import { makeNgramScorer, trainNgram } from './ngram';
+import { blend, decide, type Calibration } from './decide';
+import { buildZhDict } from './zh-dict';
+import type { ModelFile } from './model-file';
+
+const FOLDS = 5;
+const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
+const RISK_THRESHOLDS = [0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1];
+const LOW_CONFIDENCE = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6];
+// Missing a victim costs far more than a false alarm: calibrate for this out-of-fold at-risk recall.
+const TARGET_RISK_RECALL = 0.95;
+// Replies at or above the low-confidence line should be right this often out of fold.
+const TARGET_CONFIDENT_ACCURACY = 0.95;
+
+interface Scored {
+  u: Utterance;
+  nlp: Scores;
+  ngram: Scores;
+}
+
+const EMPTY: Scores = Object.fromEntries(INTENTS.map((i) => [i, i === 'other' ? 1 : 0])) as Scores;
+
+async function fitAndScore(train: Utterance[], test: Utterance[]): Promise<Scored[]> {
+  const usable = train.map((u) => ({ ...u, text: contentOf(u.text) })).filter((u) => u.text);
+  const nlp = await trainNlpjs(usable);
+  const scorers = Object.fromEntries(
+    NLU_LOCALES.map((loc) => {
+      const ng = trainNgram(
+        usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent })),
+        loc,
+      );
+      return [loc, { nlp: makeSyncScorer(nlp, loc), ngram: makeNgramScorer(ng) }];
+    }),
+  ) as Record<NluLocale, { nlp: (t: string) => Scores; ngram: (t: string) => Scores }>;
+  return test.map((u) => {
+    const c = contentOf(u.text);
+    if (!c) return { u, nlp: EMPTY, ngram: EMPTY };
+    return { u, nlp: scorers[u.locale].nlp(c), ngram: scorers[u.locale].ngram(c) };
+  });
+}
+
+function evaluate(scored: Scored[], cal: Calibration) {
+  let correct = 0;
+  let riskTp = 0;
+  let riskFn = 0;
+  let riskFp = 0;
+  const confident: boolean[] = [];
+  for (const s of scored) {
+    const d = decide(blend(s.nlp, s.ngram, cal.nlpjsWeight), detectCues(s.u.text, s.u.locale), cal);
+    const ok = d.intent === s.u.intent;
+    if (ok) correct += 1;
+    const truth = isAtRisk(s.u.intent);
+    const pred = isAtRisk(d.intent);
+    if (truth && pred) riskTp += 1;
+    if (truth && !pred) riskFn += 1;
+    if (!truth && pred) riskFp += 1;
+    if (!d.lowConfidence) confident.push(ok);
+  }
+  return {
+    accuracy: correct / scored.length,
+    riskRecall: riskTp / (riskTp + riskFn),
+    riskPrecision: riskTp / (riskTp + riskFp || 1),
+    confidentAccuracy: confident.filter(Boolean).length / (confident.length || 1),
+    confidentShare: confident.length / scored.length,
+  };
+}
+
+/** Out-of-fold predictions on the training corpus choose the blend weight and the thresholds; dev stays unseen. */
+async function calibrate(corpus: Utterance[], log: (m: string) => void) {
+  const folds: Scored[] = [];
+  for (let f = 0; f < FOLDS; f += 1) {
+    log(`cross-validation fold ${f + 1}/${FOLDS}`);
+    const test = corpus.filter((_, i) => i % FOLDS === f);
+    const train = corpus.filter((_, i) => i % FOLDS !== f);
+    folds.push(...(await fitAndScore(train, test)));
+  }
+  let cal: Calibration = { nlpjsWeight: 0.5, riskThreshold: 0.5, lowConfidence: 0 };
+  if (process.env.NLU_CAL_DEBUG) {
+    for (const w of WEIGHTS) for (const t of RISK_THRESHOLDS) {
+      const r = evaluate(folds, { nlpjsWeight: w, riskThreshold: t, lowConfidence: 0 });
+      log(`w=${w} t=${t} acc=${r.accuracy.toFixed(3)} rec=${r.riskRecall.toFixed(3)} prec=${r.riskPrecision.toFixed(3)}`);
+    }
+  }
+  let best = -1;
+  for (const w of WEIGHTS) {
+    const acc = evaluate(folds, { ...cal, nlpjsWeight: w }).accuracy;
+    if (acc > best + 1e-9) {
+      best = acc;
+      cal = { ...cal, nlpjsWeight: w };
+    }
+  }
+  for (const t of RISK_THRESHOLDS) {
+    cal = { ...cal, riskThreshold: t };
+    if (evaluate(folds, cal).riskRecall >= TARGET_RISK_RECALL) break;
+  }
+  for (const l of LOW_CONFIDENCE) {
+    cal = { ...cal, lowConfidence: l };
+    if (evaluate(folds, cal).confidentAccuracy >= TARGET_CONFIDENT_ACCURACY) break;
+  }
+  const r = evaluate(folds, cal);
+  if (process.env.NLU_CAL_DEBUG) {
+    for (const s of folds) {
+      const d = decide(blend(s.nlp, s.ngram, cal.nlpjsWeight), detectCues(s.u.text, s.u.locale), cal);
+      if (d.intent !== s.u.intent) log(`miss ${s.u.intent} -> ${d.intent} ${d.confidence.toFixed(2)} ${s.u.text}`);
+    }
+  }
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  return {
+    cal,
+    cv: {
+      accuracy: round(r.accuracy),
+      riskRecall: round(r.riskRecall),
+      riskPrecision: round(r.riskPrecision),
+      confidentAccuracy: round(r.confidentAccuracy),
+      confidentShare: round(r.confidentShare),
+    },
+  };
+}
+
+export async function trainModel(corpus: Utterance[], log: (m: string) => void = () => {}): Promise<ModelFile> {
+  const hash = corpusHash(corpus);
+  const { cal, cv } = await calibrate(corpus, log);
+  log(`calibration ${JSON.stringify(cal)} cross-validation ${JSON.stringify(cv)}`);
+  log('training the final models on the whole corpus');
+  const usable = corpus.map((u) => ({ ...u, text: contentOf(u.text) })).filter((u) => u.text);
+  const nlp = await trainNlpjs(usable);
+  const ngram = (loc: NluLocale) =>
+    trainNgram(usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent as Intent })), loc);
+  return {
+    format: 1,
+    modelVersion: `nlu-${hash.slice(0, 12)}`,
+    corpusHash: hash,
+    utterances: {
+      zh: corpus.filter((u) => u.locale === 'zh').length,
+      en: corpus.filter((u) => u.locale === 'en').length,
+    },
+    calibration: cal,
+    crossValidation: cv,
+    ngram: { zh: ngram('zh'), en: ngram('en') },
+    zhDict: buildZhDict(usable.filter((u) => u.locale === 'zh').map((u) => u.text)),
+    nlpjs: exportNlpjs(nlp),
+  };
+}
