@@ -12,6 +12,24 @@ beforeEach(async () => {
 });
 afterEach(() => w.close());
 
+/** Serve the bot with telegraf's own webhook handler, mounted as an app would, while fn runs. */
+async function withTelegrafWebhook(fn: () => Promise<void>): Promise<void> {
+  bot.botInfo = (await bot.telegram.getMe()) as typeof bot.botInfo;
+  const express = (await import('express')).default;
+  const app = express();
+  app.post('/webhooks/telegram', bot.webhookCallback('/webhooks/telegram', { secretToken: SECRET }));
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((r) => server.once('listening', r));
+  const { port } = server.address() as { port: number };
+  try {
+    await bot.telegram.setWebhook(`http://127.0.0.1:${port}/webhooks/telegram`, { secret_token: SECRET });
+    await fn();
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  }
+}
+
 describe('Telegram Bot API through the real telegraf', () => {
   it('getMe answers the bot, and a wrong token gets 401 Unauthorized', async () => {
     await expect(bot.telegram.getMe()).resolves.toMatchObject({ id: 7000000001, is_bot: true, username: 'quanzu_local_bot' });
@@ -41,20 +59,9 @@ describe('Telegram Bot API through the real telegraf', () => {
   });
 
   it('a telegraf webhook handler gets /start as a command and its reply lands in the chat', async () => {
-    bot.botInfo = (await bot.telegram.getMe()) as typeof bot.botInfo;
     bot.start((ctx) => ctx.reply('您好，我是反诈中心的助手。', Markup.keyboard([Markup.button.contactRequest('分享手机号')]).oneTime()));
     bot.on('contact', (ctx) => ctx.reply(`谢谢，${ctx.message.contact.phone_number}`));
-    const handler = bot.webhookCallback('/webhooks/telegram', { secretToken: SECRET });
-    w.app.on('/webhooks/telegram', () => ({ status: 200 }));
-    // Route the fake app's path to telegraf instead: a real express app would mount handler the same way.
-    const express = (await import('express')).default;
-    const real = express();
-    real.post('/webhooks/telegram', handler);
-    const server = real.listen(0, '127.0.0.1');
-    await new Promise<void>((r) => server.once('listening', r));
-    const { port } = server.address() as { port: number };
-    try {
-      await bot.telegram.setWebhook(`http://127.0.0.1:${port}/webhooks/telegram`, { secret_token: SECRET });
+    await withTelegrafWebhook(async () => {
       await w.network.control.sendTelegram(CHAT, '/start QZ-1234');
       const greeting = await w.network.control.waitForTelegram(CHAT);
       expect(greeting.text).toBe('您好，我是反诈中心的助手。');
@@ -63,10 +70,18 @@ describe('Telegram Bot API through the real telegraf', () => {
       expect((await w.network.control.waitForTelegram(CHAT)).text).toBe('谢谢，8613800138000');
       const inbox = await w.network.control.inbox(CITIZEN);
       expect(inbox.map((i) => [i.channel, i.direction])).toContainEqual(['telegram', 'to-citizen']);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    }
+    });
+  });
+
+  it("executes a method the bot puts in its webhook answer (telegraf's webhookReply)", async () => {
+    bot.action('paid:no', (ctx) => ctx.answerCbQuery('已记录，谢谢'));
+    await withTelegrafWebhook(async () => {
+      const sent = await bot.telegram.sendMessage(CHAT, '您是否已经转账？', Markup.inlineKeyboard([Markup.button.callback('没有', 'paid:no')]));
+      await w.network.control.pressButton(CHAT, sent.message_id, 'paid:no');
+      const log = await w.network.control.callbacks({ kind: 'telegram-update' });
+      expect(JSON.parse(log[0].responseBody)).toMatchObject({ method: 'answerCallbackQuery', text: '已记录，谢谢' });
+      expect((await w.network.control.telegramChat(CHAT)).chat?.callbackAnswers).toEqual([expect.objectContaining({ text: '已记录，谢谢' })]);
+    });
   });
 
   it('without a webhook, updates wait for getUpdates long polling; with one, getUpdates is refused 409', async () => {
