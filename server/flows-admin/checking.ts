@@ -1,0 +1,61 @@
+// The same checks as `flows:check` and `flows:test`, run on a draft held in memory.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseFlow, type CheckIssue, type CompiledFlow } from '../../flows/engine';
+import { FLOW_TESTS_DIR, runFlowTests, type FlowTestFailure } from '../../flows/engine/flow-tests';
+
+export interface DraftCheck {
+  flow?: CompiledFlow;
+  issues: CheckIssue[];
+}
+
+/** Parses and checks a draft; also refuses a draft whose id is not the flow being edited. */
+export function checkDraft(yamlText: string, opts: { flowId?: string; version?: number; file?: string }): DraftCheck {
+  const file = opts.file ?? `${opts.flowId ?? 'draft'}.yaml`;
+  const r = parseFlow(yamlText, { file, version: opts.version });
+  const issues = [...r.issues];
+  if (r.flow && opts.flowId && r.flow.id !== opts.flowId) {
+    issues.unshift({
+      severity: 'error',
+      file,
+      rule: 'flow_id_changed',
+      message: `this draft says id: ${r.flow.id}, but it is the draft of flow '${opts.flowId}'`,
+      fix: `keep "id: ${opts.flowId}"; to start a new flow, ask an administrator to add its YAML file to flows/`,
+    });
+    return { issues };
+  }
+  return { flow: r.flow, issues };
+}
+
+export interface FlowTestRun {
+  /** flows/tests/<id>.yaml, or undefined when the flow has no test file. */
+  file?: string;
+  conversations: number;
+  failures: FlowTestFailure[];
+  covered: number;
+  total: number;
+  /** Transitions no test conversation takes: reported, not blocking (tests are files an engineer edits). */
+  untested: string[];
+}
+
+/** Runs the flow's own test conversations (flows/tests/<id>.yaml) against this compiled version. */
+export function runTestsFor(flow: CompiledFlow, dir: string = FLOW_TESTS_DIR): FlowTestRun {
+  const name = ['yaml', 'yml'].map((ext) => `${flow.id}.${ext}`).find((f) => fs.existsSync(path.join(dir, f)));
+  if (!name) return { conversations: 0, failures: [], covered: 0, total: flow.transitions.length, untested: flow.transitions.map((t) => t.id) };
+  const report = runFlowTests(new Map([[flow.id, flow]]), dir);
+  const failures = report.failures.filter((f) => path.basename(f.file) === name);
+  const cov = report.coverage.find((c) => c.flowId === flow.id);
+  return {
+    file: path.relative(process.cwd(), path.join(dir, name)),
+    conversations: cov?.conversations ?? 0,
+    failures,
+    covered: cov?.covered ?? 0,
+    total: cov?.total ?? flow.transitions.length,
+    untested: cov?.missing ?? [],
+  };
+}
+
+/** The top-level "version: N" line, rewritten so an exported file says which version it is. */
+export function withVersionLine(yamlText: string, version: number): string {
+  return /^version:[ \t]*\d+[ \t]*$/m.test(yamlText) ? yamlText.replace(/^version:[ \t]*\d+[ \t]*$/m, `version: ${version}`) : yamlText;
+}
