@@ -8,6 +8,7 @@ import { connectRedis } from './jobs/redis';
 import { createQueues } from './jobs/queues';
 import { LiveEvents } from './events';
 import { FlowRegistry } from './cases/flow-registry';
+import { syncFlowRegistry } from './flows-admin/sync';
 import { createTwilioClient } from '../bots/twilio-client';
 import { SmsChannel } from '../bots/sms';
 import { VoiceChannel } from '../bots/voice';
@@ -26,8 +27,9 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
   const events = new LiveEvents(redis.client, `${config.queuePrefix}:events`);
   if (opts.listenForEvents) await events.listen(redis.create('subscriber'));
   const classifier = await loadClassifier();
-  const flows = FlowRegistry.fromDirectory();
-  const policy = loadPolicy();
+  const flows = await FlowRegistry.fromStore(store.db, { log });
+  const flowSync = await syncFlowRegistry(flows, store.db, { publisher: redis.client, subscriber: redis.create('subscriber'), channel: `${config.queuePrefix}:flows` }, log);
+  const policy = loadPolicy(config.policyFile);
   const twilioClient = createTwilioClient(config.twilio.accountSid, config.twilio.authToken, config.twilio.apiBase);
   const telegramBot = config.telegram.botToken ? createTelegramBot(config.telegram.botToken, config.telegram.apiRoot) : undefined;
   const services: Services = {
@@ -50,6 +52,7 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
   return {
     services,
     async close() {
+      flowSync.stop();
       await queues.close().catch(() => undefined);
       await redis.close();
       await store.close();

@@ -1,4 +1,5 @@
 // Environment → one typed, validated configuration. Every problem is listed with how to fix it.
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -24,6 +25,10 @@ export interface Config {
   apiKeys: ApiKey[];
   centre: { name: { zh: string; en: string }; callbackNumber: string };
   logLevel: string;
+  /** Triage policy YAML; default flows/policy.yaml. */
+  policyFile?: string;
+  /** The centre's local time offset from UTC, minutes (quiet hours are local). */
+  utcOffsetMinutes: number;
   /** Largest request body accepted, bytes. */
   bodyLimit: number;
 }
@@ -63,6 +68,8 @@ const envSchema = z.object({
   CENTRE_NAME_EN: optional,
   CENTRE_CALLBACK_NUMBER: optional,
   LOG_LEVEL: optional,
+  POLICY_FILE: optional,
+  CENTRE_UTC_OFFSET_MINUTES: optional,
   BODY_LIMIT_BYTES: optional,
 });
 
@@ -134,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const bodyLimit = e.BODY_LIMIT_BYTES === undefined ? 2_000_000 : Number(e.BODY_LIMIT_BYTES);
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) problems.push(`BODY_LIMIT_BYTES must be a whole number ≥ 1024, got "${e.BODY_LIMIT_BYTES}".`);
 
+  const utcOffsetMinutes = e.CENTRE_UTC_OFFSET_MINUTES === undefined ? 480 : Number(e.CENTRE_UTC_OFFSET_MINUTES);
+  if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) problems.push(`CENTRE_UTC_OFFSET_MINUTES must be whole minutes east of UTC (China: 480), got "${e.CENTRE_UTC_OFFSET_MINUTES}".`);
+  if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
+
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -160,6 +171,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       callbackNumber,
     },
     logLevel: e.LOG_LEVEL ?? 'info',
+    policyFile: e.POLICY_FILE,
+    utcOffsetMinutes,
     bodyLimit,
   };
 }

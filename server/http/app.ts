@@ -8,6 +8,9 @@ import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
 import { handoffsRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
+import { flowsRoutes } from './routes/flows';
+import { reportsRoutes } from './routes/reports';
+import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
@@ -20,6 +23,8 @@ export function createApp(s: Services): Express {
   app.set('trust proxy', 'loopback');
 
   app.use(healthRoutes(s));
+  app.use(metricsRoutes(s, s.config.apiKeys));
+  app.use('/webhooks', webhookLatency());
   app.use('/webhooks/twilio', twilioWebhooks(s));
   if (s.telegramBot) {
     registerTelegramHandlers(s, s.telegramBot);
@@ -35,8 +40,11 @@ export function createApp(s: Services): Express {
   app.use(warningsRoutes(s));
   app.use(casesRoutes(s));
   app.use(handoffsRoutes(s));
+  app.use(flowsRoutes(s));
+  app.use(reportsRoutes(s));
 
   app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
+  app.use('/manager', express.static(path.resolve(__dirname, '..', '..', 'web', 'manager')));
   app.use('/shared', express.static(path.resolve(__dirname, '..', '..', 'web', 'shared')));
   app.get('/login', (_req, res) => res.sendFile(path.resolve(__dirname, '..', '..', 'web', 'shared', 'login.html')));
   app.get('/', (_req, res) => res.redirect('/desk/'));

@@ -76,7 +76,7 @@ async function triage(s: Services, c: CaseRow): Promise<string> {
     pending.flushTo(s.events);
   }
   await audit(s.store.db, { caseId: c.id, actor: 'triage', action: 'triaged', detail: { flowId: plan.flowId, channels, humanReview: t.humanReview, reasons: t.reviewReasons } });
-  const at = quietUntil(plan, c.risk_level) ?? nowIso();
+  const at = quietUntil(plan, c.risk_level, new Date(), s.config.utcOffsetMinutes) ?? nowIso();
   await scheduleNext(s, c.id, 'contact', at, { plan: toJson(plan) });
   return `planned ${channels.join('>')}`;
 }
@@ -97,7 +97,7 @@ async function retriage(s: Services, c: CaseRow): Promise<string> {
 async function contact(s: Services, c: CaseRow): Promise<string> {
   const plan = readPlan(c.plan);
   if (!plan) return triage(s, c);
-  const quiet = quietUntil(plan, c.risk_level);
+  const quiet = quietUntil(plan, c.risk_level, new Date(), s.config.utcOffsetMinutes);
   if (quiet) {
     await scheduleNext(s, c.id, 'contact', quiet);
     return 'quiet hours';

@@ -167,7 +167,6 @@ export function twilioWebhooks(s: Services): Router {
       await updateAttempt(s.store.db, attempt.id, { status: st.CallStatus, error_code: st.ErrorCode ?? attempt.error_code, provider_id: attempt.provider_id ?? st.CallSid });
       if (['busy', 'no-answer', 'failed', 'canceled'].includes(st.CallStatus)) {
         await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'call_not_answered', detail: { status: st.CallStatus, errorCode: st.ErrorCode } });
-        await handleFlowEvent(s, attempt.case_id, { type: 'unanswered' }).catch(() => undefined);
         await moveDownLadder(s, attempt.case_id, `call ${st.CallStatus}`, st.CallStatus === 'failed' && !!st.ErrorCode);
       } else if (st.CallStatus === 'completed' && st.AnsweredBy && /^(machine|fax)/.test(st.AnsweredBy)) {
         // Voicemail got a short message; follow up on the next channel (SMS) now.
