@@ -1,0 +1,205 @@
+// The managers' flow editor API on both engines: seed, check, draft, refuse, publish, pin, roll back,
+// export, try it, audit; and a second process picking up the publication.
+import fs from 'node:fs';
+import { FlowRegistry } from '../../server/cases/flow-registry';
+import { startConversation, step } from '../../flows/engine';
+import { ENGINES } from '../support/databases';
+import { KEYS, managerFetch, startHarness, type Harness } from './manager-harness';
+
+const shipped = fs.readFileSync('flows/fallback.yaml', 'utf8');
+const OLD_GREET_EN = 'First question: have you transferred any money to them?"';
+const NEW_GREET_EN = 'First question: have you sent any money to them?"';
+const edited = shipped.replace(OLD_GREET_EN, NEW_GREET_EN);
+const brokenTarget = shipped.replace('safe_aware: explain_tell\n\n  explain_tell', 'safe_aware: explain_tel\n\n  explain_tell');
+const failsItsTests = shipped.replace('请立刻停止转账，也不要再和对方联系。', '请不要再和对方联系。');
+
+const ctx = { channel: 'sms' as const, locale: 'en' as const, vars: {}, facts: { riskLevel: 'medium' as const, warningCount: 1, attemptCount: 1, channel: 'sms' as const } };
+
+describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(make());
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+  const api = async (p: string, init: Parameters<typeof managerFetch>[2] = {}) => {
+    const res = await managerFetch(h, p, init);
+    const type = res.headers.get('content-type') ?? '';
+    return { status: res.status, body: type.includes('json') ? await res.json() : await res.text(), headers: res.headers };
+  };
+
+  it('seeds every shipped flow as published version 1, once', async () => {
+    const r = await api('/api/flows');
+    expect(r.status).toBe(200);
+    const ids = (r.body.flows as { id: string }[]).map((f) => f.id);
+    expect(ids).toEqual(expect.arrayContaining(['fallback', 'impersonation_police', 'relative', 'return_contact']));
+    expect(r.body.flows.find((f: { id: string }) => f.id === 'fallback')).toMatchObject({ publishedVersion: 1, draftVersion: null, versions: 1 });
+    await FlowRegistry.fromStore(h.store.db);
+    const again = await api('/api/flows');
+    expect(again.body.flows.find((f: { id: string }) => f.id === 'fallback').versions).toBe(1);
+  });
+
+  it('refuses a caller without the manager role', async () => {
+    const r = await api('/api/flows', { key: KEYS.desk });
+    expect(r.status).toBe(403);
+    expect(r.body).toEqual({ error: 'forbidden', message: 'role desk may not do this; needs manager' });
+  });
+
+  it('checks a draft like flows:check, naming the state and the fix', async () => {
+    const r = await api('/api/flows/check', { method: 'POST', body: { yaml: brokenTarget, flowId: 'fallback' } });
+    expect(r.status).toBe(200);
+    expect(r.body.ok).toBe(false);
+    expect(r.body.issues).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        state: 'greet',
+        line: 73,
+        rule: 'unknown_target',
+        message: "greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist",
+        fix: expect.stringContaining("(did you mean 'explain_tell'?)"),
+      }),
+    ]);
+    const greet = r.body.graph.nodes.find((n: { id: string }) => n.id === 'greet');
+    expect(greet).toMatchObject({ kind: 'start', layer: 0, errors: 1 });
+    expect(r.body.graph.missing).toEqual(['explain_tel']);
+  });
+
+  it('refuses a draft that renames the flow', async () => {
+    const r = await api('/api/flows/check', { method: 'POST', body: { yaml: shipped.replace('id: fallback', 'id: fallback2'), flowId: 'fallback' } });
+    expect(r.body.issues[0]).toMatchObject({ rule: 'flow_id_changed', message: "this draft says id: fallback2, but it is the draft of flow 'fallback'" });
+  });
+
+  it('saves a draft with errors but refuses to publish it, with the reasons', async () => {
+    const saved = await api('/api/flows/fallback/draft', { method: 'PUT', body: { yaml: brokenTarget } });
+    expect(saved.status).toBe(200);
+    expect(saved.body.version).toBe(2);
+    expect(saved.body.yaml).toContain('\nversion: 2\n');
+    const r = await api('/api/flows/fallback/publish', { method: 'POST' });
+    expect(r.status).toBe(409);
+    expect(r.body.error).toBe('publish_refused');
+    expect(r.body.message).toBe('fallback v2 was not published: the checker found 1 error(s)');
+    expect(r.body.details.issues[0].message).toBe("greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist");
+    expect(h.s.flows.current('fallback')!.version).toBe(1);
+  });
+
+  it("refuses to publish while the flow's own tests fail", async () => {
+    await api('/api/flows/fallback/draft', { method: 'PUT', body: { yaml: failsItsTests } });
+    const r = await api('/api/flows/fallback/publish', { method: 'POST' });
+    expect(r.status).toBe(409);
+    expect(r.body.message).toBe('fallback v2 was not published: 1 test conversation(s) in flows/tests/fallback.yaml failed');
+    expect(r.body.details.tests.failures).toEqual([
+      {
+        file: 'flows/tests/fallback.yaml',
+        conversation: 'still in the scam hands off and tells them to stop paying',
+        turn: 2,
+        message: 'expected the prompts to contain "停止转账", got "请不要再和对方联系。任何让您转账的陌生人都可能是骗子。民警马上会用0755-96110联系您。"',
+      },
+    ]);
+  });
+
+  it('diffs the draft against the published version line by line', async () => {
+    await api('/api/flows/fallback/draft', { method: 'PUT', body: { yaml: edited } });
+    const r = await api('/api/flows/fallback/diff');
+    expect(r.body).toMatchObject({ from: 1, to: 2, added: 2, removed: 2 });
+    const changed = r.body.lines.filter((l: { op: string }) => l.op !== ' ').map((l: { op: string; text: string }) => `${l.op}${l.text.trim().slice(0, 30)}`);
+    expect(changed).toEqual(['-version: 1', '+version: 2', '-en: "Hello {name}, this is {ce', '+en: "Hello {name}, this is {ce']);
+  });
+
+  it('publishes: new conversations start on v2, conversations in progress stay on v1', async () => {
+    const v1 = h.s.flows.current('fallback')!;
+    const inProgress = startConversation(v1, ctx).state;
+    const r = await api('/api/flows/fallback/publish', { method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ flowId: 'fallback', version: 2, previous: 1 });
+    expect(h.s.flows.current('fallback')!.version).toBe(2);
+    const greet = startConversation(h.s.flows.current('fallback')!, ctx).prompts[0]!.text;
+    expect(greet).toContain('First question: have you sent any money to them?');
+    // The pinned conversation still steps on version 1.
+    const pinned = h.s.flows.version(inProgress.flowId, inProgress.flowVersion)!;
+    expect(pinned.version).toBe(1);
+    const next = step(pinned, inProgress, { type: 'reply', intent: 'safe_aware', confidence: 0.9, lowConfidence: false, text: 'no' }, ctx);
+    expect(next.state).toMatchObject({ flowVersion: 1, stateId: 'explain_tell' });
+  });
+
+  it('reaches another process (a worker) through the database', async () => {
+    const worker = await FlowRegistry.fromStore(h.store.db);
+    expect(worker.current('fallback')!.version).toBe(2);
+    await api('/api/flows/fallback/rollback', { method: 'POST', body: { version: 1 } });
+    expect(worker.current('fallback')!.version).toBe(2);
+    await worker.refresh(h.store.db);
+    expect(worker.current('fallback')!.version).toBe(1);
+    expect(worker.version('fallback', 2)).toBeDefined();
+  });
+
+  it('rolls back to any earlier version and forward again', async () => {
+    expect(h.s.flows.current('fallback')!.version).toBe(1);
+    const again = await api('/api/flows/fallback/rollback', { method: 'POST', body: { version: 1 } });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe('v1 of fallback is already published');
+    const fwd = await api('/api/flows/fallback/rollback', { method: 'POST', body: { version: 2 } });
+    expect(fwd.body).toEqual({ flowId: 'fallback', version: 2, previous: 1 });
+    const missing = await api('/api/flows/fallback/rollback', { method: 'POST', body: { version: 9 } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('flow fallback has no version 9');
+  });
+
+  it('exports the published version as YAML for flows/', async () => {
+    const r = await api('/api/flows/fallback/export');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename=fallback.yaml');
+    expect(r.headers.get('x-flow-version')).toBe('2');
+    expect(r.body).toBe(edited.replace('\nversion: 1\n', '\nversion: 2\n'));
+    const v1 = await api('/api/flows/fallback/export?version=1');
+    expect(v1.body).toBe(shipped);
+  });
+
+  it('keeps an audit log of who changed and published what', async () => {
+    const r = await api('/api/flows/audit?flowId=fallback');
+    const lines = (r.body.events as { actor: string; action: string; detail: { version: number } }[]).map((e) => `${e.actor} ${e.action} v${e.detail.version}`);
+    expect(lines).toEqual([
+      'key:manager flow_rolled_back v2',
+      'key:manager flow_rolled_back v1',
+      'key:manager flow_published v2',
+      'key:manager flow_draft_saved v2',
+      'key:manager flow_publish_refused v2',
+      'key:manager flow_draft_saved v2',
+      'key:manager flow_publish_refused v2',
+      'key:manager flow_draft_saved v2',
+      'system flow_seeded v1',
+    ]);
+  });
+
+  it('tries a draft with the real classifier, in English by SMS', async () => {
+    const first = await api('/api/flows/fallback/try', { method: 'POST', body: { yaml: edited, locale: 'en', channel: 'sms' } });
+    expect(first.status).toBe(200);
+    expect(first.body.prompts[0].stateId).toBe('greet');
+    expect(first.body.rendered.text).toContain('First question: have you sent any money to them?');
+    const reply = await api('/api/flows/fallback/try', {
+      method: 'POST',
+      body: { yaml: edited, locale: 'en', channel: 'sms', state: first.body.state, input: { text: 'I already sent 5000 yuan by Alipay' } },
+    });
+    expect(reply.body.classification).toMatchObject({ intent: 'already_paid', atRisk: true, cues: ['already_transferred'], payment: { amounts: [5000], methods: ['alipay'] } });
+    expect(reply.body.classification.confidence).toBeGreaterThan(0.5);
+    expect(reply.body.state.stateId).toBe('ask_amount');
+    expect(reply.body.actions[0]).toEqual({ type: 'handoff', reason: 'already_paid', priority: 100 });
+    const rows = await h.store.db.selectFrom('messages').select('id').execute();
+    expect(rows).toHaveLength(0);
+  });
+
+  it('tries a draft in Chinese as a voice call, showing the TwiML', async () => {
+    const first = await api('/api/flows/fallback/try', { method: 'POST', body: { yaml: edited, locale: 'zh', channel: 'voice' } });
+    expect(first.body.rendered.channel).toBe('voice');
+    expect(first.body.rendered.twiml).toContain('<Gather input="speech dtmf"');
+    expect(first.body.rendered.twiml).toContain('language="cmn-Hans-CN"');
+    const reply = await api('/api/flows/fallback/try', { method: 'POST', body: { yaml: edited, locale: 'zh', channel: 'voice', state: first.body.state, input: { text: '你们是骗子吧' } } });
+    expect(reply.body.classification.intent).toBe('distrust');
+    expect(reply.body.state.stateId).toBe('verify');
+  });
+
+  it('will not try a draft that has errors', async () => {
+    const r = await api('/api/flows/fallback/try', { method: 'POST', body: { yaml: brokenTarget, locale: 'en', channel: 'telegram' } });
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe("the draft cannot run until its errors are fixed: greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist");
+  });
+});
