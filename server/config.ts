@@ -31,6 +31,8 @@ export interface Config {
   utcOffsetMinutes: number;
   /** Largest request body accepted, bytes. */
   bodyLimit: number;
+  /** How often the worker sweeps the outbox for due actions, ms. */
+  outboxSweepMs: number;
 }
 
 export class ConfigError extends Error {
@@ -71,6 +73,7 @@ const envSchema = z.object({
   POLICY_FILE: optional,
   CENTRE_UTC_OFFSET_MINUTES: optional,
   BODY_LIMIT_BYTES: optional,
+  OUTBOX_SWEEP_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -143,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const utcOffsetMinutes = e.CENTRE_UTC_OFFSET_MINUTES === undefined ? 480 : Number(e.CENTRE_UTC_OFFSET_MINUTES);
   if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) problems.push(`CENTRE_UTC_OFFSET_MINUTES must be whole minutes east of UTC (China: 480), got "${e.CENTRE_UTC_OFFSET_MINUTES}".`);
+  const outboxSweepMs = e.OUTBOX_SWEEP_MS === undefined ? 5000 : Number(e.OUTBOX_SWEEP_MS);
+  if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
 
   if (problems.length) throw new ConfigError(problems);
@@ -174,5 +179,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     policyFile: e.POLICY_FILE,
     utcOffsetMinutes,
     bodyLimit,
+    outboxSweepMs,
   };
 }

@@ -51,7 +51,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
     log.info({ port, role }, 'quanzu web listening');
   }
   if (role !== 'web') {
-    workers = startWorkers(s);
+    workers = startWorkers(s, { sweepEveryMs: config.outboxSweepMs });
     log.info({ role }, 'quanzu workers started');
   }
 
