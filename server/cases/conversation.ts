@@ -25,6 +25,7 @@ import type { Services } from '../services';
 import { handOff } from './handoff';
 import { readPlan } from './plan';
 import { NotFoundError } from '../errors';
+import { timedClassify } from '../http/metrics';
 
 /** How long to wait for a reply on a text channel before the flow's no_reply event, when the flow says nothing. */
 const DEFAULT_NO_REPLY_SECONDS = 30 * 60;
@@ -201,7 +202,7 @@ export interface IncomingReply {
  * arriving together step the conversation one after the other, never from the same old state.
  */
 export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOutput> {
-  const classification = s.classifier.classify(r.text);
+  const classification = timedClassify(() => s.classifier.classify(r.text));
   const pending = new PendingEvents();
   const out = await s.store.db.transaction().execute(async (trx) => {
     const c = await lockCase(trx, s, r.caseId);

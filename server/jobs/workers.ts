@@ -4,6 +4,7 @@ import type { Services } from '../services';
 import { casesWithDueAction } from '../store/repositories/cases';
 import { nowIso } from '../store/ids';
 import { UnrecoverableJobError } from '../errors';
+import { timedJob } from '../http/metrics';
 import { processCaseJob } from './case-jobs';
 import { processDeliveryJob } from './delivery-job';
 import { enqueueCaseJob, type CaseJob } from './queues';
@@ -26,7 +27,7 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
     <T>(name: string, fn: (s: Services, job: Job<T>) => Promise<string>) =>
     async (job: Job<T>) => {
       try {
-        const result = await fn(s, job);
+        const result = await timedJob(name, fn)(s, job);
         s.log.debug({ queue: name, jobId: job.id, result }, 'job done');
         return result;
       } catch (err) {
