@@ -169,9 +169,21 @@ const THIRD_PERSON = {
   en: /\b(he|she|they|who|it|you|that|which|someone|somebody|hes|shes)\s*(just |already |also )?$/,
 };
 
+const GLOBAL = new Map<RegExp, RegExp>();
+function globalOf(re: RegExp): RegExp {
+  let g = GLOBAL.get(re);
+  if (!g) {
+    g = new RegExp(re.source, 'g');
+    GLOBAL.set(re, g);
+  }
+  g.lastIndex = 0;
+  return g;
+}
+
 function firesIn(clause: string, rule: CueRule, locale: NluLocale): boolean {
-  const re = new RegExp(rule.pattern[locale].source, 'g');
-  for (const m of clause.matchAll(re)) {
+  const pattern = rule.pattern[locale];
+  if (!pattern.test(clause)) return false;
+  for (const m of clause.matchAll(globalOf(pattern))) {
     const before = clause.slice(0, m.index);
     if (NEGATOR[locale].test(before)) continue;
     if (rule.name === 'already_transferred') {

@@ -69,7 +69,8 @@ export function makeSyncScorer(nlp: any, locale: NluLocale): (text: string) => S
   return (text: string) => {
     let input: any = { locale, text, settings };
     input = expectSync(normalize.run(input), 'normalize');
-    input.tokens = expectSync(tokenizer.tokenize(input.text, input), 'tokenize').filter((x: string) => x);
+    // innerTokenize is what Tokenizer.tokenize runs, minus a per-text cache that would grow for an hour.
+    input.tokens = expectSync(tokenizer.innerTokenize(input.text, input), 'tokenize').filter((x: string) => x);
     input = expectSync(removeStopwords.run(input), 'removeStopwords');
     // lang-zh's stem() is declared async but only wraps the synchronous processText() of the whole text.
     input.tokens = expectSync(

@@ -14,9 +14,12 @@ function pushAmount(out: number[], n: number | undefined) {
   if (n !== undefined && n > 0 && !out.includes(n)) out.push(n);
 }
 
+const ZH_NUMBER = new RegExp(`[\\d.,${ZH_NUM_CHARS}]*[\\d${ZH_NUM_CHARS}](?:\\s*[kKwW千万])?`, 'g');
+const STARTS_WITH_ZH_NUMBER = new RegExp(`^[${ZH_NUM_CHARS}\\d]`);
+
 function zhAmounts(text: string, hasVerb: boolean, out: number[]) {
-  const re = new RegExp(`[\\d.,${ZH_NUM_CHARS}]*[\\d${ZH_NUM_CHARS}](?:\\s*[kKwW千万])?`, 'g');
-  for (const m of text.matchAll(re)) {
+  if (!/[\d零〇一二两俩三四五六七八九十百千万亿]/.test(text)) return;
+  for (const m of text.matchAll(ZH_NUMBER)) {
     const raw = m[0];
     const after = text.slice((m.index ?? 0) + raw.length);
     if (ZH_NOT_MONEY.test(after)) continue;
@@ -36,7 +39,7 @@ function enAmounts(text: string, hasVerb: boolean, out: number[]) {
   for (const m of text.matchAll(/([$¥£€]\s*)?(\d[\d,]*(?:\.\d+)?)\s*(k|grand|thousand|million|w|万|千)?\b/g)) {
     const after = text.slice((m.index ?? 0) + m[0].length);
     // Chinese forms such as 6千8 belong to zhAmounts.
-    if (new RegExp(`^[${ZH_NUM_CHARS}\\d]`).test(after)) continue;
+    if (STARTS_WITH_ZH_NUMBER.test(after)) continue;
     if (EN_NOT_MONEY.test(after) || ZH_NOT_MONEY.test(after)) continue;
     let value = Number(m[2].replace(/,/g, ''));
     const unit = m[3];

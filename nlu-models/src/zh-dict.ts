@@ -30,12 +30,23 @@ let installed = false;
 /** Puts the compact dictionary in place of lang-zh's own; does nothing if the full one is already compiled. */
 export function installZhDict(dict: ZhDict): void {
   if (installed || dictionary.cedict) return;
-  const simplified: Record<string, unknown[]> = {};
+  const entries = new Map<string, unknown[]>();
+  let longest = 1;
   for (const [word, stem] of Object.entries(dict)) {
-    simplified[word] = [{ simplified: word, traditional: word, pinyin: stem, definition: stem ? '' : '(modal particle)' }];
+    entries.set(word, [{ simplified: word, traditional: word, pinyin: stem, definition: stem ? '' : '(modal particle)' }]);
+    longest = Math.max(longest, word.length);
   }
   dictionary.cedict = 'compact';
-  dictionary.simplified = simplified;
+  dictionary.simplified = {};
   dictionary.traditional = {};
+  // Same answers as lang-zh's own search/getLongestMatch, from a Map and without slices longer than any word.
+  dictionary.search = (word: string) => entries.get(word);
+  dictionary.getLongestMatch = (text: string) => {
+    for (let i = Math.min(longest, 8, text.length); i > 0; i -= 1) {
+      const slice = text.slice(0, i);
+      if (entries.has(slice)) return slice;
+    }
+    return undefined;
+  };
   installed = true;
 }

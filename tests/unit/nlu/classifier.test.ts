@@ -1,0 +1,105 @@
+import fc from 'fast-check';
+import { loadClassifier } from '../../../nlu-models/src/index';
+import { INTENTS, isAtRisk, type Classifier, type Intent } from '../../../nlu-models/src/intents';
+import { CUE_RULES } from '../../../nlu-models/src/cues';
+import { decide, type Calibration } from '../../../nlu-models/src/decide';
+import { corpusHash, loadCorpus } from '../../../nlu-models/src/corpus';
+import { DEFAULT_MODEL_FILE, readModelFile } from '../../../nlu-models/src/model-file';
+import { importNlpjs, makeSyncScorer, processAsync, type Scores } from '../../../nlu-models/src/nlpjs';
+import { installZhDict } from '../../../nlu-models/src/zh-dict';
+
+let classifier: Classifier;
+beforeAll(async () => {
+  classifier = await loadClassifier();
+});
+
+describe('loadClassifier', () => {
+  it('returns the same instance on a second call', async () => {
+    expect(await loadClassifier()).toBe(classifier);
+  });
+
+  it('loads a model trained on the current corpus', () => {
+    const hash = corpusHash(loadCorpus('corpus'));
+    expect(classifier.modelVersion).toBe(`nlu-${hash.slice(0, 12)}`);
+  });
+});
+
+describe('classify', () => {
+  it('answers synchronously with the full classification', () => {
+    const c = classifier.classify('我已经转了8千过去了');
+    expect(c).toMatchObject({ intent: 'already_paid', atRisk: true, locale: 'zh', lowConfidence: false });
+    expect(c.payment.amounts).toEqual([8000]);
+    expect(c.cues).toContain('already_transferred');
+    expect(c.modelVersion).toBe(classifier.modelVersion);
+  });
+
+  it.each(["I didn't send any money", '我没有转账', '没有没有 我没转钱'])('does not take "%s" for a payment', (text) => {
+    expect(classifier.classify(text).intent).not.toBe('already_paid');
+  });
+
+  it.each([
+    ['我已经转了两万，能不能让警察给我打个电话', 'zh'],
+    ['I already sent 5000, I want to talk to an officer', 'en'],
+    ['you people are useless, I paid them 3000 yesterday', 'en'],
+  ] as const)('lets already_paid win over other intents in "%s"', (text, locale) => {
+    expect(classifier.classify(text, locale)).toMatchObject({ intent: 'already_paid', atRisk: true });
+  });
+
+  it.each(['', '   ', '嗯 那个 呃', 'um uh', '。。。'])('treats "%s" as nothing said: other, low confidence', (text) => {
+    expect(classifier.classify(text)).toMatchObject({ intent: 'other', atRisk: false, lowConfidence: true, cues: [] });
+  });
+
+  it.each([
+    ['the officer told me not to tell anyone', 'en'],
+    ["I'm about to transfer the unfreezing fee", 'en'],
+    ["he's not a scammer, I've known him 3 months", 'en'],
+    ['我在操作呢 老师让我先充值', 'zh'],
+    ['他不是骗子，我们都认识半年了', 'zh'],
+  ] as const)('flags "%s" as still in the scam', (text, locale) => {
+    expect(classifier.classify(text, locale)).toMatchObject({ intent: 'mid_scam', atRisk: true });
+  });
+
+  it('follows the script of the reply when the case locale differs', () => {
+    expect(classifier.classify('I already paid them 2000', 'zh').locale).toBe('en');
+    expect(classifier.classify('8000', 'en').locale).toBe('en');
+  });
+
+  it('agrees with nlp.js\'s own asynchronous process on the dev set', async () => {
+    const model = readModelFile(DEFAULT_MODEL_FILE);
+    installZhDict(model.zhDict);
+    const nlp = importNlpjs(model.nlpjs);
+    const dev = loadCorpus('dev').filter((_, i) => i % 15 === 0);
+    for (const u of dev) {
+      const sync = makeSyncScorer(nlp, u.locale)(u.text.toLowerCase());
+      const async = await processAsync(nlp, u.locale, u.text.toLowerCase());
+      for (const intent of INTENTS) expect(sync[intent]).toBeCloseTo(async[intent], 9);
+    }
+  });
+});
+
+describe('decide', () => {
+  const cal: Calibration = { nlpjsWeight: 0.2, riskThreshold: 0.3, lowConfidence: 0.6 };
+  const scoresArb = fc
+    .array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: INTENTS.length, maxLength: INTENTS.length })
+    .map((xs) => {
+      const sum = xs.reduce((a, b) => a + b, 0) || 1;
+      return Object.fromEntries(INTENTS.map((i, k) => [i, xs[k] / sum])) as Scores;
+    });
+
+  it('cues only ever raise risk, and a payment cue always means already_paid', () => {
+    fc.assert(
+      fc.property(scoresArb, fc.subarray(CUE_RULES), (p, cues) => {
+        const without = decide(p, [], cal);
+        const withCues = decide(p, cues, cal);
+        if (isAtRisk(without.intent)) expect(isAtRisk(withCues.intent)).toBe(true);
+        if (cues.some((c) => c.raises === 'already_paid')) expect(withCues.intent).toBe('already_paid');
+      }),
+    );
+  });
+
+  it('keeps an at-risk reply at risk when its confidence is low', () => {
+    const p = Object.fromEntries(INTENTS.map((i) => [i, 0.08])) as Record<Intent, number>;
+    p.mid_scam = 0.36;
+    expect(decide(p, [], cal)).toEqual({ intent: 'mid_scam', confidence: 0.36, lowConfidence: true });
+  });
+});

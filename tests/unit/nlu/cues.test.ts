@@ -1,0 +1,58 @@
+import { detectCues } from '../../../nlu-models/src/cues';
+import type { NluLocale } from '../../../nlu-models/src/intents';
+
+const names = (text: string, locale: NluLocale) => detectCues(text, locale).map((c) => c.name);
+
+// Each rule: a reply where it must fire, and a negated or refused form where it must not.
+const CASES: Array<[rule: string, locale: NluLocale, positive: string, negated: string]> = [
+  ['safe_account', 'zh', '警官让我把钱转到安全账户核查', '警察不会让人转安全账户的，这个我懂'],
+  ['safe_account', 'en', 'the officer said I need to move my savings to a safe account', 'I know police never use a safe account'],
+  ['screen_sharing', 'zh', '客服让我开屏幕共享帮我退款', '他让我共享屏幕我没弄'],
+  ['screen_sharing', 'en', 'customer service is on screen share with me right now', 'he asked me to share my screen and I refused'],
+  ['verification_code', 'zh', '他让我把验证码发给他', '验证码我谁都没给'],
+  ['verification_code', 'en', 'he asked for the verification code they texted me', 'I never gave anyone the verification code'],
+  ['release_fee', 'zh', '平台说要交解冻费才能提现', '我不会去交什么解冻费的'],
+  ['release_fee', 'en', "I'm about to pay the unfreezing fee", "I won't pay their unfreezing fee"],
+  ['loan_to_pay', 'zh', '他让我去网贷借钱把保证金交了', '对方让我去借网贷，我没借'],
+  ['loan_to_pay', 'en', 'they told me to take out a loan to clear my record', 'they wanted me to take out a loan but I refused'],
+  ['told_to_keep_secret', 'zh', '警官说这个案子要保密，不能告诉任何人', '没有人让我保密'],
+  ['told_to_keep_secret', 'en', 'the officer told me not to tell anyone', 'nobody told me to keep it secret'],
+  ['about_to_pay', 'zh', '我准备去银行转账', '我不准备转账了'],
+  ['about_to_pay', 'en', "I'm about to transfer the money", "I was about to transfer but I won't now"],
+  ['authority_directs', 'zh', '老师让我先充值才能提现', '老师让我充值，我没理他'],
+  ['authority_directs', 'en', 'my mentor says I have to top up first', 'my mentor told me to top up and I refused'],
+  ['already_transferred', 'zh', '我已经转了8千过去了', '差点就转了，还好没转'],
+  ['already_transferred', 'en', 'I already sent him 8000', 'I almost sent him the money'],
+  ['money_gone', 'zh', '钱都被他骗走了', '我的钱没有被骗走'],
+  ['money_gone', 'en', 'I got scammed out of 5000', 'I have not been scammed'],
+];
+
+describe('cue rules', () => {
+  it.each(CASES)('%s (%s) fires on "%s" and not on "%s"', (rule, locale, positive, negated) => {
+    expect(names(positive, locale)).toContain(rule);
+    expect(names(negated, locale)).not.toContain(rule);
+  });
+
+  it('covers every rule with a positive and a negated case in both locales', () => {
+    const { CUE_RULES } = jest.requireActual('../../../nlu-models/src/cues');
+    for (const rule of CUE_RULES) {
+      for (const locale of ['zh', 'en']) {
+        expect(CASES.filter(([r, l]) => r === rule.name && l === locale)).toHaveLength(1);
+      }
+    }
+  });
+
+  it('says nothing for a general question that reveals no own risk', () => {
+    expect(names('安全账户是什么意思', 'zh')).toEqual([]);
+    expect(names("um what's the risk of screen sharing?", 'en')).toEqual([]);
+  });
+
+  it('does not count "I didn\'t send any money" or "我没有转账" as a payment', () => {
+    expect(names("I didn't send any money", 'en')).toEqual([]);
+    expect(names('我没有转账', 'zh')).toEqual([]);
+  });
+
+  it('does not read the fraudster\'s actions as the citizen paying', () => {
+    expect(names('he sent me a photo of his badge', 'en')).not.toContain('already_transferred');
+  });
+});

@@ -1,0 +1,36 @@
+import { isAtRisk, INTENTS, NLU_LOCALES } from '../../../nlu-models/src/intents';
+import { loadCorpus } from '../../../nlu-models/src/corpus';
+import { evaluateDev, riskFigures } from '../../../nlu-models/src/eval';
+
+describe('corpora', () => {
+  const corpus = loadCorpus('corpus');
+  const dev = loadCorpus('dev');
+
+  it('has at least 80 training utterances per locale and intent', () => {
+    for (const locale of NLU_LOCALES) {
+      for (const intent of INTENTS) {
+        expect(corpus.filter((u) => u.locale === locale && u.intent === intent).length).toBeGreaterThanOrEqual(80);
+      }
+    }
+  });
+
+  it('keeps a dev set at least a quarter the size, sharing no utterance with training', () => {
+    expect(dev.length * 4).toBeGreaterThanOrEqual(corpus.length);
+    const training = new Set(corpus.map((u) => `${u.locale}:${u.text.toLowerCase()}`));
+    expect(dev.filter((u) => training.has(`${u.locale}:${u.text.toLowerCase()}`))).toEqual([]);
+  });
+});
+
+describe('dev set', () => {
+  it('finds at least 97% of at-risk replies with at least 85% precision', async () => {
+    const { rows } = await evaluateDev();
+    const f = riskFigures(rows);
+    const atRisk = rows.filter((r) => isAtRisk(r.u.intent));
+    const missed = atRisk.filter((r) => !r.c.atRisk).map((r) => r.u.text);
+    // On failure the missed replies are listed.
+    expect(missed.length <= 0.03 * atRisk.length ? [] : missed).toEqual([]);
+    expect(f.riskRecall).toBeGreaterThanOrEqual(0.97);
+    expect(f.riskPrecision).toBeGreaterThanOrEqual(0.85);
+    expect(f.accuracy).toBeGreaterThanOrEqual(0.85);
+  });
+});
