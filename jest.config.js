@@ -7,4 +7,5 @@ module.exports = {
   // Integration tests share Redis/PostgreSQL/ports; two workers suit this 2-core machine.
   maxWorkers: 2,
   testTimeout: 30000,
+  testEnvironmentOptions: { globalsCleanup: 'off' },
 };
