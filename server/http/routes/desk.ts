@@ -55,7 +55,7 @@ export function deskRoutes(s: Services): Router {
         locale: h.locale,
         mine: h.status === 'claimed' && h.claimed_by === v.id,
         overdue: h.status === 'open' && h.sla_due_at <= now,
-        lastReply: last ? { body: maskPhonesIn(last.body).slice(0, 160), intent: last.intent, at: last.at } : null,
+        lastReply: last ? { body: (visible ? last.body : maskPhonesIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
       };
     });
     res.json({

@@ -1,0 +1,326 @@
+// The desk end to end through HTTP: a citizen's reply hands the case to the desk live; an officer claims it,
+// reads it, writes, calls and resolves; phone numbers stay masked for everyone else; every step is audited.
+import { processDeliveryJob } from '../../server/jobs/delivery-job';
+import type { Job } from 'bull';
+import type { DeliveryJob } from '../../server/jobs/queues';
+import { Person, addUser, citizenTexts, seedCase, startDeskHarness, type DeskHarness } from './desk-harness';
+
+const PHONE = '+8613800138000';
+const MASKED = '+86138****8000';
+
+/** Reads server-sent events until `until` accepts one (or the timeout passes). */
+async function collectEvents(url: string, cookie: string, trigger: () => Promise<unknown>, until: (e: { event: string; data: any }) => boolean) {
+  const ctrl = new AbortController();
+  const res = await fetch(url, { headers: { Cookie: cookie, Accept: 'text/event-stream' }, signal: ctrl.signal });
+  expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const seen: { event: string; data: any }[] = [];
+  let buffer = '';
+  let triggered = false;
+  const timer = setTimeout(() => ctrl.abort(), 10_000);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let i: number;
+      while ((i = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (!event || !data) continue;
+        const e = { event, data: JSON.parse(data) };
+        seen.push(e);
+        if (event === 'ready' && !triggered) {
+          triggered = true;
+          await trigger();
+        }
+        if (until(e)) return seen;
+      }
+    }
+  } catch (err) {
+    if ((err as Error).name !== 'AbortError') throw err;
+  } finally {
+    clearTimeout(timer);
+    ctrl.abort();
+  }
+  return seen;
+}
+
+describe('dissuasion desk API', () => {
+  let h: DeskHarness;
+  let alice: Person;
+  let bob: Person;
+  let carol: Person;
+  let caseId: string;
+  let handoffId: string;
+
+  beforeAll(async () => {
+    h = await startDeskHarness();
+    await addUser(h.store, 'alice', 'desk', { phone: '+8613911112222' });
+    await addUser(h.store, 'bob', 'desk');
+    await addUser(h.store, 'carol', 'manager');
+    alice = new Person(h.baseUrl);
+    bob = new Person(h.baseUrl);
+    carol = new Person(h.baseUrl);
+    await alice.login('alice');
+    await bob.login('bob');
+    await carol.login('carol');
+    caseId = await seedCase(h.s, { phone: PHONE, name: '王某', scamType: 'impersonation_police', riskLevel: 'high', relatives: [{ phone: '+8613900139000', relation: 'father' }] } as never);
+  });
+  afterAll(() => h.close());
+
+  it('pushes the new handoff to a desk stream as soon as the citizen says they paid', async () => {
+    const events = await collectEvents(
+      `${h.baseUrl}/api/desk/stream`,
+      alice.cookie!,
+      async () => expect((await citizenTexts(h, PHONE, `我刚才已经用支付宝转了8000元到安全账户 6222020200112233445`)).status).toBe(200),
+      (e) => e.event === 'handoff' && e.data.change === 'opened',
+    );
+    const opened = events.find((e) => e.event === 'handoff');
+    expect(opened?.data).toEqual({ type: 'handoff', handoffId: expect.any(String), caseId, change: 'opened' });
+    handoffId = opened!.data.handoffId;
+  });
+
+  it('lists the handoff on the queue with the phone masked, its reason, SLA deadline and the last reply', async () => {
+    const { status, body } = await alice.json('GET', '/api/desk/queue');
+    expect(status).toBe(200);
+    expect(body.counts).toEqual({ open: 1, claimed: 0, escalated: 0 });
+    expect(body.items).toHaveLength(1);
+    const item = body.items[0];
+    expect(item).toMatchObject({ id: handoffId, caseId, reason: 'already_paid', priority: 100, status: 'open', phone: MASKED, name: '王某', riskLevel: 'high', mine: false, overdue: false });
+    // already_paid must be claimed within 2 minutes of the handoff.
+    expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBeGreaterThan(115_000);
+    expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBeLessThanOrEqual(120_000);
+    // Anything that looks like a number is masked in the reply too.
+    expect(item.lastReply).toEqual({ body: '我刚才已经用支付宝转了8000元到安全账户 6222020200****33445', intent: 'already_paid', at: expect.any(String) });
+    // Supervisors see the numbers.
+    const sup = (await carol.json('GET', '/api/desk/queue')).body.items[0];
+    expect(sup.phone).toBe(PHONE);
+    expect(sup.lastReply.body).toBe('我刚才已经用支付宝转了8000元到安全账户 6222020200112233445');
+    // The contract's list masks it for signed-in desk officers too, but not for systems with an API key.
+    expect((await alice.json('GET', '/api/handoffs?status=open')).body.handoffs[0].phone).toBe(MASKED);
+    const byKey = await fetch(`${h.baseUrl}/api/handoffs?status=open`, { headers: { Authorization: 'Bearer desk-key-12345' } });
+    expect((await byKey.json()).handoffs[0].phone).toBe(PHONE);
+  });
+
+  it('shows an unclaimed case with numbers masked, and audits the read', async () => {
+    const { status, body } = await alice.json('GET', `/api/desk/cases/${caseId}`);
+    expect(status).toBe(200);
+    expect(body.phoneVisible).toBe(false);
+    expect(body.case.phone).toBe(MASKED);
+    expect(body.case.relatives).toEqual([{ relation: 'father', name: null, phone: '+86139****9000' }]);
+    expect(body.you).toMatchObject({ holdsClaim: false, canAct: false, canClaim: true });
+    const contract = await alice.json('GET', `/api/cases/${caseId}`);
+    expect(contract.body.case.phone).toBe(MASKED);
+    expect(contract.body.warnings[0].phone).toBe(MASKED);
+    const reads = await h.store.db.selectFrom('audit_events').selectAll().where('case_id', '=', caseId).where('action', '=', 'case_read').execute();
+    expect(reads.map((r) => [r.actor, JSON.parse(r.detail!)])).toEqual([
+      ['alice', { via: 'desk', phoneVisible: false }],
+      ['alice', { phoneVisible: false }],
+    ]);
+  });
+
+  it('lets one officer claim; a second gets 409 naming who holds it', async () => {
+    const claimed = await alice.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.handoff).toMatchObject({ status: 'claimed', claimedBy: 'alice' });
+    const second = await bob.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    expect(second).toEqual({ status: 409, body: { error: 'conflict', message: 'this handoff is already claimed by alice' } });
+  });
+
+  it('shows the holder the full number and the whole timeline with intent, confidence and cues', async () => {
+    const { body } = await alice.json('GET', `/api/desk/cases/${caseId}`);
+    expect(body.phoneVisible).toBe(true);
+    expect(body.case.phone).toBe(PHONE);
+    expect(body.case.relatives[0].phone).toBe('+8613900139000');
+    expect(body.handoff).toMatchObject({ reason: 'already_paid', status: 'claimed', claimedBy: 'alice' });
+    expect(body.flow).toMatchObject({ flowId: 'fallback', flowVersion: 1, title: 'Desk test flow', stateId: 'officer', turns: 1 });
+    const kinds = body.timeline.map((t: { kind: string; action?: string; direction?: string }) => t.kind + (t.action ? `:${t.action}` : t.direction ? `:${t.direction}` : ''));
+    expect(kinds).toEqual(['warning', 'message:out', 'message:in', 'message:out', 'event:handoff_opened', 'event:handoff_claimed']);
+    const reply = body.timeline.find((t: { direction?: string }) => t.direction === 'in');
+    expect(reply).toMatchObject({ intent: 'already_paid', confidence: 0.93, atRisk: true, cues: ['safe_account'], payment: { amounts: [8000], methods: ['alipay'], times: ['刚才'] } });
+    // Others still see it masked, in the transcript too.
+    const other = await bob.json('GET', `/api/desk/cases/${caseId}`);
+    expect(other.body.case.phone).toBe(MASKED);
+    expect(other.body.you).toMatchObject({ holdsClaim: false, canClaim: false });
+  });
+
+  it('prefills the stop-payment form from what the citizen said, with the time it was first said', async () => {
+    const { body } = await alice.json('GET', `/api/desk/cases/${caseId}`);
+    const reply = body.timeline.find((t: { direction?: string }) => t.direction === 'in');
+    expect(body.stopPayment).toEqual({
+      firstMentionedAt: reply.at,
+      amount: 8000,
+      method: 'alipay',
+      paidAt: '刚才',
+      account: '6222020200112233445',
+      said: { amounts: [8000], methods: ['alipay'], times: ['刚才'] },
+    });
+  });
+
+  it('sends the holder’s message to the citizen by SMS through the delivery queue; others may not write', async () => {
+    const refused = await bob.json('POST', `/api/desk/cases/${caseId}/messages`, { body: 'hello' });
+    expect(refused).toEqual({ status: 403, body: { error: 'forbidden', message: 'this case is claimed by alice' } });
+    const empty = await alice.json('POST', `/api/desk/cases/${caseId}/messages`, { body: '   ' });
+    expect(empty).toEqual({ status: 400, body: { error: 'validation_error', message: 'invalid message: body: write something first' } });
+    const sent = await alice.json('POST', `/api/desk/cases/${caseId}/messages`, { body: '王先生您好，我是反诈中心民警，请立即停止转账，我马上给您打电话。' });
+    expect(sent.status).toBe(202);
+    expect(sent.body.message).toMatchObject({ channel: 'sms', author: 'alice', delivery: 'pending' });
+    const job = (await h.s.queues.delivery.getJob(`deliver:${sent.body.message.id}`)) as Job<DeliveryJob>;
+    expect(job.data).toEqual({ messageId: sent.body.message.id });
+    await processDeliveryJob(h.s, job);
+    expect(h.sms.sent.at(-1)).toMatchObject({ to: PHONE, rendered: { channel: 'sms', text: '王先生您好，我是反诈中心民警，请立即停止转账，我马上给您打电话。' } });
+    const { body } = await alice.json('GET', `/api/desk/cases/${caseId}`);
+    expect(body.timeline.at(-1)).toMatchObject({ kind: 'message', direction: 'out', author: 'alice', delivery: 'sent' });
+  });
+
+  it("calls the officer's own phone and connects the citizen", async () => {
+    const { status, body } = await alice.json('POST', `/api/desk/cases/${caseId}/call`);
+    expect(status).toBe(202);
+    expect(body).toEqual({ callSid: expect.stringMatching(/^CA/), ringing: 'your phone' });
+    expect(h.voice.bridges.at(-1)).toMatchObject({ deskPhone: '+8613911112222', citizen: PHONE, statusCallbackUrl: `${h.baseUrl}/webhooks/twilio/voice/status?caseId=${caseId}` });
+  });
+
+  it('refuses a stop-payment resolution without the account, naming the field', async () => {
+    const r = await alice.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'stop_payment_requested', stopPayment: { amount: 8000, method: 'alipay', account: '', paidAt: '刚才' } });
+    expect(r).toEqual({ status: 400, body: { error: 'validation_error', message: 'invalid resolution: stopPayment.account: required: the account or payee the money went to' } });
+    const unknown = await alice.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'scared_them' });
+    expect(unknown.status).toBe(400);
+  });
+
+  it('resolves with a stop-payment request: the case closes, every desk hears it, the audit has the details', async () => {
+    const events = await collectEvents(
+      `${h.baseUrl}/api/desk/stream`,
+      bob.cookie!,
+      async () => {
+        const r = await alice.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, {
+          outcome: 'stop_payment_requested',
+          note: 'Citizen confirmed; bank called.',
+          stopPayment: { amount: 8000, method: 'alipay', account: '6222020200112233445', paidAt: '10:20' },
+        });
+        expect(r.status).toBe(200);
+        expect(r.body.handoff).toMatchObject({ status: 'resolved', outcome: 'stop_payment_requested', note: 'Citizen confirmed; bank called.' });
+      },
+      (e) => e.event === 'handoff' && e.data.change === 'resolved',
+    );
+    expect(events.at(-1)!.data).toEqual({ type: 'handoff', handoffId, caseId, change: 'resolved' });
+    const c = await h.store.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+    expect(c).toMatchObject({ status: 'closed', outcome: 'stop_payment_requested', next_action: null });
+    const actions = await h.store.db.selectFrom('audit_events').select(['actor', 'action']).where('case_id', '=', caseId).where('actor', 'in', ['alice', 'bob']).orderBy('id').execute();
+    expect(actions.filter((a) => a.action !== 'case_read')).toEqual([
+      { actor: 'alice', action: 'handoff_claimed' },
+      { actor: 'alice', action: 'desk_message' },
+      { actor: 'alice', action: 'desk_call' },
+      { actor: 'alice', action: 'handoff_resolved' },
+    ]);
+    const again = await alice.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'dissuaded' });
+    expect(again).toEqual({ status: 409, body: { error: 'conflict', message: 'this handoff is already resolved' } });
+  });
+
+  it('exports stop-payment requests for the bank liaison as JSON and CSV', async () => {
+    const json = await carol.json('GET', '/api/stop-payments?format=json');
+    expect(json.status).toBe(200);
+    expect(json.body.count).toBe(1);
+    const row = json.body.stopPayments[0];
+    expect(row).toMatchObject({ caseId, handoffId, citizen: '王某', phone: PHONE, amount: 8000, currency: 'CNY', method: 'alipay', account: '6222020200112233445', paidAt: '10:20', requestedBy: 'alice', note: 'Citizen confirmed; bank called.' });
+    expect(row.firstMentionedAt <= row.requestedAt).toBe(true);
+    expect((await alice.json('GET', '/api/stop-payments')).body.stopPayments[0].phone).toBe(MASKED);
+
+    const csv = await carol.request('GET', '/api/stop-payments?format=csv');
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="stop-payments-\d{8}-\d{4}\.csv"$/);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('caseRef,requestedAt,firstMentionedAt,minutesFromMention,amount,currency,method,account,paidAt,citizen,phone,requestedBy,note,caseId,handoffId');
+    expect(lines[1]).toBe(
+      [row.caseRef, row.requestedAt, row.firstMentionedAt, row.minutesFromMention, 8000, 'CNY', 'alipay', '6222020200112233445', '10:20', '王某', PHONE, 'alice', 'Citizen confirmed; bank called.', caseId, handoffId].join(','),
+    );
+    expect(lines).toHaveLength(3);
+    const bad = await carol.json('GET', '/api/stop-payments?format=xlsx');
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('desk claims and the automated flow', () => {
+  let h: DeskHarness;
+  let alice: Person;
+  let bob: Person;
+  let carol: Person;
+
+  beforeAll(async () => {
+    h = await startDeskHarness();
+    await addUser(h.store, 'alice', 'desk');
+    await addUser(h.store, 'bob', 'desk');
+    await addUser(h.store, 'carol', 'manager');
+    for (const [p, u] of [
+      [(alice = new Person(h.baseUrl)), 'alice'],
+      [(bob = new Person(h.baseUrl)), 'bob'],
+      [(carol = new Person(h.baseUrl)), 'carol'],
+    ] as const)
+      await p.login(u);
+  });
+  afterAll(() => h.close());
+
+  async function handoffFor(phone: string, text: string): Promise<{ caseId: string; handoffId: string }> {
+    const caseId = await seedCase(h.s, { phone });
+    await citizenTexts(h, phone, text);
+    const hf = await h.store.db.selectFrom('handoffs').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
+    return { caseId, handoffId: hf.id };
+  }
+
+  it('orders the queue most urgent first: already paid before still in the scam, older first within a priority', async () => {
+    const a = await handoffFor('+8613800000001', 'they told me to move it to a safe account');
+    const b = await handoffFor('+8613800000002', 'I already paid 5000 yuan');
+    const c = await handoffFor('+8613800000003', 'keep paying they said, safe account');
+    const { body } = await alice.json('GET', '/api/desk/queue');
+    expect(body.items.map((i: { caseId: string; reason: string }) => [i.caseId, i.reason])).toEqual([
+      [b.caseId, 'already_paid'],
+      [a.caseId, 'mid_scam'],
+      [c.caseId, 'mid_scam'],
+    ]);
+  });
+
+  it('lets only the holder release, and a supervisor take a claim back', async () => {
+    const { handoffId } = await handoffFor('+8613800000004', 'I transferred 300 yuan just now');
+    await alice.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    expect(await bob.json('POST', `/api/desk/handoffs/${handoffId}/release`)).toEqual({ status: 403, body: { error: 'forbidden', message: 'only alice or a supervisor can release this handoff' } });
+    const taken = await carol.json('POST', `/api/desk/handoffs/${handoffId}/release`);
+    expect(taken.body.handoff).toMatchObject({ status: 'open', claimedBy: null });
+    const audit = await h.store.db.selectFrom('audit_events').select(['actor', 'detail']).where('action', '=', 'handoff_released').executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor: 'carol', detail: JSON.stringify({ handoffId, from: 'alice' }) });
+  });
+
+  it('records a visit dispatched with the precinct', async () => {
+    const { caseId, handoffId } = await handoffFor('+8613800000005', '我已经转了2000元');
+    await bob.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    const missing = await bob.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'visit_dispatched', visit: { precinct: '' } });
+    expect(missing.body.message).toBe('invalid resolution: visit.precinct: required: the police station sent');
+    const r = await bob.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'visit_dispatched', visit: { precinct: '城东派出所' }, note: 'Officers on the way' });
+    expect(r.body.handoff).toMatchObject({ outcome: 'visit_dispatched', outcomeDetail: { visit: { precinct: '城东派出所' } } });
+    expect((await h.store.db.selectFrom('cases').select('outcome').where('id', '=', caseId).executeTakeFirstOrThrow()).outcome).toBe('visit_dispatched');
+  });
+
+  it('returns a case to the automated flow: the handoff closes and the case waits for the flow again', async () => {
+    const { caseId, handoffId } = await handoffFor('+8613800000006', 'safe account, they said keep paying');
+    await alice.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    const r = await alice.json('POST', `/api/desk/handoffs/${handoffId}/return`, { note: 'Citizen calm; flow can follow up' });
+    expect(r.body.handoff).toMatchObject({ status: 'resolved', outcome: 'returned_to_flow', note: 'Citizen calm; flow can follow up' });
+    const c = await h.store.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+    expect(c.status).toBe('open');
+    expect(c.next_action).toBe('no_reply');
+    const job = await h.s.queues.cases.getJob(`no_reply:${caseId}:${c.next_action_at}`);
+    expect(job?.data).toEqual({ caseId, action: 'no_reply', due: c.next_action_at });
+  });
+
+  it('explains what to do when there is no phone to ring for a call', async () => {
+    const { caseId, handoffId } = await handoffFor('+8613800000007', 'I already paid 100 yuan');
+    await bob.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    const r = await bob.json('POST', `/api/desk/cases/${caseId}/call`);
+    expect(r).toEqual({
+      status: 400,
+      body: { error: 'validation_error', message: 'no phone to ring for you: add yours with `npm run user:add -- --username <you> --phone +86… --update`, or set TWILIO_DESK_NUMBER' },
+    });
+  });
+});
