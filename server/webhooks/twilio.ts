@@ -54,8 +54,13 @@ export function twilioWebhooks(s: Services): Router {
     await once(`twilio:sms:${sms.MessageSid}`, async () => {
       const word = sms.Body.trim().toUpperCase();
       let c = await findOpenCaseByPhone(s.store.db, from.e164);
-      if (STOP_WORDS.has(word) || START_WORDS.has(word)) {
-        if (c) await optOut(s, c.id, STOP_WORDS.has(word));
+      if (STOP_WORDS.has(word)) {
+        if (c) await optOut(s, c.id, true);
+        return;
+      }
+      // Opt-in words only mean opt-in after an opt-out (as at Twilio); otherwise "YES" answers our question.
+      if (START_WORDS.has(word) && (c?.opted_out || word !== 'YES')) {
+        if (c?.opted_out) await optOut(s, c.id, false);
         return;
       }
       if (!c) c = await openReturnContactCase(s, from.e164, 'sms');
