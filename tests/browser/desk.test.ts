@@ -1,0 +1,152 @@
+// The desk in a real browser: log in, watch a handoff arrive live after the citizen's reply by webhook,
+// claim it, read the transcript, write to the citizen, resolve it. Screenshots: artifacts/screenshots/desk-*.png
+import type { Page } from 'playwright-core';
+import { startWorkers, type Workers } from '../../server/jobs/workers';
+import { escalateOverdueHandoffs } from '../../server/jobs/sla';
+import { handOff } from '../../server/cases/handoff';
+import { PASSWORD, addUser, citizenTexts, seedCase, startDeskHarness, type DeskHarness } from '../integration/desk-harness';
+import { launchBrowser, type TestBrowser } from '../support/browser';
+
+jest.setTimeout(90_000);
+
+const PHONE = '+8613800138000';
+
+/** Toasts fade by themselves after a few seconds; screenshots should show the page under them. */
+const hideToasts = (page: Page) => page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+
+async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
+  await page.goto(`${baseUrl}/desk/`);
+  await page.waitForURL(/\/login\?next=%2Fdesk%2F$/);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', PASSWORD);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${baseUrl}/desk/`);
+  await page.locator('#conn', { hasText: 'Live' }).waitFor();
+}
+
+describe('desk console in chromium', () => {
+  let h: DeskHarness;
+  let browser: TestBrowser;
+  let workers: Workers;
+  let caseRef: string;
+
+  beforeAll(async () => {
+    h = await startDeskHarness();
+    workers = startWorkers(h.s, { concurrency: 1 });
+    await addUser(h.store, 'li.wei', 'desk', { displayName: 'Li Wei', phone: '+8613911112222' });
+    await addUser(h.store, 'zhao.min', 'manager', { displayName: 'Zhao Min' });
+    // Two other people already waiting, so the queue looks like a working day.
+    for (const [phone, name, text] of [
+      ['+8613700137001', '陈某', 'they said move it to a safe account'],
+      ['+8613600136002', '刘某', '对方说要继续转到安全账户'],
+    ]) {
+      await seedCase(h.s, { phone, name, scamType: 'investment', riskLevel: 'medium' });
+      await citizenTexts(h, phone, text);
+    }
+    const caseId = await seedCase(h.s, { phone: PHONE, name: '王某', scamType: 'impersonation_police', riskLevel: 'high', precinct: '城东派出所' });
+    caseRef = (await h.store.db.selectFrom('cases').select('case_ref').where('id', '=', caseId).executeTakeFirstOrThrow()).case_ref;
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await workers?.stop();
+    await h?.close();
+  });
+
+  it('logs in, sees the handoff arrive live, claims it, reads, writes and resolves it', async () => {
+    const page = browser.page;
+    await page.goto(`${h.baseUrl}/desk/`);
+    await page.waitForURL(/\/login/);
+    await page.fill('input[name=username]', 'li.wei');
+    await page.fill('input[name=password]', 'wrong password');
+    await page.click('button[type=submit]');
+    await page.locator('#error', { hasText: 'Wrong username or password.' }).waitFor();
+    await browser.screenshot(page, 'desk-1-login');
+
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${h.baseUrl}/desk/`);
+    await page.locator('#conn', { hasText: 'Live' }).waitFor();
+    expect(await page.locator('#who').textContent()).toBe('Li Wei · desk');
+    expect(await page.locator('.qitem').count()).toBe(2);
+
+    // The citizen replies by SMS; the desk page is not reloaded.
+    const navigations: string[] = [];
+    page.on('framenavigated', (f) => f === page.mainFrame() && navigations.push(f.url()));
+    expect((await citizenTexts(h, PHONE, '我刚才已经用支付宝转了8000元到安全账户 6222020200112233445')).status).toBe(200);
+    const item = page.locator('.qitem', { hasText: caseRef });
+    await item.waitFor();
+    expect(navigations).toEqual([]);
+    // Most urgent first: already paid above the two still in the scam.
+    expect(await page.locator('.qitem .ref').first().textContent()).toBe(caseRef);
+    expect(await item.locator('.badge').first().textContent()).toBe('Already paid');
+    expect(await item.locator('.badge.mono').textContent()).toBe('+86138****8000');
+    await page.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('.qitem .clock')?.textContent ?? ''));
+    await browser.screenshot(page, 'desk-2-queue-live');
+
+    await item.click();
+    await page.locator('#citizen-phone', { hasText: '+86138****8000' }).waitFor();
+    await page.getByRole('button', { name: 'Claim', exact: true }).click();
+    await page.locator('#citizen-phone', { hasText: PHONE }).waitFor();
+    expect(await page.locator('.qitem', { hasText: caseRef }).locator('.claimed').textContent()).toBe('Claimed by you');
+
+    // The transcript: the flow's greeting, the citizen's reply with what the classifier understood.
+    const reply = page.locator('.tl-msg.in');
+    expect(await reply.locator('.bubble').textContent()).toBe('我刚才已经用支付宝转了8000元到安全账户 6222020200112233445');
+    expect(await reply.locator('.meta').textContent()).toContain('already paid');
+    expect(await reply.locator('.meta').textContent()).toContain('93%');
+    expect(await reply.locator('.cue').textContent()).toBe('safe_account');
+    expect(await page.locator('.tl-msg.out .bubble').first().textContent()).toContain(`案件编号${caseRef}`);
+
+    // The stop-payment fast lane, prefilled from the reply.
+    const form = page.locator('#resolve-form');
+    expect(await form.locator('input[name=amount]').inputValue()).toBe('8000');
+    expect(await form.locator('input[name=method]').inputValue()).toBe('alipay');
+    expect(await form.locator('input[name=account]').inputValue()).toBe('6222020200112233445');
+    expect(await form.locator('input[name=paidAt]').inputValue()).toBe('刚才');
+    await page.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('.golden')?.textContent ?? ''));
+
+    await page.fill('#composer-text', '王先生您好，我是市反诈中心民警李伟。请立即停止转账，不要再联系对方，我马上给您打电话。');
+    await page.click('#send');
+    const mine = page.locator('.tl-msg.out.officer');
+    await mine.waitFor();
+    expect(await mine.locator('.bubble').textContent()).toBe('王先生您好，我是市反诈中心民警李伟。请立即停止转账，不要再联系对方，我马上给您打电话。');
+    await mine.locator('.meta', { hasText: '✓ sent' }).waitFor();
+    expect(h.sms.sent.at(-1)).toMatchObject({ to: PHONE, rendered: { text: '王先生您好，我是市反诈中心民警李伟。请立即停止转账，不要再联系对方，我马上给您打电话。' } });
+    await hideToasts(page);
+    await browser.screenshot(page, 'desk-3-case-claimed');
+
+    await form.locator('input[name=paidAt]').fill('今天 10:20');
+    await form.locator('textarea[name=note]').fill('已联系支付宝止付；市民情绪稳定。');
+    await page.click('#resolve');
+    await page.locator('.case-head .badge.green', { hasText: 'Closed: Paid: stop-payment requested' }).waitFor();
+    await page.locator('.qitem', { hasText: caseRef }).waitFor({ state: 'detached' });
+    const stored = await h.store.db.selectFrom('handoffs').innerJoin('cases', 'cases.id', 'handoffs.case_id').select(['handoffs.outcome', 'handoffs.outcome_detail', 'cases.status']).where('cases.case_ref', '=', caseRef).executeTakeFirstOrThrow();
+    expect(stored.outcome).toBe('stop_payment_requested');
+    expect(JSON.parse(stored.outcome_detail!)).toEqual({ stopPayment: { amount: 8000, currency: 'CNY', method: 'alipay', account: '6222020200112233445', paidAt: '今天 10:20' } });
+    expect(stored.status).toBe('closed');
+    await hideToasts(page);
+    await browser.screenshot(page, 'desk-4-resolved');
+  });
+
+  it('flags an escalated handoff to a supervisor, live', async () => {
+    const page = await browser.context.newPage();
+    await page.context().clearCookies();
+    await signIn(page, h.baseUrl, 'zhao.min');
+    const caseId = await seedCase(h.s, { phone: '+8613500135003', name: '赵某', riskLevel: 'high' });
+    await handOff(h.store.db, h.s.events, { caseId, reason: 'unreachable', riskLevel: 'high', note: 'not reached after 4 attempts; in-person visit proposed', actor: 'outreach' });
+    await page.locator('.qitem', { hasText: '赵某' }).waitFor();
+    // Sixteen minutes later nobody has claimed it, nor the two still-in-the-scam cases from before.
+    expect(await escalateOverdueHandoffs(h.s, new Date(Date.now() + 16 * 60_000).toISOString())).toBe(3);
+    await page.locator('#escalation', { hasText: '3 handoffs are past their SLA and nobody has claimed them.' }).waitFor();
+    const escalated = page.locator('.qitem.escalated', { hasText: '赵某' });
+    expect(await escalated.locator('.badge.solid-red').textContent()).toBe('Escalated');
+    // Supervisors see numbers in full.
+    expect(await escalated.locator('.badge.mono').textContent()).toBe('+8613500135003');
+    await escalated.click();
+    await page.locator('#citizen-phone', { hasText: '+8613500135003' }).waitFor();
+    await hideToasts(page);
+    await browser.screenshot(page, 'desk-5-supervisor-escalated');
+    await page.close();
+  });
+});
