@@ -10,7 +10,7 @@ import { normalisePhone } from './phone';
 import { warningSchema, type WarningInput } from './warning-schema';
 
 export type IntakeResult =
-  | { index: number; status: 'accepted'; caseId: string; caseRef: string; newCase: boolean; warningCount: number }
+  | { index: number; status: 'accepted'; caseId: string; caseRef: string; newCase: boolean; warningCount: number; /** the case's outbox entry after this warning (internal: not for the response) */ due?: { action: string; at: string } }
   | { index: number; status: 'duplicate'; caseId: string; caseRef?: string }
   | { index: number; status: 'rejected'; reason: string };
 
@@ -72,6 +72,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
   let caseId: string;
   let caseRef: string;
   let warningCount: number;
+  let due: { action: string; at: string } | undefined;
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
 
   if (open) {
@@ -80,6 +81,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
     warningCount = open.warning_count + 1;
     const relatives = fromJson<NormalisedWarning['relatives']>(open.relatives, []);
     for (const r of w.relatives) if (!relatives.some((x) => x.phone === r.phone)) relatives.push(r);
+    due = open.next_action === null ? { action: 'retriage', at: now } : open.next_action_at ? { action: open.next_action, at: open.next_action_at } : undefined;
     await updateCase(db, open.id, {
       warning_count: warningCount,
       risk_level: higherRisk(open.risk_level, input.riskLevel ?? 'medium'),
@@ -97,6 +99,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
     caseId = newId();
     caseRef = newCaseRef();
     warningCount = 1;
+    due = { action: 'triage', at: now };
     await insertCase(db, {
       id: caseId,
       case_ref: caseRef,
@@ -146,7 +149,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
     created_at: now,
   };
   await insertWarning(db, row);
-  return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount };
+  return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, due };
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -6,7 +6,6 @@ import { ValidationError } from '../../errors';
 import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { enqueueCaseJob } from '../../jobs/queues';
-import { getCase } from '../../store/repositories/cases';
 
 export function warningsRoutes(s: Services): Router {
   const router = express.Router();
@@ -28,13 +27,14 @@ export function warningsRoutes(s: Services): Router {
       results.push(await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows: s.store.dialect === 'postgres' }));
     }
     // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
+    // storeWarning reports the case's outbox entry, so the case is not read again here.
     await Promise.all(
       results.map(async (r) => {
-        if (r.status !== 'accepted') return;
-        const c = await getCase(s.store.db, r.caseId);
-        if (c?.next_action && c.next_action_at) await enqueueCaseJob(s.queues, { caseId: c.id, action: c.next_action as 'triage', due: c.next_action_at }).catch((err) => s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'));
+        if (r.status !== 'accepted' || !r.due) return;
+        await enqueueCaseJob(s.queues, { caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }).catch((err) => s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'));
       }),
     );
+    for (const r of results) if (r.status === 'accepted') delete r.due;
     const summary = { accepted: 0, duplicate: 0, rejected: 0 };
     for (const r of results) summary[r.status] += 1;
     const single = !batch && !Array.isArray(body);
