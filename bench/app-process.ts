@@ -1,0 +1,105 @@
+// The app as separate OS processes (what `npm start -- --role web|worker` runs), for the benchmark and
+// the fault and scale-out tests: a process can be killed, signalled and measured on its own.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type ProcessRole = 'web' | 'worker' | 'all';
+
+const ROOT = path.resolve(__dirname, '..');
+const READY_LINE: Record<ProcessRole, string> = { web: 'quanzu web listening', worker: 'quanzu workers started', all: 'quanzu workers started' };
+
+export interface AppProcess {
+  role: ProcessRole;
+  pid: number;
+  child: ChildProcess;
+  /** The last 64 kB the process wrote (stdout and stderr), for failure messages. */
+  output(): string;
+  /** Peak resident set size so far, MB (VmHWM), or 0 once the process is gone. */
+  peakRssMb(): number;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM (graceful drain) and wait for the exit; SIGKILL after `graceMs`. */
+  stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGKILL: the process dies mid-work, as on an OOM kill or a power cut. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts `server/main.ts --role <role>` under node with tsx's loader (the same code `npm start` runs,
+ * without npm's and tsx's wrapper processes, so the pid is the app's own). Resolves once it says it is ready.
+ */
+export async function spawnApp(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts'), '--role', role], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const keep = (chunk: Buffer) => {
+    out = (out + chunk.toString('utf8')).slice(-65536);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      child.kill('SIGKILL');
+      reject(new Error(`${role} process did not become ready in time; output:\n${out.slice(-3000)}`));
+    }, opts.readyTimeoutMs ?? 30_000);
+    const onData = () => {
+      if (out.includes(READY_LINE[role])) {
+        cleanup();
+        resolve();
+      }
+    };
+    const onExit = (code: number | null) => {
+      cleanup();
+      reject(new Error(`${role} process exited (${code}) before it was ready; output:\n${out.slice(-3000)}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.stderr!.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', onExit);
+    onData();
+  });
+
+  const pid = child.pid!;
+  let alive = true;
+  void exited.then(() => (alive = false));
+  return {
+    role,
+    pid,
+    child,
+    exited,
+    output: () => out,
+    peakRssMb() {
+      if (!alive) return 0;
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+        return m ? Math.round(Number(m[1]) / 1024) : 0;
+      } catch {
+        return 0;
+      }
+    },
+    async stop(graceMs = 20_000) {
+      if (!alive) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => alive && child.kill('SIGKILL'), graceMs);
+      const r = await exited;
+      clearTimeout(timer);
+      return r;
+    },
+    async kill() {
+      if (!alive) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

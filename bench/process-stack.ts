@@ -1,0 +1,110 @@
+// The whole system on loopback with the app in child processes (one web, N workers, or one "all"), the
+// local phone network in this process, a fresh database and a unique Redis prefix.
+import { randomBytes } from 'node:crypto';
+import { startPhoneNetwork, type PhoneNetwork } from '../tools/phone-network/server';
+import { deleteRedisPrefix, freePort, REDIS_URL } from '../tests/support/stack';
+import { sqliteDatabase, uniqueSuffix, type TestDatabase } from '../tests/support/databases';
+import { spawnApp, type AppProcess, type ProcessRole } from './app-process';
+
+export interface ProcessStack {
+  appUrl: string;
+  network: PhoneNetwork;
+  env: Record<string, string>;
+  keys: { intake: string; desk: string };
+  prefix: string;
+  db: TestDatabase;
+  processes: AppProcess[];
+  /** Starts one more app process with the same configuration (e.g. a replacement worker). */
+  spawn(role: ProcessRole): Promise<AppProcess>;
+  api(method: string, path: string, role: 'intake' | 'desk', body?: unknown): Promise<{ status: number; body: any }>;
+  stop(): Promise<void>;
+}
+
+export interface ProcessStackOptions {
+  /** Processes to start, in order (default: one 'all'). The first web or all process serves HTTP. */
+  roles?: ProcessRole[];
+  db?: TestDatabase;
+  redisUrl?: string;
+  env?: Record<string, string>;
+  ringMs?: number;
+  smsStepMs?: number;
+}
+
+export async function startProcessStack(opts: ProcessStackOptions = {}): Promise<ProcessStack> {
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}`;
+  const prefix = `qz_test_${uniqueSuffix()}`;
+  const db = opts.db ?? sqliteDatabase();
+  const redisUrl = opts.redisUrl ?? REDIS_URL;
+  const accountSid = `AC${randomBytes(16).toString('hex')}`;
+  const authToken = randomBytes(16).toString('hex');
+  const keys = { intake: `intake-${randomBytes(12).toString('hex')}`, desk: `desk-${randomBytes(12).toString('hex')}` };
+  const network = await startPhoneNetwork({
+    twilio: { accountSid, authToken, incomingSmsUrl: `${appUrl}/webhooks/twilio/sms`, incomingVoiceUrl: `${appUrl}/webhooks/twilio/voice` },
+    telegram: { botToken: `${100000 + Math.floor(Math.random() * 899999)}:${randomBytes(18).toString('base64url')}` },
+    ringMs: opts.ringMs ?? 200,
+    smsStepMs: opts.smsStepMs,
+  });
+  const env: Record<string, string> = {
+    PORT: String(port),
+    PUBLIC_URL: appUrl,
+    ...db.env,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: prefix,
+    TWILIO_ACCOUNT_SID: accountSid,
+    TWILIO_AUTH_TOKEN: authToken,
+    TWILIO_FROM: '+12025550100',
+    TWILIO_API_BASE: network.url,
+    QUANZU_API_KEYS: `intake:${keys.intake},desk:${keys.desk}`,
+    ...opts.env,
+  };
+  const processes: AppProcess[] = [];
+  const stopAll = async () => {
+    // Web first (stops taking work), then workers drain.
+    for (const p of [...processes].sort((a, b) => Number(b.role === 'web') - Number(a.role === 'web'))) await p.stop();
+  };
+  try {
+    // The first process runs the migrations; the others start once it is up.
+    for (const role of opts.roles ?? ['all']) processes.push(await spawnApp(role, env));
+  } catch (err) {
+    await stopAll();
+    await network.close();
+    await db.cleanup();
+    throw err;
+  }
+  return {
+    appUrl,
+    network,
+    env,
+    keys,
+    prefix,
+    db,
+    processes,
+    async spawn(role) {
+      const p = await spawnApp(role, env);
+      processes.push(p);
+      return p;
+    },
+    async api(method, path, role, body) {
+      const res = await fetch(appUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body: parsed };
+    },
+    async stop() {
+      await stopAll();
+      await network.close();
+      await deleteRedisPrefix(prefix).catch(() => undefined);
+      await db.cleanup();
+    },
+  };
+}
