@@ -12,10 +12,11 @@ export type { Classification, Classifier, PaymentDetails, Intent, NluLocale } fr
 
 const cache = new Map<string, Promise<Classifier>>();
 
-// nlp.js and lang-zh print progress with console.log; stdout belongs to callers such as the JSONL CLI.
-async function withConsoleOnStderr<T>(fn: () => Promise<T>): Promise<T> {
+// nlp.js and lang-zh print progress ("Compiling dictionary") with console.log; stdout belongs to callers such
+// as the JSONL CLI, and the one line that matters is written to stderr explicitly.
+async function withQuietConsole<T>(fn: () => Promise<T>): Promise<T> {
   const { log, info } = console;
-  console.log = (...args: unknown[]) => console.error(...args);
+  console.log = () => {};
   console.info = console.log;
   try {
     return await fn();
@@ -33,7 +34,7 @@ export function loadClassifier(opts: { modelFile?: string } = {}): Promise<Class
   const file = opts.modelFile ?? DEFAULT_MODEL_FILE;
   let pending = cache.get(file);
   if (!pending) {
-    pending = withConsoleOnStderr(async () => {
+    pending = withQuietConsole(async () => {
       if (existsSync(file)) return buildClassifier(readModelFile(file));
       process.stderr.write(`nlu: ${file} not found, training from the corpus in-process (run \`npm run train\` to keep a model file)\n`);
       return buildClassifier(await trainModel(loadCorpus('corpus')));
