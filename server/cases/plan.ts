@@ -1,16 +1,9 @@
 // The contact plan triage makes for a case, and where the case stands on its contact ladder.
-import type { ChannelName } from '../../flows/engine/vocabulary';
+import type { TriagePlan } from '../../flows/engine';
 import { fromJson } from '../store/ids';
 
-export interface ContactPlan {
-  flowId: string;
-  channels: ChannelName[];
-  /** Minutes to wait before each retry of an unanswered call. */
-  retryMinutes: number[];
-  humanReview: boolean;
-  reviewReasons: string[];
-  proposeVisit: boolean;
-  quietHours?: { start: string; end: string; overrideForHighRisk: boolean };
+/** The triage plan, plus where the case stands on its contact ladder. */
+export interface ContactPlan extends TriagePlan {
   ladder: Ladder;
 }
 

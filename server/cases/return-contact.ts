@@ -33,7 +33,7 @@ export async function openReturnContactCase(s: Services, phone: string, channel:
       active_channel: channel,
       next_action: null,
       next_action_at: null,
-      plan: toJson({ flowId: RETURN_CONTACT_FLOW_ID, channels: [channel], retryMinutes: [], humanReview: false, reviewReasons: [], proposeVisit: false, ladder: { index: 0, attemptsOnChannel: 0, totalAttempts: 0, stage: 'primary', relativeIndex: 0, reached: true } }),
+      plan: toJson({ flowId: RETURN_CONTACT_FLOW_ID, channels: [channel], retryMinutes: [], humanReview: false, reviewReasons: [], proposeVisit: false, visitReasons: [], ladder: { index: 0, attemptsOnChannel: 0, totalAttempts: 0, stage: 'primary', relativeIndex: 0, reached: true } }),
       opted_out: 0,
       outcome: null,
       opened_at: now,
