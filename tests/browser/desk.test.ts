@@ -80,8 +80,9 @@ describe('desk console in chromium', () => {
     // Most urgent first: already paid above the two still in the scam.
     expect(await page.locator('.qitem .ref').first().textContent()).toBe(caseRef);
     expect(await item.locator('.badge').first().textContent()).toBe('Already paid');
-    expect(await item.locator('.badge.mono').textContent()).toBe('+86138****8000');
+    expect(await item.locator('.qphone').textContent()).toBe('+86138****8000');
     await page.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('.qitem .clock')?.textContent ?? ''));
+    await hideToasts(page);
     await browser.screenshot(page, 'desk-2-queue-live');
 
     await item.click();
@@ -136,13 +137,15 @@ describe('desk console in chromium', () => {
     const caseId = await seedCase(h.s, { phone: '+8613500135003', name: '赵某', riskLevel: 'high' });
     await handOff(h.store.db, h.s.events, { caseId, reason: 'unreachable', riskLevel: 'high', note: 'not reached after 4 attempts; in-person visit proposed', actor: 'outreach' });
     await page.locator('.qitem', { hasText: '赵某' }).waitFor();
-    // Sixteen minutes later nobody has claimed it, nor the two still-in-the-scam cases from before.
-    expect(await escalateOverdueHandoffs(h.s, new Date(Date.now() + 16 * 60_000).toISOString())).toBe(3);
+    // Its deadline passes with nobody claiming it, and so do those of the two still-in-the-scam cases from before.
+    await h.store.db.updateTable('handoffs').set({ sla_due_at: new Date(Date.now() - 90_000).toISOString() }).where('status', '=', 'open').execute();
+    expect(await escalateOverdueHandoffs(h.s)).toBe(3);
     await page.locator('#escalation', { hasText: '3 handoffs are past their SLA and nobody has claimed them.' }).waitFor();
     const escalated = page.locator('.qitem.escalated', { hasText: '赵某' });
     expect(await escalated.locator('.badge.solid-red').textContent()).toBe('Escalated');
     // Supervisors see numbers in full.
-    expect(await escalated.locator('.badge.mono').textContent()).toBe('+8613500135003');
+    expect(await escalated.locator('.qphone').textContent()).toBe('+8613500135003');
+    expect(await escalated.locator('.clock').textContent()).toMatch(/^late 1:3\d$/);
     await escalated.click();
     await page.locator('#citizen-phone', { hasText: '+8613500135003' }).waitFor();
     await hideToasts(page);

@@ -108,9 +108,13 @@
     list.replaceChildren(...q.items.map(queueItem));
     $('queue-empty').classList.toggle('hidden', q.items.length > 0);
     $('counts').replaceChildren(
-      h('span', { class: 'badge blue', title: 'Waiting for an officer' }, q.counts.open + ' waiting'),
-      h('span', { class: 'badge', title: 'Claimed by an officer' }, q.counts.claimed + ' claimed'),
-      q.counts.escalated ? h('span', { class: 'badge solid-red', title: 'Unclaimed past their SLA' }, q.counts.escalated + ' escalated') : null,
+      h(
+        'span',
+        { class: 'counts' },
+        h('span', { class: 'badge blue', title: 'Waiting for an officer' }, q.counts.open + ' waiting'),
+        h('span', { class: 'badge', title: 'Claimed by an officer' }, q.counts.claimed + ' claimed'),
+        q.counts.escalated ? h('span', { class: 'badge solid-red', title: 'Unclaimed past their SLA' }, q.counts.escalated + ' escalated') : null,
+      ),
     );
     const esc = $('escalation');
     if (q.you.supervisor && q.counts.escalated) {
@@ -132,7 +136,7 @@
         onclick: () => openCase(item.caseId),
         onkeydown: (e) => e.key === 'Enter' && openCase(item.caseId),
       },
-      h('div', { class: 'line1' }, h('span', { class: 'ref' }, item.caseRef), h('span', { class: 'name' }, item.name || 'Name unknown'), escalated ? h('span', { class: 'badge solid-red' }, 'Escalated') : null),
+      h('div', { class: 'line1' }, h('span', { class: 'ref' }, item.caseRef), h('span', { class: 'name' }, item.name || 'Name unknown'), h('span', { class: 'qphone mono' }, item.phone), escalated ? h('span', { class: 'badge solid-red' }, 'Escalated') : null),
       item.status === 'open'
         ? h('div', { class: 'clock', dataset: { due: item.slaDueAt }, title: 'Time left to claim (SLA)' }, '')
         : h('div', { class: 'claimed' }, item.mine ? 'Claimed by you' : 'Claimed by ' + item.claimedBy),
@@ -143,7 +147,6 @@
         h('span', { class: 'badge ' + riskTone(item.riskLevel) }, item.riskLevel + ' risk'),
         h('span', { class: 'badge' }, SCAMS[item.scamType] || item.scamType),
         item.warningCount >= 2 ? h('span', { class: 'badge orange' }, item.warningCount + ' warnings') : null,
-        h('span', { class: 'badge mono' }, item.phone),
       ),
       item.lastReply ? h('div', { class: 'reply', title: item.lastReply.body }, '“' + item.lastReply.body + '”') : item.note ? h('div', { class: 'reply muted' }, item.note) : null,
     );
@@ -296,7 +299,18 @@
         : null,
     );
 
-    const notice = ho && !you.holdsClaim ? h('div', { class: 'notice' }, claimedByOther ? 'This case is claimed by ' + ho.claimedBy + '. You can read it; only they can act on it.' : 'Claim this case to see the full number, write to or call the citizen, and resolve it.') : null;
+    const notice =
+      ho && !you.holdsClaim
+        ? h(
+            'div',
+            { class: 'notice' },
+            claimedByOther
+              ? 'This case is claimed by ' + ho.claimedBy + (you.supervisor ? '. You can take it back to the queue.' : '. You can read it; only they can act on it.')
+              : you.supervisor
+                ? 'Claim this case to write to or call the citizen.'
+                : 'Claim this case to see the full number, write to or call the citizen, and resolve it.',
+          )
+        : null;
 
     const timelineCard = h(
       'div',
@@ -307,7 +321,7 @@
     );
 
     const side = h('div', { class: 'side' }, ho ? resolveCard(v) : null, flowCard(v), relativesCard(v));
-    body.replaceChildren(head, notice || '', h('div', { class: 'cols' }, timelineCard, side));
+    body.replaceChildren(...[head, notice, h('div', { class: 'cols' }, timelineCard, side)].filter(Boolean));
     syncOutcomeFields();
     tick();
     const tl = $('timeline');
