@@ -1,10 +1,10 @@
 // The whole system on loopback for end-to-end tests: the app (web + workers) and the local phone network,
 // with a fresh database, a unique Redis prefix, and keys and secrets made up for this run.
 import net from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { start, type Role, type Running } from '../../server/main';
-import { startPhoneNetwork, type PhoneNetwork } from '../../tools/phone-network/server';
+import type { PhoneNetwork } from '../../tools/phone-network/server';
+import { localAppEnv, makeLocalCredentials, startLocalNetwork } from '../../tools/local-env';
 import { sqliteDatabase, uniqueSuffix, type TestDatabase } from './databases';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -43,34 +43,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const appUrl = `http://127.0.0.1:${port}`;
   const prefix = `qz_test_${uniqueSuffix()}`;
   const db = opts.db ?? sqliteDatabase();
-  const accountSid = `AC${randomBytes(16).toString('hex')}`;
-  const authToken = randomBytes(16).toString('hex');
-  const botToken = `${100000 + Math.floor(Math.random() * 899999)}:${randomBytes(18).toString('base64url')}`;
-  const keys = {
-    intake: `intake-${randomBytes(12).toString('hex')}`,
-    desk: `desk-${randomBytes(12).toString('hex')}`,
-    manager: `manager-${randomBytes(12).toString('hex')}`,
-    admin: `admin-${randomBytes(12).toString('hex')}`,
-  };
-  const network = await startPhoneNetwork({
-    twilio: { accountSid, authToken, incomingSmsUrl: `${appUrl}/webhooks/twilio/sms`, incomingVoiceUrl: `${appUrl}/webhooks/twilio/voice` },
-    telegram: { botToken },
-    ringMs: opts.ringMs ?? 200,
-  });
+  const creds = makeLocalCredentials();
+  const keys = creds.keys;
+  const network = await startLocalNetwork(appUrl, creds, { ringMs: opts.ringMs ?? 200 });
   const env: Record<string, string> = {
-    PORT: String(port),
-    PUBLIC_URL: appUrl,
-    ...db.env,
-    REDIS_URL,
-    QUEUE_PREFIX: prefix,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-    TWILIO_FROM: '+12025550100',
-    TWILIO_API_BASE: network.url,
-    TELEGRAM_BOT_TOKEN: botToken,
-    TELEGRAM_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
-    TELEGRAM_API_ROOT: network.url,
-    QUANZU_API_KEYS: Object.entries(keys).map(([r, k]) => `${r}:${k}`).join(','),
+    ...localAppEnv({ port, networkUrl: network.url, creds, redisUrl: REDIS_URL, queuePrefix: prefix, database: db.env }),
     LOG_LEVEL: 'silent',
     ...opts.env,
   };

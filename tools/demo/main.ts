@@ -2,10 +2,9 @@
 // the app (web + workers) against Redis and a SQLite file, loads sample warnings, prints where to look.
 import fs from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { start } from '../../server/main';
-import { startPhoneNetwork } from '../phone-network/server';
+import { localAppEnv, makeLocalCredentials, startLocalNetwork } from '../local-env';
 
 const APP_PORT = Number(process.env.PORT ?? 3000);
 const NETWORK_PORT = Number(process.env.PHONE_NETWORK_PORT ?? 4010);
@@ -31,37 +30,15 @@ async function main(): Promise<void> {
   const dataDir = path.resolve('data');
   fs.mkdirSync(dataDir, { recursive: true });
   const dbFile = path.join(dataDir, `demo-${Date.now()}.sqlite`);
-  const accountSid = `AC${randomBytes(16).toString('hex')}`;
-  const authToken = randomBytes(16).toString('hex');
-  const botToken = `700000:${randomBytes(18).toString('base64url')}`;
-  const intakeKey = `demo-intake-${randomBytes(6).toString('hex')}`;
-  const deskKey = `demo-desk-${randomBytes(6).toString('hex')}`;
-  const managerKey = `demo-manager-${randomBytes(6).toString('hex')}`;
+  const creds = makeLocalCredentials();
 
   console.log('• starting the local phone network (stands in for Twilio and Telegram)…');
-  const network = await startPhoneNetwork({
-    port: NETWORK_PORT,
-    twilio: { accountSid, authToken, incomingSmsUrl: `${appUrl}/webhooks/twilio/sms`, incomingVoiceUrl: `${appUrl}/webhooks/twilio/voice` },
-    telegram: { botToken, botUsername: 'quanzu_demo_bot' },
-    ringMs: 20000,
-  });
+  const network = await startLocalNetwork(appUrl, creds, { port: NETWORK_PORT, ringMs: 20000, botUsername: 'quanzu_demo_bot' });
 
   console.log('• starting quanzu (web + workers)…');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PORT: String(APP_PORT),
-    PUBLIC_URL: appUrl,
-    DATABASE_URL: `sqlite://${dbFile}`,
-    REDIS_URL,
-    QUEUE_PREFIX: `quanzu-demo-${Date.now().toString(36)}`,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-    TWILIO_FROM: '+12025550100',
-    TWILIO_API_BASE: network.url,
-    TELEGRAM_BOT_TOKEN: botToken,
-    TELEGRAM_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
-    TELEGRAM_API_ROOT: network.url,
-    QUANZU_API_KEYS: `intake:${intakeKey},desk:${deskKey},manager:${managerKey}`,
+    ...localAppEnv({ port: APP_PORT, networkUrl: network.url, creds, redisUrl: REDIS_URL, queuePrefix: `quanzu-demo-${Date.now().toString(36)}`, database: { DATABASE_URL: `sqlite://${dbFile}` } }),
     POLICY_FILE: path.resolve(__dirname, 'policy.yaml'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
@@ -72,7 +49,7 @@ async function main(): Promise<void> {
   const warnings = JSON.parse(fs.readFileSync(path.resolve(__dirname, 'warnings.json'), 'utf8'));
   const res = await fetch(`${appUrl}/api/warnings`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${intakeKey}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${creds.keys.intake}`, 'content-type': 'application/json' },
     body: JSON.stringify({ warnings }),
   });
   const body = (await res.json()) as { accepted: number; duplicate: number; rejected: number };
@@ -86,7 +63,8 @@ quanzu demo is running.
     Telegram chat 5550001 a message with buttons. Reply "我已经转了两万了" or "he says the fee unlocks my withdrawal".
   Desk console (play the dissuader): ${appUrl}/desk/
 ${demoUsers}
-  API (intake key): curl -H "Authorization: Bearer ${intakeKey}" ${appUrl}/api/handoffs  (desk key: ${deskKey})
+  API: curl -H "Authorization: Bearer ${creds.keys.desk}" ${appUrl}/api/handoffs
+       (intake key ${creds.keys.intake} for POST /api/warnings)
 
 Press Ctrl+C to stop.`);
 
