@@ -86,11 +86,11 @@ export const CUE_RULES: CueRule[] = [
     name: 'about_to_pay',
     raises: 'mid_scam',
     pattern: {
-      zh: /(准备|打算|马上|这就|等下|等会|一会|等一下|正在|正要|正打算|要去|去银行).{0,6}(转|付|交|打款|汇|充|取钱|取现|存|投)|(在|去)银行.{0,4}(排队|路上)|正在取钱|取钱了|凑钱|再(投|充|交)|加仓|补足/,
-      en: /\b(about to|going to|gonna|will|i'll|ill|on my way to|heading to|getting|get)\b.{0,12}\b(send|transfer|pay|wire|deposit|withdraw the cash|buy them|the money together|cash)\b|\btop(ping)? up\b|add(ing)? (more|margin)|put(ting)? (another|more)|one more (combined )?(task|order)/,
+      zh: /(准备|打算|马上|这就|等下|等会|一会|等一下|正在|正要|正打算|要去|去银行).{0,6}(转|付|交|打款|汇|充|取钱|取现|存|投)|(在|去)银行.{0,4}(排队|路上)|正在取钱|取钱了|凑钱|再(投|充|交)|加仓|补足|还没(转|付|交|汇)(呢)?[^。]{0,6}(要不要|该不该|等会|等下|马上|明天|晚点)|要不要(转|付|交|汇)/,
+      en: /\b(about to|going to|gonna|will|i'll|ill|on my way to|heading to|getting|get)\b.{0,12}\b(send|transfer|pay|wire|deposit|withdraw the cash|buy them|the money together|cash)\b|\btop(ping)? up\b|add(ing)? (more|margin)|put(ting)? (another|more)|one more (combined )?(task|order)|\b(haven't|havent|have not|not) (sent|paid|transferred|wired) (it |anything |them |him |the money )?yet\b|should i (send|pay|transfer|wire)\b/,
     },
     veto: {
-      zh: /(不|没|别)(转|付|交|投|充)|不会(转|付|交)/,
+      zh: /(不|(?<!还)没|别)(转|付|交|投|充)|不会(转|付|交)/,
       en: /(won't|wont|not going to|never|didn't|didnt) (send|transfer|pay|top up)|(but )?i (won't|wont)( now)?\b|not paying|but i (didnt|didn't|never)/,
     },
   },
@@ -121,7 +121,7 @@ export const CUE_RULES: CueRule[] = [
     name: 'money_gone',
     raises: 'already_paid',
     pattern: {
-      zh: /(钱|款|积蓄|退休金)(已经|都|全)?(被)?(转走|打过去|没了|拿不回来|被骗)|被.{0,3}(骗走|转走|拿走)|被骗(了|走)|卡里(的)?钱.{0,4}没了|(钱|款).{0,2}转出去了|转过去的钱/,
+      zh: /(钱|款|积蓄|退休金)(已经|都|全|就|也)?(被)?(转走|打过去|没了|拿不回来|被骗)|被.{0,3}(骗走|转走|拿走)|被骗(了|走)|卡里(的)?钱.{0,4}没了|(钱|款).{0,2}转出去了|转过去的钱/,
       en: /\b(got|been|was|were) (scammed|conned)|\bconned out of\b|(transfer|payment|money)('s|s| has| is)? (went|gone|already gone|gone through|went through|left)|\bmoney'?s (already )?gone|took all my money|moved all my money|it'?s all gone|account is empty|nothing left|(lost|lose) (around |about )?\d/,
     },
   },

@@ -41,6 +41,7 @@ describe('classify', () => {
     ['我已经转了两万，能不能让警察给我打个电话', 'zh'],
     ['I already sent 5000, I want to talk to an officer', 'en'],
     ['you people are useless, I paid them 3000 yesterday', 'en'],
+    ['我扫了码，输了密码，钱就没了', 'zh'],
   ] as const)('lets already_paid win over other intents in "%s"', (text, locale) => {
     expect(classifier.classify(text, locale)).toMatchObject({ intent: 'already_paid', atRisk: true });
   });
@@ -55,9 +56,17 @@ describe('classify', () => {
     ["he's not a scammer, I've known him 3 months", 'en'],
     ['我在操作呢 老师让我先充值', 'zh'],
     ['他不是骗子，我们都认识半年了', 'zh'],
+    ['我还没转，要不要转啊', 'zh'],
   ] as const)('flags "%s" as still in the scam', (text, locale) => {
     expect(classifier.classify(text, locale)).toMatchObject({ intent: 'mid_scam', atRisk: true });
   });
+
+  it.each(["I haven't sent it yet, should I?", 'ok I will be careful, but I need to get my money out first'])(
+    'keeps "%s" at risk',
+    (text) => {
+      expect(classifier.classify(text, 'en').atRisk).toBe(true);
+    },
+  );
 
   it('follows the script of the reply when the case locale differs', () => {
     expect(classifier.classify('I already paid them 2000', 'zh').locale).toBe('en');
