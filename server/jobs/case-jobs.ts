@@ -116,6 +116,7 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
   }
   await updateCase(s.store.db, c.id, { plan: toJson(plan), active_channel: channel });
 
+  let unsentMessageId: string | undefined;
   try {
     if (channel === 'voice') {
       const sent = await s.channels.voice.call({
@@ -132,12 +133,14 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
       const turn = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach' }));
       pending.flushTo(s.events);
       if (turn.outbound && (await claimMessageForSending(s.store.db, turn.outbound.id, attempt.id))) {
+        unsentMessageId = turn.outbound.id;
         const sender = channel === 'sms' ? s.channels.sms : s.channels.telegram!;
         const sent = await sender.send({
           to: target,
           rendered: turn.rendered!,
           statusCallbackUrl: channel === 'sms' ? `${s.callbackBase}/webhooks/twilio/sms/status?caseId=${c.id}&attemptId=${attempt.id}` : undefined,
         });
+        unsentMessageId = undefined;
         await setMessageProviderId(s.store.db, turn.outbound.id, sent.providerId);
         await updateAttempt(s.store.db, attempt.id, { provider_id: sent.providerId, status: sent.status });
       }
@@ -157,9 +160,12 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
       }
       // Transient: free the attempt slot so bull's retry tries again with the same attempt number.
       await s.store.db.deleteFrom('contact_attempts').where('id', '=', attempt.id).execute();
+      // The conversation's first message never left: drop it (the retry starts the conversation again) and
+      // give the case back this job's due action, else the retry finds it "stale" and nothing is ever sent.
+      if (unsentMessageId) await s.store.db.deleteFrom('messages').where('id', '=', unsentMessageId).execute();
       plan.ladder.totalAttempts -= 1;
       plan.ladder.attemptsOnChannel -= 1;
-      await updateCase(s.store.db, c.id, { plan: toJson(plan) });
+      await updateCase(s.store.db, c.id, { plan: toJson(plan), next_action: 'contact', next_action_at: c.next_action_at });
     }
     throw err;
   }
