@@ -68,7 +68,8 @@ export interface TurnOutput {
   /** The outbound message row holding this turn's prompts, if any. */
   outbound?: MessageRow;
   rendered?: Rendered;
-  result: StepResult;
+  /** The flow step; absent when an officer holds the case and the flow did not run. */
+  result?: StepResult;
   handoffOpened: boolean;
 }
 
@@ -204,7 +205,7 @@ export interface IncomingReply {
 export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOutput> {
   const classification = timedClassify(() => s.classifier.classify(r.text));
   const pending = new PendingEvents();
-  const out = await s.store.db.transaction().execute(async (trx) => {
+  const out = await s.store.db.transaction().execute(async (trx): Promise<TurnOutput> => {
     const c = await lockCase(trx, s, r.caseId);
     if (!c) throw new NotFoundError(`case ${r.caseId} not found`);
     await insertMessage(trx, {
@@ -223,6 +224,14 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
       author: 'citizen',
     });
     await markReached(trx, c);
+
+    // An officer holds the case: the reply is theirs to answer, so the script stays quiet (not on a live
+    // call, where the flow is the only voice the citizen hears).
+    const handoff = await activeHandoffForCase(trx, c.id);
+    if (handoff?.status === 'claimed' && r.channel !== 'voice') {
+      pending.publish({ type: 'case', caseId: c.id, change: 'reply' });
+      return { caseId: c.id, handoffOpened: false };
+    }
 
     let conversation = loadConversation(s, c);
     const prompts: StepResult['prompts'] = [];

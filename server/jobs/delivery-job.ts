@@ -38,6 +38,7 @@ export async function processDeliveryJob(s: Services, job: Job<DeliveryJob>): Pr
       throw new UnrecoverableJobError(`cannot deliver a ${m.channel} message outside a call`);
     }
     await setMessageProviderId(s.store.db, id, providerId);
+    s.events.publish({ type: 'case', caseId: c.id, change: 'delivered' });
     return `sent ${providerId}`;
   } catch (err) {
     if (err instanceof ChannelError) {

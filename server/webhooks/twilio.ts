@@ -151,7 +151,7 @@ export function twilioWebhooks(s: Services): Router {
         return;
       }
       const out = await handleReply(s, { caseId: q.caseId!, channel: 'voice', text, digits: g.Digits || undefined, asrConfidence: g.Confidence, providerId: g.CallSid, voice });
-      const wantsHuman = out.result.actions.some((a) => a.type === 'handoff' && a.reason === 'request_human');
+      const wantsHuman = !!out.result?.actions.some((a) => a.type === 'handoff' && a.reason === 'request_human');
       const c = await getCase(s.store.db, q.caseId!);
       xml = wantsHuman && s.config.twilio.deskNumber ? dialDeskTwiml(s, c?.locale === 'en' ? 'en' : 'zh') : voiceXml(out.rendered);
     });
