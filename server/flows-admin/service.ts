@@ -87,12 +87,13 @@ export class FlowsAdmin {
   }
 
   async saveDraft(flowId: string, yamlText: string, actor: string) {
-    await this.head(flowId);
+    const head = await this.head(flowId);
     const existing = await repo.getDraft(this.d.db, flowId);
     const version = existing?.version ?? (await repo.maxVersion(this.d.db, flowId)) + 1;
     const yaml = withVersionLine(yamlText, version);
     const r = checkDraft(yaml, { flowId, version });
-    const title = r.flow?.title ?? existing?.title ?? flowId;
+    // A draft that does not parse keeps the title it had, so the list still reads well.
+    const title = r.flow?.title ?? existing?.title ?? (await repo.getVersion(this.d.db, flowId, head.published_version))?.title ?? flowId;
     if (existing) await repo.updateDraft(this.d.db, existing.id, { title, yaml });
     else await repo.insertVersion(this.d.db, { flowId, version, status: 'draft', title, yaml, source: 'console', actor });
     const errors = r.issues.filter((i) => i.severity === 'error').length;

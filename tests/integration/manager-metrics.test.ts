@@ -29,7 +29,7 @@ describe('/metrics', () => {
   });
 
   it('shows queue depths and the age of the oldest waiting job', async () => {
-    await h.s.queues.delivery.add({ messageId: 'not-a-message' }, { timestamp: Date.now() - 90_000 });
+    await h.s.queues.delivery.add({ messageId: 'not-a-message' }, { timestamp: Date.now() - 90_000 } as never);
     const text = await scrape();
     expect(text).toContain('quanzu_queue_jobs{queue="delivery",state="waiting"} 1');
     expect(text).toContain('quanzu_queue_jobs{queue="cases",state="waiting"} 0');
@@ -43,7 +43,7 @@ describe('/metrics', () => {
     const later = new Date(Date.now() + 600_000).toISOString();
     await h.store.db
       .insertInto('cases')
-      .values(['a', 'b'].map((k, i) => ({ id: `00000000-0000-4000-8000-00000000000${k}`, case_ref: `QZMETRIC${k.toUpperCase()}`, phone: `+86138001380${i}0`, status: 'open' as const, locale: 'zh', scam_type: 'loan', risk_level: 'high', warning_count: 1, relatives: '[]', opened_at: past, updated_at: past })))
+      .values(['a', 'b'].map((k, i) => ({ id: `00000000-0000-4000-8000-00000000000${k}`, case_ref: `QZMETRIC${k.toUpperCase()}`, phone: `+86138001380${i}0`, status: 'open' as const, locale: 'zh', scam_type: 'loan', risk_level: 'high', warning_count: 1, relatives: '[]', opted_out: 0, opened_at: past, updated_at: past })))
       .execute();
     await h.store.db
       .insertInto('handoffs')

@@ -8,11 +8,12 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
+  /** A top for the axis that splits into four round steps (1, 2 or 5 times a power of ten). */
   function niceMax(v) {
-    if (v <= 5) return 5;
-    const p = Math.pow(10, Math.floor(Math.log10(v)));
-    for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-    return 10 * p;
+    const raw = Math.max(1, v) / 4;
+    const p = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw);
+    return Math.max(4, Math.ceil(step) * 4);
   }
 
   /** spec: {categories: string[], series: [{name, color, values: number[]}]} */

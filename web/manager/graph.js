@@ -2,7 +2,7 @@
 (function () {
   'use strict';
   const NS = 'http://www.w3.org/2000/svg';
-  const W = 150, H = 34, GAP_X = 64, GAP_Y = 18, PAD = 16;
+  const W = 150, H = 34, GAP_X = 64, GAP_Y = 20, PAD = 24;
 
   function el(tag, attrs, text) {
     const e = document.createElementNS(NS, tag);
@@ -49,9 +49,11 @@
       if (!a) continue;
       if (!b) {
         // A transition to a state that does not exist: a red stub the manager cannot miss.
-        const x1 = a.x + W, y1 = a.y + H / 2;
-        edgeLayer.appendChild(el('path', { d: `M${x1},${y1} h28`, class: 'edge bad', 'marker-end': 'url(#arrow-bad)' }));
-        labelLayer.appendChild(el('text', { x: x1 + 32, y: y1 + 4, class: 'edge-label bad' }, `${e.to}?`));
+        // Drawn just above the box, so it never runs into the next column.
+        const x1 = a.x + 16, y1 = a.y;
+        edgeLayer.appendChild(el('path', { d: `M${x1},${y1} v-10 h14`, class: 'edge bad', 'marker-end': 'url(#arrow-bad)' }));
+        const t = el('text', { x: x1 + 18, y: y1 - 6, class: 'edge-label bad' }, `${e.on.join(', ')} → ${e.to} (missing)`);
+        labelLayer.appendChild(t);
         continue;
       }
       let d, lx, ly;

@@ -104,22 +104,25 @@
     const a = h('select', { 'aria-label': 'Version A' }, rows.map((x, i) => h('option', { value: i, selected: i === rows.length - 2 }, x.key)));
     const b = h('select', { 'aria-label': 'Version B' }, rows.map((x, i) => h('option', { value: i, selected: i === rows.length - 1 }, x.key)));
     const body = h('tbody');
+    // [label, value, is a rate, +1 when higher is better (0: neither: it follows who was warned)]
     const metrics = [
-      ['People', (x) => x.people, false],
-      ['Reached', (x) => x.reached / (x.people || 1), true],
-      ['Answered, of reached', (x) => x.answered / (x.reached || 1), true],
-      ['Dissuaded, of answered', (x) => x.dissuaded / (x.answered || 1), true],
-      ['Handed off', (x) => x.handedOff / (x.people || 1), true],
-      ['At-risk replies per person', (x) => x.atRiskReplies / (x.people || 1), false],
-      ['Stop-payments', (x) => x.stopPayments, false],
+      ['People', (x) => x.people, false, 0],
+      ['Reached', (x) => x.reached / (x.people || 1), true, 1],
+      ['Answered, of reached', (x) => x.answered / (x.reached || 1), true, 1],
+      ['Dissuaded, of answered', (x) => x.dissuaded / (x.answered || 1), true, 1],
+      ['Handed off', (x) => x.handedOff / (x.people || 1), true, 0],
+      ['At-risk replies per person', (x) => x.atRiskReplies / (x.people || 1), false, 0],
+      ['Stop-payments', (x) => x.stopPayments, false, 0],
     ];
     const fmt = (v, rate) => (rate ? `${Math.round(v * 100)}%` : Number.isInteger(v) ? String(v) : v.toFixed(2));
     const fill = () => {
       const x = rows[a.value], y = rows[b.value];
       body.textContent = '';
-      for (const [name, f, rate] of metrics) {
+      for (const [name, f, rate, better] of metrics) {
         const d = f(y) - f(x);
-        body.appendChild(h('tr', null, h('td', null, name), h('td', { class: 'num' }, fmt(f(x), rate)), h('td', { class: 'num' }, fmt(f(y), rate)), h('td', { class: 'num ' + (d > 0 ? 'up' : d < 0 ? 'down' : '') }, d === 0 ? '=' : (d > 0 ? '+' : '−') + fmt(Math.abs(d), rate))));
+        const tone = better && d ? (d * better > 0 ? 'up' : 'down') : '';
+        const diff = d === 0 ? '=' : (d > 0 ? '+' : '−') + (rate ? `${Math.round(Math.abs(d) * 100)} pts` : fmt(Math.abs(d), false));
+        body.appendChild(h('tr', null, h('td', null, name), h('td', { class: 'num' }, fmt(f(x), rate)), h('td', { class: 'num' }, fmt(f(y), rate)), h('td', { class: 'num ' + tone }, diff)));
       }
     };
     a.addEventListener('change', fill);

@@ -9,7 +9,7 @@
     let locale = 'zh';
     let channel = 'sms';
     const log = h('div', { class: 'chat-log', 'aria-live': 'polite' });
-    const input = h('input', { class: 'chat-input', placeholder: 'Reply as the citizen…', 'aria-label': 'Citizen reply', maxlength: '2000' });
+    const input = h('input', { class: 'chat-input', placeholder: 'Reply as the citizen (on a call, a single key such as 1 is a key press)…', 'aria-label': 'Citizen reply', maxlength: '2000' });
     const send = h('button', { class: 'btn primary', type: 'submit' }, 'Send');
     const silence = h('button', { class: 'btn', type: 'button', title: 'The citizen does not answer' }, 'No reply');
     const localeSel = h('select', { 'aria-label': 'Language' }, h('option', { value: 'zh' }, '中文'), h('option', { value: 'en' }, 'English'));
@@ -27,7 +27,8 @@
       const text = input.value.trim();
       if (!text) return;
       input.value = '';
-      turn({ text });
+      // On a call a lone key (1, 2, 0…) is a key press, as Twilio reports it: digits, no speech.
+      turn(channel === 'voice' && /^[0-9*#]$/.test(text) ? { text: '', digits: text } : { text });
     });
     silence.addEventListener('click', () => turn({ event: 'no_reply' }));
 
@@ -71,7 +72,7 @@
 
     async function turn(inputValue) {
       status.textContent = '';
-      const shown = inputValue ? (inputValue.event ? '(no reply)' : inputValue.text) : null;
+      const shown = inputValue ? (inputValue.event ? '(no reply)' : inputValue.digits ? `pressed ${inputValue.digits}` : inputValue.text) : null;
       send.disabled = silence.disabled = true;
       try {
         const t = await api(`/api/flows/${flowId}/try`, { method: 'POST', body: { yaml: getYaml(), locale, channel, state, input: inputValue || undefined } });
