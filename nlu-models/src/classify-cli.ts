@@ -18,7 +18,7 @@ const USAGE = 'usage: classify --jsonl < replies.jsonl | classify --text "我已
 function answer(classifier: Classifier, line: string): string {
   let json: unknown;
   try {
-    json = JSON.parse(line);
+    json = JSON.parse(line.replace(/^\uFEFF/, ''));
   } catch {
     return JSON.stringify({ error: 'line is not valid JSON; expected {"text": "...", "locale"?: "zh"|"en"}' });
   }
