@@ -122,6 +122,8 @@ export function twilioWebhooks(s: Services): Router {
       return;
     }
     const c = (await findOpenCaseByPhone(s.store.db, from.e164)) ?? (await openReturnContactCase(s, from.e164, 'voice'));
+    // Their calling us is an answer: the contact ladder must not ring them again.
+    await markReached(s.store.db, c);
     const flow = s.flows.current(RETURN_CONTACT_FLOW_ID) ?? s.flows.current(fallbackFlowId(s));
     if (!flow) {
       twimlReply(res, hangupTwiml('zh', ''));
