@@ -2,8 +2,12 @@
 // the app (web + workers) against Redis and a SQLite file, loads sample warnings, prints where to look.
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { start } from '../../server/main';
+import { openStore } from '../../server/store/db';
+import { insertUser } from '../../server/store/repositories/users';
+import { hashPassword } from '../../server/people/passwords';
 import { localAppEnv, makeLocalCredentials, startLocalNetwork } from '../local-env';
 
 const APP_PORT = Number(process.env.PORT ?? 3000);
@@ -61,7 +65,7 @@ quanzu demo is running.
   Citizen page (play the citizen):  ${network.url}/
     +8613800138000 gets an SMS (pig-butchering warning), +8613700137000 a call (high risk),
     Telegram chat 5550001 a message with buttons. Reply "我已经转了两万了" or "he says the fee unlocks my withdrawal".
-  Desk console (play the dissuader): ${appUrl}/desk/
+  Desk console (play the dissuader): ${appUrl}/desk/    Managers' console: ${appUrl}/manager/
 ${demoUsers}
   API: curl -H "Authorization: Bearer ${creds.keys.desk}" ${appUrl}/api/handoffs
        (intake key ${creds.keys.intake} for POST /api/warnings)
@@ -78,9 +82,20 @@ Press Ctrl+C to stop.`);
   process.once('SIGTERM', stop);
 }
 
-/** Desk and manager logins for the consoles. */
-async function createDemoUsers(_env: NodeJS.ProcessEnv): Promise<string> {
-  return '    (log in with the desk API key below)';
+/** Desk and manager logins for the consoles, with fresh passwords printed once. */
+async function createDemoUsers(env: NodeJS.ProcessEnv): Promise<string> {
+  const store = await openStore({ url: env.DATABASE_URL!, migrate: false });
+  try {
+    const lines: string[] = [];
+    for (const [username, role] of [['desk', 'desk'], ['manager', 'manager']] as const) {
+      const password = randomBytes(9).toString('base64url');
+      await insertUser(store.db, { username, role, passwordHash: await hashPassword(password), displayName: role === 'desk' ? 'Demo dissuader' : 'Demo manager' });
+      lines.push(`    log in as ${username} / ${password}`);
+    }
+    return lines.join('\n');
+  } finally {
+    await store.close();
+  }
 }
 
 main().catch((err) => {
