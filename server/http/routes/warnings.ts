@@ -7,6 +7,17 @@ import { storeWarning, validateWarning, type IntakeResult } from '../../cases/in
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { enqueueCaseJob } from '../../jobs/queues';
 
+/** How long an intake answer waits for Redis before leaving the case to the outbox sweeper. */
+const ENQUEUE_WAIT_MS = 1000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
 export function warningsRoutes(s: Services): Router {
   const router = express.Router();
   router.post('/api/warnings', requireRole('intake'), async (req, res) => {
@@ -31,7 +42,10 @@ export function warningsRoutes(s: Services): Router {
     await Promise.all(
       results.map(async (r) => {
         if (r.status !== 'accepted' || !r.due) return;
-        await enqueueCaseJob(s.queues, { caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }).catch((err) => s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'));
+        // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
+        await withTimeout(enqueueCaseJob(s.queues, { caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }), ENQUEUE_WAIT_MS).catch((err) =>
+          s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'),
+        );
       }),
     );
     for (const r of results) if (r.status === 'accepted') delete r.due;
