@@ -8,6 +8,7 @@ const plan = (quietHours?: ContactPlan['quietHours']): ContactPlan => ({
   humanReview: false,
   reviewReasons: [],
   proposeVisit: false,
+  visitReasons: [],
   quietHours,
   ladder: newLadder(),
 });
