@@ -8,7 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { hashPassword } from '../../server/people/passwords';
 import { insertUser } from '../../server/store/repositories/users';
 import { sqliteDatabase } from '../support/databases';
-import { KEYS, startHarness, type Harness } from '../integration/manager-harness';
+import { fileWarning, startHarness, type Harness } from '../integration/manager-harness';
 import { seedRun } from '../integration/manager-seed';
 
 jest.setTimeout(120_000);
@@ -41,7 +41,6 @@ describe("managers' console in the browser", () => {
 
   beforeAll(async () => {
     h = await startHarness(sqliteDatabase());
-    h.startWorkers();
     await insertUser(h.store.db, { username: 'li.manager', role: 'manager', displayName: 'Li Wei (manager)', passwordHash: await hashPassword(PASSWORD) });
     fs.mkdirSync(SHOTS, { recursive: true });
     userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzu-chromium-'));
@@ -144,16 +143,9 @@ describe("managers' console in the browser", () => {
     await page.waitForSelector('li[data-version="1"] >> text=Roll back to v1');
     await page.screenshot({ path: path.join(SHOTS, 'manager-published.png') });
 
-    const res = await fetch(`${h.url}/api/warnings`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${KEYS.intake}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ source: 'province-centre', externalId: 'W-BROWSER-1', phone: '+8613800138111', name: 'Alex Chen', locale: 'en', scamType: 'other', riskLevel: 'high' }),
-    });
-    expect(res.status).toBe(202);
-    const { caseId } = (await res.json()) as { caseId: string };
-    while (!h.sent.some((m) => m.to === '+8613800138111')) await new Promise((r) => setTimeout(r, 100));
-    const sms = h.sent.find((m) => m.to === '+8613800138111')!;
-    expect(sms.rendered.channel === 'sms' && sms.rendered.text).toContain(NEW_GREET_EN);
+    const caseId = await fileWarning(h, { externalId: 'W-BROWSER-1', phone: '+8613800138111', name: 'Alex Chen', locale: 'en', scamType: 'other', riskLevel: 'high' });
+    const sms = await h.stack.network.control.waitForSms('+8613800138111', { timeoutMs: 15000 });
+    expect(sms.body).toContain(NEW_GREET_EN);
     const c = await h.store.db.selectFrom('cases').select(['flow_id', 'flow_version']).where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(c).toEqual({ flow_id: 'fallback', flow_version: 2 });
   });

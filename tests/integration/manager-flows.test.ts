@@ -1,10 +1,10 @@
 // The managers' flow editor API on both engines: seed, check, draft, refuse, publish, pin, roll back,
-// export, try it, audit; and a second process picking up the publication.
+// export, try it, audit; real cases before and after a publication; and a second process picking it up.
 import fs from 'node:fs';
 import { FlowRegistry } from '../../server/cases/flow-registry';
-import { startConversation, step } from '../../flows/engine';
 import { ENGINES } from '../support/databases';
-import { KEYS, managerFetch, startHarness, type Harness } from './manager-harness';
+import { eventually } from '../support/stack';
+import { fileWarning, managerFetch, startHarness, type Harness } from './manager-harness';
 
 const shipped = fs.readFileSync('flows/fallback.yaml', 'utf8');
 const OLD_GREET_EN = 'First question: have you transferred any money to them?"';
@@ -13,7 +13,8 @@ const edited = shipped.replace(OLD_GREET_EN, NEW_GREET_EN);
 const brokenTarget = shipped.replace('safe_aware: explain_tell\n\n  explain_tell', 'safe_aware: explain_tel\n\n  explain_tell');
 const failsItsTests = shipped.replace('请立刻停止转账，也不要再和对方联系。', '请不要再和对方联系。');
 
-const ctx = { channel: 'sms' as const, locale: 'en' as const, vars: {}, facts: { riskLevel: 'medium' as const, warningCount: 1, attemptCount: 1, channel: 'sms' as const } };
+const OLD_CITIZEN = '+8613800138201';
+const NEW_CITIZEN = '+8613800138202';
 
 describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
   let h: Harness;
@@ -28,6 +29,8 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     const type = res.headers.get('content-type') ?? '';
     return { status: res.status, body: type.includes('json') ? await res.json() : await res.text(), headers: res.headers };
   };
+  const published = async (flowId: string) => (await api('/api/flows')).body.flows.find((f: { id: string }) => f.id === flowId).publishedVersion;
+  const caseRow = (id: string) => h.store.db.selectFrom('cases').select(['flow_id', 'flow_version', 'conversation']).where('id', '=', id).executeTakeFirstOrThrow();
 
   it('seeds every shipped flow as published version 1, once', async () => {
     const r = await api('/api/flows');
@@ -41,7 +44,7 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
   });
 
   it('refuses a caller without the manager role', async () => {
-    const r = await api('/api/flows', { key: KEYS.desk });
+    const r = await api('/api/flows', { as: 'desk' });
     expect(r.status).toBe(403);
     expect(r.body).toEqual({ error: 'forbidden', message: 'role desk may not do this; needs manager' });
   });
@@ -80,7 +83,7 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     expect(r.body.error).toBe('publish_refused');
     expect(r.body.message).toBe('fallback v2 was not published: the checker found 1 error(s)');
     expect(r.body.details.issues[0].message).toBe("greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist");
-    expect(h.s.flows.current('fallback')!.version).toBe(1);
+    expect(await published('fallback')).toBe(1);
   });
 
   it("refuses to publish while the flow's own tests fail", async () => {
@@ -107,19 +110,30 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
   });
 
   it('publishes: new conversations start on v2, conversations in progress stay on v1', async () => {
-    const v1 = h.s.flows.current('fallback')!;
-    const inProgress = startConversation(v1, ctx).state;
+    const warning = { locale: 'en' as const, scamType: 'other', riskLevel: 'medium' as const, name: 'Alex Chen' };
+    const inProgress = await fileWarning(h, { ...warning, externalId: `W-PIN-${h.stack.prefix}`, phone: OLD_CITIZEN });
+    const oldGreet = await h.stack.network.control.waitForSms(OLD_CITIZEN, { contains: 'First question', timeoutMs: 15000 });
+    expect(oldGreet.body).toContain('First question: have you transferred any money to them?');
+    expect(await caseRow(inProgress)).toMatchObject({ flow_id: 'fallback', flow_version: 1 });
+
     const r = await api('/api/flows/fallback/publish', { method: 'POST' });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ flowId: 'fallback', version: 2, previous: 1 });
-    expect(h.s.flows.current('fallback')!.version).toBe(2);
-    const greet = startConversation(h.s.flows.current('fallback')!, ctx).prompts[0]!.text;
-    expect(greet).toContain('First question: have you sent any money to them?');
-    // The pinned conversation still steps on version 1.
-    const pinned = h.s.flows.version(inProgress.flowId, inProgress.flowVersion)!;
-    expect(pinned.version).toBe(1);
-    const next = step(pinned, inProgress, { type: 'reply', intent: 'safe_aware', confidence: 0.9, lowConfidence: false, text: 'no' }, ctx);
-    expect(next.state).toMatchObject({ flowVersion: 1, stateId: 'explain_tell' });
+    expect(await published('fallback')).toBe(2);
+
+    const fresh = await fileWarning(h, { ...warning, externalId: `W-NEW-${h.stack.prefix}`, phone: NEW_CITIZEN });
+    const newGreet = await h.stack.network.control.waitForSms(NEW_CITIZEN, { contains: 'First question', timeoutMs: 15000 });
+    expect(newGreet.body).toContain('First question: have you sent any money to them?');
+    expect(await caseRow(fresh)).toMatchObject({ flow_id: 'fallback', flow_version: 2 });
+
+    // The citizen who began on v1 answers after the publication: the conversation goes on, still on v1.
+    await h.stack.network.control.sendSms(OLD_CITIZEN, 'No, I have not sent them any money');
+    const pinned = await eventually(async () => {
+      const c = await caseRow(inProgress);
+      const conv = typeof c.conversation === 'string' ? JSON.parse(c.conversation) : c.conversation;
+      return conv?.stateId !== 'greet' && { ...c, conversation: conv };
+    }, 'the reply to move the pinned conversation on');
+    expect(pinned).toMatchObject({ flow_id: 'fallback', flow_version: 1, conversation: { flowVersion: 1, stateId: 'explain_tell' } });
   });
 
   it('reaches another process (a worker) through the database', async () => {
@@ -133,7 +147,7 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
   });
 
   it('rolls back to any earlier version and forward again', async () => {
-    expect(h.s.flows.current('fallback')!.version).toBe(1);
+    expect(await published('fallback')).toBe(1);
     const again = await api('/api/flows/fallback/rollback', { method: 'POST', body: { version: 1 } });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe('v1 of fallback is already published');
@@ -171,6 +185,8 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
   });
 
   it('tries a draft with the real classifier, in English by SMS', async () => {
+    const countMessages = async () => (await h.store.db.selectFrom('messages').select('id').execute()).length;
+    const before = await countMessages();
     const first = await api('/api/flows/fallback/try', { method: 'POST', body: { yaml: edited, locale: 'en', channel: 'sms' } });
     expect(first.status).toBe(200);
     expect(first.body.prompts[0].stateId).toBe('greet');
@@ -183,8 +199,8 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     expect(reply.body.classification.confidence).toBeGreaterThan(0.5);
     expect(reply.body.state.stateId).toBe('ask_amount');
     expect(reply.body.actions[0]).toEqual({ type: 'handoff', reason: 'already_paid', priority: 100 });
-    const rows = await h.store.db.selectFrom('messages').select('id').execute();
-    expect(rows).toHaveLength(0);
+    // Trying a draft sends nothing and records nothing.
+    expect(await countMessages()).toBe(before);
   });
 
   it('tries a draft in Chinese as a voice call, showing the TwiML', async () => {

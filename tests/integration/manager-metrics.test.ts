@@ -1,15 +1,30 @@
 // /metrics for Prometheus: queue depths, job failures, webhook latency, classifier latency, open
-// handoffs by priority and SLA breaches, read from a live server.
+// handoffs by priority and SLA breaches, read from a live server. The web role runs alone at first, so
+// a queued job stays queued; a worker then starts in the same process, which is what `npm start` runs
+// (job timings are counted in the process that runs the jobs).
+import { start, type Running } from '../../server/main';
+import { connectRedis, type RedisConnections } from '../../server/jobs/redis';
+import { createQueues, type Queues } from '../../server/jobs/queues';
 import { sqliteDatabase } from '../support/databases';
-import { KEYS, managerFetch, startHarness, type Harness } from './manager-harness';
+import { REDIS_URL } from '../support/stack';
+import { managerFetch, startHarness, type Harness } from './manager-harness';
 
 describe('/metrics', () => {
   let h: Harness;
+  let redis: RedisConnections;
+  let queues: Queues;
+  let worker: Running | undefined;
   beforeAll(async () => {
-    h = await startHarness(sqliteDatabase());
+    h = await startHarness(sqliteDatabase(), { role: 'web' });
+    // A producer of our own, as the intake of another web process would be.
+    redis = connectRedis(REDIS_URL);
+    queues = createQueues(redis, h.stack.prefix);
   });
   afterAll(async () => {
-    await h.close();
+    await worker?.stop();
+    await queues?.close().catch(() => undefined);
+    await redis?.close();
+    await h?.close();
   });
   const scrape = async () => (await managerFetch(h, '/metrics')).text();
   const until = async (pattern: string) => {
@@ -23,19 +38,19 @@ describe('/metrics', () => {
   it('needs a manager or admin API key', async () => {
     const anon = await fetch(`${h.url}/metrics`);
     expect(anon.status).toBe(401);
-    const intake = await managerFetch(h, '/metrics', { key: KEYS.intake });
+    const intake = await managerFetch(h, '/metrics', { as: 'intake' });
     expect(intake.status).toBe(403);
     expect(await intake.json()).toEqual({ error: 'forbidden', message: 'role intake may not do this; needs manager' });
   });
 
   it('shows queue depths and the age of the oldest waiting job', async () => {
-    await h.s.queues.delivery.add({ messageId: 'not-a-message' }, { timestamp: Date.now() - 90_000 } as never);
+    await queues.delivery.add({ messageId: 'not-a-message' }, { timestamp: Date.now() - 90_000 } as never);
     const text = await scrape();
     expect(text).toContain('quanzu_queue_jobs{queue="delivery",state="waiting"} 1');
     expect(text).toContain('quanzu_queue_jobs{queue="cases",state="waiting"} 0');
     const age = Number(/quanzu_queue_oldest_waiting_seconds\{queue="delivery"\} ([\d.]+)/.exec(text)![1]);
     expect(age).toBeGreaterThanOrEqual(90);
-    await h.s.queues.delivery.empty();
+    await queues.delivery.empty();
   });
 
   it('counts open handoffs by priority and those past their SLA', async () => {
@@ -74,8 +89,8 @@ describe('/metrics', () => {
   });
 
   it('counts job failures, final ones apart', async () => {
-    h.startWorkers();
-    await h.s.queues.cases.add('triage', { nonsense: true } as never, { attempts: 1 });
+    worker = await start('worker', h.stack.env);
+    await queues.cases.add('triage', { nonsense: true } as never, { attempts: 1 });
     const text = await until('quanzu_job_failures_total{queue="cases",name="triage",final="true"} 1');
     expect(text).toContain('quanzu_job_duration_seconds_count{queue="cases",name="triage",result="dropped"} 1');
   });

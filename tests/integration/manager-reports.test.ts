@@ -1,7 +1,7 @@
 // The managers' figures from a seeded run: people reached per channel, outcomes, handoff reasons,
 // times to first contact and to a human (median, p90), by day / scam type / flow version, and CSV.
 import { ENGINES } from '../support/databases';
-import { KEYS, managerFetch, startHarness, type Harness } from './manager-harness';
+import { managerFetch, startHarness, type Harness } from './manager-harness';
 import { seedReportData } from './manager-seed';
 
 describe.each(ENGINES)('reports on %s', (_name, make) => {
@@ -92,7 +92,7 @@ describe.each(ENGINES)('reports on %s', (_name, make) => {
     expect(r.body.message).toBe('invalid query: to must not be before from');
     const long = await get('/api/reports?from=2025-01-01&to=2026-11-20');
     expect(long.body.message).toBe('invalid query: a report covers at most 400 days');
-    const desk = await managerFetch(h, '/api/reports', { key: KEYS.desk });
+    const desk = await managerFetch(h, '/api/reports', { as: 'desk' });
     expect(desk.status).toBe(403);
   });
 });

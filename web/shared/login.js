@@ -26,7 +26,7 @@
         form.password.focus();
         return;
       }
-      location.href = target || (body.user.role === 'desk' ? '/desk/' : '/desk/');
+      location.href = target || (body.user.role === 'manager' || body.user.role === 'admin' ? '/manager/' : '/desk/');
     } catch (err) {
       error.textContent = 'The server cannot be reached. Check the network and try again.';
       error.classList.remove('hidden');
