@@ -28,6 +28,9 @@ export const methodLabel = (m: string): string => METHOD_LABELS[m] ?? m;
 /** Long digit runs in the citizen's own words are likely the receiving account. */
 const ACCOUNT_PATTERN = /(?<!\d)\d{10,24}(?!\d)/;
 
+/** The largest amount a stop-payment request accepts (see stopPaymentSchema). */
+const MAX_AMOUNT = 1e10;
+
 export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string, string> = {}): StopPaymentPrefill | null {
   const said: PaymentDetails = { amounts: [], methods: [], times: [] };
   let firstMentionedAt: string | null = null;
@@ -38,7 +41,8 @@ export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string,
     const p = c?.payment;
     const mentions = m.intent === 'already_paid' || !!p?.amounts?.length;
     if (mentions && !firstMentionedAt) firstMentionedAt = m.created_at;
-    for (const a of p?.amounts ?? []) if (!said.amounts.includes(a)) said.amounts.push(a);
+    // A figure beyond any payment is the account or card number read as an amount: never offer it.
+    for (const a of p?.amounts ?? []) if (a <= MAX_AMOUNT && !said.amounts.includes(a)) said.amounts.push(a);
     for (const x of p?.methods ?? []) if (!said.methods.includes(x)) said.methods.push(x);
     for (const t of p?.times ?? []) if (!said.times.includes(t)) said.times.push(t);
     if (mentions && !account) account = m.body.match(ACCOUNT_PATTERN)?.[0] ?? null;
@@ -57,7 +61,7 @@ export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string,
 }
 
 export const stopPaymentSchema = z.object({
-  amount: z.number({ message: 'must be a number' }).positive('must be more than 0').max(1e10),
+  amount: z.number({ message: 'must be a number' }).positive('must be more than 0').max(MAX_AMOUNT),
   currency: z.string().trim().regex(/^[A-Z]{3}$/, 'must be a 3-letter code like CNY').default('CNY'),
   method: z.string().trim().min(1, 'required: the bank or payment method').max(100),
   account: z.string().trim().min(1, 'required: the account or payee the money went to').max(100),

@@ -1,12 +1,14 @@
-// The desk end to end through HTTP: a citizen's reply hands the case to the desk live; an officer claims it,
-// reads it, writes, calls and resolves; phone numbers stay masked for everyone else; every step is audited.
-import { processDeliveryJob } from '../../server/jobs/delivery-job';
-import type { Job } from 'bull';
-import type { DeliveryJob } from '../../server/jobs/queues';
-import { Person, addUser, citizenTexts, seedCase, startDeskHarness, type DeskHarness } from './desk-harness';
+// The desk end to end through HTTP, on the whole running system: a citizen's reply by SMS hands the case to
+// the desk live; an officer claims it, reads it, writes and calls through the phone network, and resolves it;
+// phone numbers stay masked for everyone else; every step is audited.
+import type { Classifier } from '../../nlu-models/src/intents';
+import { loadClassifier } from '../../nlu-models/src';
+import { eventually } from '../support/stack';
+import { Person, addUser, citizenTexts, handoffOf, startDeskHarness, warnCitizen, type DeskHarness } from './desk-harness';
 
 const PHONE = '+8613800138000';
 const MASKED = '+86138****8000';
+const PAID = '我刚才已经用支付宝转了8000元到安全账户 6222020200112233445';
 
 /** Reads server-sent events until `until` accepts one (or the timeout passes). */
 async function collectEvents(url: string, cookie: string, trigger: () => Promise<unknown>, until: (e: { event: string; data: any }) => boolean) {
@@ -55,10 +57,13 @@ describe('dissuasion desk API', () => {
   let bob: Person;
   let carol: Person;
   let caseId: string;
+  let caseRef: string;
   let handoffId: string;
+  let classifier: Classifier;
 
   beforeAll(async () => {
     h = await startDeskHarness();
+    classifier = await loadClassifier();
     await addUser(h.store, 'alice', 'desk', { phone: '+8613911112222' });
     await addUser(h.store, 'bob', 'desk');
     await addUser(h.store, 'carol', 'manager');
@@ -68,7 +73,8 @@ describe('dissuasion desk API', () => {
     await alice.login('alice');
     await bob.login('bob');
     await carol.login('carol');
-    caseId = await seedCase(h.s, { phone: PHONE, name: '王某', scamType: 'impersonation_police', riskLevel: 'high', relatives: [{ phone: '+8613900139000', relation: 'father' }] } as never);
+    // Medium risk: the flow starts by SMS and there is no review handoff yet, so the reply opens the first one.
+    ({ caseId, caseRef } = await warnCitizen(h, { phone: PHONE, name: '王某', scamType: 'impersonation_police', riskLevel: 'medium', relatives: [{ phone: '+8613900139000', relation: 'father' }] }));
   });
   afterAll(() => h.close());
 
@@ -76,7 +82,7 @@ describe('dissuasion desk API', () => {
     const events = await collectEvents(
       `${h.baseUrl}/api/desk/stream`,
       alice.cookie!,
-      async () => expect((await citizenTexts(h, PHONE, `我刚才已经用支付宝转了8000元到安全账户 6222020200112233445`)).status).toBe(200),
+      async () => expect(await citizenTexts(h, PHONE, PAID)).toBe(200),
       (e) => e.event === 'handoff' && e.data.change === 'opened',
     );
     const opened = events.find((e) => e.event === 'handoff');
@@ -90,7 +96,7 @@ describe('dissuasion desk API', () => {
     expect(body.counts).toEqual({ open: 1, claimed: 0, escalated: 0 });
     expect(body.items).toHaveLength(1);
     const item = body.items[0];
-    expect(item).toMatchObject({ id: handoffId, caseId, reason: 'already_paid', priority: 100, status: 'open', phone: MASKED, name: '王某', riskLevel: 'high', mine: false, overdue: false });
+    expect(item).toMatchObject({ id: handoffId, caseId, reason: 'already_paid', priority: 100, status: 'open', phone: MASKED, name: '王某', riskLevel: 'medium', mine: false, overdue: false });
     // already_paid must be claimed within 2 minutes of the handoff.
     expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBeGreaterThan(115_000);
     expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBeLessThanOrEqual(120_000);
@@ -99,10 +105,10 @@ describe('dissuasion desk API', () => {
     // Supervisors see the numbers.
     const sup = (await carol.json('GET', '/api/desk/queue')).body.items[0];
     expect(sup.phone).toBe(PHONE);
-    expect(sup.lastReply.body).toBe('我刚才已经用支付宝转了8000元到安全账户 6222020200112233445');
+    expect(sup.lastReply.body).toBe(PAID);
     // The contract's list masks it for signed-in desk officers too, but not for systems with an API key.
     expect((await alice.json('GET', '/api/handoffs?status=open')).body.handoffs[0].phone).toBe(MASKED);
-    const byKey = await fetch(`${h.baseUrl}/api/handoffs?status=open`, { headers: { Authorization: 'Bearer desk-key-12345' } });
+    const byKey = await fetch(`${h.baseUrl}/api/handoffs?status=open`, { headers: { Authorization: `Bearer ${h.stack.keys.desk}` } });
     expect((await byKey.json()).handoffs[0].phone).toBe(PHONE);
   });
 
@@ -137,11 +143,19 @@ describe('dissuasion desk API', () => {
     expect(body.case.phone).toBe(PHONE);
     expect(body.case.relatives[0].phone).toBe('+8613900139000');
     expect(body.handoff).toMatchObject({ reason: 'already_paid', status: 'claimed', claimedBy: 'alice' });
-    expect(body.flow).toMatchObject({ flowId: 'fallback', flowVersion: 1, title: 'Desk test flow', stateId: 'officer', turns: 1 });
+    // The shipped script for police impersonation, now asking how much was sent.
+    expect(body.flow).toMatchObject({ flowId: 'impersonation_police', flowVersion: 1, title: '冒充公检法 / fake police, prosecutor or court', stateId: 'ask_amount', turns: 1 });
     const kinds = body.timeline.map((t: { kind: string; action?: string; direction?: string }) => t.kind + (t.action ? `:${t.action}` : t.direction ? `:${t.direction}` : ''));
-    expect(kinds).toEqual(['warning', 'message:out', 'message:in', 'message:out', 'event:handoff_opened', 'event:handoff_claimed']);
+    // Triage and the SMS attempt happen around the same moment, in either order; the conversation is in order.
+    expect(kinds).toEqual(expect.arrayContaining(['event:triaged', 'attempt']));
+    expect(kinds.filter((k: string) => k !== 'event:triaged' && k !== 'attempt')).toEqual(['warning', 'message:out', 'message:in', 'message:out', 'event:handoff_opened', 'event:handoff_claimed']);
+    expect(body.timeline.find((t: { kind: string }) => t.kind === 'attempt')).toMatchObject({ channel: 'sms', target: PHONE, attemptNo: 1 });
+    // The reply with exactly what the trained classifier understood from it.
+    const understood = classifier.classify(PAID);
+    expect(understood).toMatchObject({ intent: 'already_paid', atRisk: true });
+    expect(understood.cues).toContain('safe_account');
     const reply = body.timeline.find((t: { direction?: string }) => t.direction === 'in');
-    expect(reply).toMatchObject({ intent: 'already_paid', confidence: 0.93, atRisk: true, cues: ['safe_account'], payment: { amounts: [8000], methods: ['alipay'], times: ['刚才'] } });
+    expect(reply).toMatchObject({ body: PAID, intent: 'already_paid', confidence: understood.confidence, atRisk: true, cues: understood.cues, payment: understood.payment });
     // Others still see it masked, in the transcript too.
     const other = await bob.json('GET', `/api/desk/cases/${caseId}`);
     expect(other.body.case.phone).toBe(MASKED);
@@ -161,27 +175,40 @@ describe('dissuasion desk API', () => {
     });
   });
 
-  it('sends the holder’s message to the citizen by SMS through the delivery queue; others may not write', async () => {
+  it('sends the holder’s message to the citizen’s phone by SMS; others may not write', async () => {
     const refused = await bob.json('POST', `/api/desk/cases/${caseId}/messages`, { body: 'hello' });
     expect(refused).toEqual({ status: 403, body: { error: 'forbidden', message: 'this case is claimed by alice' } });
     const empty = await alice.json('POST', `/api/desk/cases/${caseId}/messages`, { body: '   ' });
     expect(empty).toEqual({ status: 400, body: { error: 'validation_error', message: 'invalid message: body: write something first' } });
-    const sent = await alice.json('POST', `/api/desk/cases/${caseId}/messages`, { body: '王先生您好，我是反诈中心民警，请立即停止转账，我马上给您打电话。' });
+    const text = '王先生您好，我是反诈中心民警，请立即停止转账，我马上给您打电话。';
+    const sent = await alice.json('POST', `/api/desk/cases/${caseId}/messages`, { body: text });
     expect(sent.status).toBe(202);
     expect(sent.body.message).toMatchObject({ channel: 'sms', author: 'alice', delivery: 'pending' });
-    const job = (await h.s.queues.delivery.getJob(`deliver:${sent.body.message.id}`)) as Job<DeliveryJob>;
-    expect(job.data).toEqual({ messageId: sent.body.message.id });
-    await processDeliveryJob(h.s, job);
-    expect(h.sms.sent.at(-1)).toMatchObject({ to: PHONE, rendered: { channel: 'sms', text: '王先生您好，我是反诈中心民警，请立即停止转账，我马上给您打电话。' } });
-    const { body } = await alice.json('GET', `/api/desk/cases/${caseId}`);
-    expect(body.timeline.at(-1)).toMatchObject({ kind: 'message', direction: 'out', author: 'alice', delivery: 'sent' });
+    const got = await h.net.waitForSms(PHONE, { contains: '反诈中心民警', timeoutMs: 10_000 });
+    expect(got).toMatchObject({ to: PHONE, from: h.stack.env.TWILIO_FROM, body: text });
+    const last = await eventually(async () => {
+      const item = (await alice.json('GET', `/api/desk/cases/${caseId}`)).body.timeline.filter((t: { kind: string }) => t.kind === 'message').at(-1);
+      return item?.delivery === 'sent' && item;
+    }, 'the desk message to show as sent');
+    expect(last).toMatchObject({ kind: 'message', direction: 'out', author: 'alice', body: text, delivery: 'sent' });
   });
 
   it("calls the officer's own phone and connects the citizen", async () => {
     const { status, body } = await alice.json('POST', `/api/desk/cases/${caseId}/call`);
     expect(status).toBe(202);
     expect(body).toEqual({ callSid: expect.stringMatching(/^CA/), ringing: 'your phone' });
-    expect(h.voice.bridges.at(-1)).toMatchObject({ deskPhone: '+8613911112222', citizen: PHONE, statusCallbackUrl: `${h.baseUrl}/webhooks/twilio/voice/status?caseId=${caseId}` });
+    // Alice's phone rings; when she answers she hears which case it is and the citizen is dialled in.
+    const ringing = await h.net.waitForCall('+8613911112222', { timeoutMs: 10_000 });
+    expect(ringing).toMatchObject({ sid: body.callSid, from: h.stack.env.TWILIO_FROM, statusCallback: `${h.baseUrl}/webhooks/twilio/voice/status?caseId=${caseId}` });
+    await h.net.answerCall(ringing.sid);
+    const bridged = await eventually(async () => {
+      const c = await h.net.call(ringing.sid);
+      return c.connectedTo ? c : undefined;
+    }, 'the citizen to be connected');
+    expect(bridged.connectedTo).toBe(PHONE);
+    expect(bridged.transcript.filter((e: { kind: string }) => e.kind === 'say').map((e) => (e as { text?: string }).text)).toEqual([`Quanzu desk: connecting you to case ${caseRef.split('').join(' ')}.`]);
+    await h.net.endDial(ringing.sid);
+    await h.net.waitForCallEnd(ringing.sid);
   });
 
   it('refuses a stop-payment resolution without the account, naming the field', async () => {
@@ -225,7 +252,7 @@ describe('dissuasion desk API', () => {
     expect(json.status).toBe(200);
     expect(json.body.count).toBe(1);
     const row = json.body.stopPayments[0];
-    expect(row).toMatchObject({ caseId, handoffId, citizen: '王某', phone: PHONE, amount: 8000, currency: 'CNY', method: 'alipay', account: '6222020200112233445', paidAt: '10:20', requestedBy: 'alice', note: 'Citizen confirmed; bank called.' });
+    expect(row).toMatchObject({ caseId, caseRef, handoffId, citizen: '王某', phone: PHONE, amount: 8000, currency: 'CNY', method: 'alipay', account: '6222020200112233445', paidAt: '10:20', requestedBy: 'alice', note: 'Citizen confirmed; bank called.' });
     expect(row.firstMentionedAt <= row.requestedAt).toBe(true);
     expect((await alice.json('GET', '/api/stop-payments')).body.stopPayments[0].phone).toBe(MASKED);
 
@@ -263,17 +290,19 @@ describe('desk claims and the automated flow', () => {
   });
   afterAll(() => h.close());
 
-  async function handoffFor(phone: string, text: string): Promise<{ caseId: string; handoffId: string }> {
-    const caseId = await seedCase(h.s, { phone });
-    await citizenTexts(h, phone, text);
-    const hf = await h.store.db.selectFrom('handoffs').selectAll().where('case_id', '=', caseId).executeTakeFirstOrThrow();
+  /** A warned citizen gets the flow's first text and answers it; the reply hands the case to the desk. */
+  async function handoffFor(phone: string, text: string, reason: string): Promise<{ caseId: string; handoffId: string }> {
+    const { caseId } = await warnCitizen(h, { phone, locale: /[\u4e00-\u9fff]/.test(text) ? 'zh' : 'en' });
+    expect(await citizenTexts(h, phone, text)).toBe(200);
+    const hf = await handoffOf(h, caseId);
+    expect(hf.reason).toBe(reason);
     return { caseId, handoffId: hf.id };
   }
 
   it('orders the queue most urgent first: already paid before still in the scam, older first within a priority', async () => {
-    const a = await handoffFor('+8613800000001', 'they told me to move it to a safe account');
-    const b = await handoffFor('+8613800000002', 'I already paid 5000 yuan');
-    const c = await handoffFor('+8613800000003', 'keep paying they said, safe account');
+    const a = await handoffFor('+8613800000001', 'they told me to move it to a safe account', 'mid_scam');
+    const b = await handoffFor('+8613800000002', 'I already paid 5000 yuan', 'already_paid');
+    const c = await handoffFor('+8613800000003', 'they keep telling me to move my savings to a safe account today', 'mid_scam');
     const { body } = await alice.json('GET', '/api/desk/queue');
     expect(body.items.map((i: { caseId: string; reason: string }) => [i.caseId, i.reason])).toEqual([
       [b.caseId, 'already_paid'],
@@ -283,7 +312,7 @@ describe('desk claims and the automated flow', () => {
   });
 
   it('lets only the holder release, and a supervisor take a claim back', async () => {
-    const { handoffId } = await handoffFor('+8613800000004', 'I transferred 300 yuan just now');
+    const { handoffId } = await handoffFor('+8613800000004', 'I transferred 300 yuan just now', 'already_paid');
     await alice.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
     expect(await bob.json('POST', `/api/desk/handoffs/${handoffId}/release`)).toEqual({ status: 403, body: { error: 'forbidden', message: 'only alice or a supervisor can release this handoff' } });
     const taken = await carol.json('POST', `/api/desk/handoffs/${handoffId}/release`);
@@ -293,7 +322,7 @@ describe('desk claims and the automated flow', () => {
   });
 
   it('records a visit dispatched with the precinct', async () => {
-    const { caseId, handoffId } = await handoffFor('+8613800000005', '我已经转了2000元');
+    const { caseId, handoffId } = await handoffFor('+8613800000005', '我已经转了2000元', 'already_paid');
     await bob.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
     const missing = await bob.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'visit_dispatched', visit: { precinct: '' } });
     expect(missing.body.message).toBe('invalid resolution: visit.precinct: required: the police station sent');
@@ -302,20 +331,32 @@ describe('desk claims and the automated flow', () => {
     expect((await h.store.db.selectFrom('cases').select('outcome').where('id', '=', caseId).executeTakeFirstOrThrow()).outcome).toBe('visit_dispatched');
   });
 
-  it('returns a case to the automated flow: the handoff closes and the case waits for the flow again', async () => {
-    const { caseId, handoffId } = await handoffFor('+8613800000006', 'safe account, they said keep paying');
+  it('returns a case to the automated flow: the handoff closes and the flow answers the citizen again', async () => {
+    const phone = '+8613800000006';
+    const { caseId, handoffId } = await handoffFor(phone, 'the officer on the line says I must transfer everything to a safe account now', 'mid_scam');
+    await h.net.waitForSms(phone, { contains: 'Please stop paying now', timeoutMs: 10_000 });
     await alice.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
+    const outbound = async () => (await h.store.db.selectFrom('messages').select('id').where('case_id', '=', caseId).where('direction', '=', 'out').execute()).length;
+    // While an officer holds the case, the script leaves the citizen's texts to them.
+    const before = await outbound();
+    expect(await citizenTexts(h, phone, 'who is this and why are you texting me?')).toBe(200);
+    expect(await outbound()).toBe(before);
+
     const r = await alice.json('POST', `/api/desk/handoffs/${handoffId}/return`, { note: 'Citizen calm; flow can follow up' });
     expect(r.body.handoff).toMatchObject({ status: 'resolved', outcome: 'returned_to_flow', note: 'Citizen calm; flow can follow up' });
     const c = await h.store.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(c.status).toBe('open');
+    // Mid-conversation: the flow waits for a reply as it would have, half an hour.
     expect(c.next_action).toBe('no_reply');
-    const job = await h.s.queues.cases.getJob(`no_reply:${caseId}:${c.next_action_at}`);
-    expect(job?.data).toEqual({ caseId, action: 'no_reply', due: c.next_action_at });
+    expect(Date.parse(c.next_action_at!) - Date.parse(r.body.handoff.resolvedAt)).toBeGreaterThan(29 * 60_000);
+    // The citizen's next text gets the script's answer again.
+    expect(await citizenTexts(h, phone, 'who is this and why are you texting me?')).toBe(200);
+    const answer = await h.net.waitForSms(phone, { timeoutMs: 10_000 });
+    expect(answer.body).toContain('You are right to be careful');
   });
 
   it('explains what to do when there is no phone to ring for a call', async () => {
-    const { caseId, handoffId } = await handoffFor('+8613800000007', 'I already paid 100 yuan');
+    const { caseId, handoffId } = await handoffFor('+8613800000007', 'I already paid 100 yuan', 'already_paid');
     await bob.json('POST', `/api/desk/handoffs/${handoffId}/claim`);
     const r = await bob.json('POST', `/api/desk/cases/${caseId}/call`);
     expect(r).toEqual({

@@ -94,11 +94,11 @@ describe('desk sessions', () => {
   });
 
   it('keeps API keys working for systems, without a cookie or CSRF token', async () => {
-    const res = await fetch(`${h.baseUrl}/api/desk/queue`, { headers: { Authorization: 'Bearer desk-key-12345' } });
+    const res = await fetch(`${h.baseUrl}/api/desk/queue`, { headers: { Authorization: `Bearer ${h.stack.keys.desk}` } });
     expect(res.status).toBe(200);
     const bad = await fetch(`${h.baseUrl}/api/desk/queue`, { headers: { Authorization: 'Bearer nope-nope-nope' } });
     expect(bad.status).toBe(401);
-    const intake = await fetch(`${h.baseUrl}/api/desk/queue`, { headers: { Authorization: 'Bearer intake-key-123' } });
+    const intake = await fetch(`${h.baseUrl}/api/desk/queue`, { headers: { Authorization: `Bearer ${h.stack.keys.intake}` } });
     expect(intake.status).toBe(403);
     expect(await intake.json()).toEqual({ error: 'forbidden', message: 'role intake may not do this; needs desk or manager' });
   });
