@@ -39,10 +39,11 @@ export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string,
     if (m.direction !== 'in') continue;
     const c = fromJson<{ intent?: string; payment?: Partial<PaymentDetails> } | null>(m.classification, null);
     const p = c?.payment;
-    const mentions = m.intent === 'already_paid' || !!p?.amounts?.length;
-    if (mentions && !firstMentionedAt) firstMentionedAt = m.created_at;
     // A figure beyond any payment is the account or card number read as an amount: never offer it.
-    for (const a of p?.amounts ?? []) if (a <= MAX_AMOUNT && !said.amounts.includes(a)) said.amounts.push(a);
+    const amounts = (p?.amounts ?? []).filter((a) => a <= MAX_AMOUNT);
+    const mentions = m.intent === 'already_paid' || amounts.length > 0;
+    if (mentions && !firstMentionedAt) firstMentionedAt = m.created_at;
+    for (const a of amounts) if (!said.amounts.includes(a)) said.amounts.push(a);
     for (const x of p?.methods ?? []) if (!said.methods.includes(x)) said.methods.push(x);
     for (const t of p?.times ?? []) if (!said.times.includes(t)) said.times.push(t);
     if (mentions && !account) account = m.body.match(ACCOUNT_PATTERN)?.[0] ?? null;
