@@ -31,7 +31,7 @@ export interface AppProcess {
 export async function spawnApp(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts'), '--role', role], {
     cwd: ROOT,
-    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'info' },
+    env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
