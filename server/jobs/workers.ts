@@ -1,9 +1,12 @@
 // Worker role: processes the queues and sweeps the outbox for due actions whose job was lost.
 import type { Job } from 'bull';
 import type { Services } from '../services';
-import { casesWithDueAction } from '../store/repositories/cases';
+import { casesWithDueAction, getCase } from '../store/repositories/cases';
 import { nowIso } from '../store/ids';
 import { UnrecoverableJobError } from '../errors';
+import { getMessage } from '../store/repositories/messages';
+import { PendingEvents } from '../events';
+import { handOff } from '../cases/handoff';
 import { timedJob } from '../http/metrics';
 import { processCaseJob } from './case-jobs';
 import { processDeliveryJob } from './delivery-job';
@@ -19,6 +22,22 @@ export interface WorkerOptions {
 export interface Workers {
   stop(): Promise<void>;
   sweep(): Promise<number>;
+}
+
+/**
+ * Automatic work on a case keeps failing (a provider or database outage): the sweeper will keep trying,
+ * but a person must know now, so the citizen is never left with nobody.
+ */
+async function handOffStuckCase(s: Services, data: unknown, err: unknown): Promise<void> {
+  const caseId = (data as { caseId?: unknown; messageId?: unknown })?.caseId;
+  const messageId = (data as { messageId?: unknown })?.messageId;
+  const id = typeof caseId === 'string' ? caseId : typeof messageId === 'string' ? (await getMessage(s.store.db, messageId))?.case_id : undefined;
+  if (!id) return;
+  const c = await getCase(s.store.db, id);
+  if (!c || c.status !== 'open') return;
+  const pending = new PendingEvents();
+  await handOff(s.store.db, pending, { caseId: id, reason: 'other', riskLevel: c.risk_level, note: `automatic contact keeps failing: ${(err as Error)?.message?.slice(0, 200) ?? err}`, actor: 'worker' });
+  pending.flushTo(s.events);
 }
 
 export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
@@ -39,7 +58,10 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
         }
         const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
         // Report on the final attempt only, to avoid noise from intermediate retries.
-        if (final) s.log.error({ queue: name, jobId: job.id, err }, 'job failed for good');
+        if (final) {
+          s.log.error({ queue: name, jobId: job.id, err }, 'job failed for good');
+          await handOffStuckCase(s, job.data, err).catch((e) => s.log.error({ err: e }, 'could not hand off a stuck case'));
+        }
         throw err;
       }
     };

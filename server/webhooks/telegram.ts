@@ -48,12 +48,19 @@ const texts = {
 
 export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
   const lang = (code?: string) => (code && !code.startsWith('zh') ? 'en' : 'zh');
-  const pendingBinding = new Map<string, string>(); // chat id → case id awaiting contact share
+  // Chat id → case id awaiting the contact share. In Redis, so any web process can finish the binding.
+  const bindingKey = (chatId: string) => `${s.config.queuePrefix}:telegram-binding:${chatId}`;
+  const redis = s.queues.cases.client;
+  const pendingBinding = {
+    set: (chatId: string, caseId: string) => redis.set(bindingKey(chatId), caseId, 'EX', 15 * 60),
+    get: (chatId: string) => redis.get(bindingKey(chatId)),
+    delete: (chatId: string) => redis.del(bindingKey(chatId)),
+  };
 
   const askToBind = async (chatId: string, ref: string, reply: (t: string, extra?: object) => Promise<unknown>, l: 'zh' | 'en') => {
     const c = await getCaseByRef(s.store.db, ref);
     if (!c || c.status !== 'open') return reply(texts[l].unknownCode);
-    pendingBinding.set(chatId, c.id);
+    await pendingBinding.set(chatId, c.id);
     return reply(texts[l].bindAsk, Markup.keyboard([Markup.button.contactRequest(texts[l].shareButton)]).oneTime().resize());
   };
 
@@ -80,7 +87,7 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
   bot.on('contact', async (ctx) => {
     const l = lang(ctx.from?.language_code);
     const chatId = String(ctx.chat.id);
-    const caseId = pendingBinding.get(chatId);
+    const caseId = await pendingBinding.get(chatId);
     const contact = ctx.message.contact;
     if (!caseId) return ctx.reply(texts[l].noCase);
     const c = await getCase(s.store.db, caseId);
@@ -90,7 +97,7 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
       await audit(s.store.db, { caseId, actor: 'citizen', action: 'telegram_bind_refused' });
       return ctx.reply(texts[l].mismatch, Markup.removeKeyboard());
     }
-    pendingBinding.delete(chatId);
+    await pendingBinding.delete(chatId);
     await updateCase(s.store.db, c.id, { telegram_chat_id: chatId });
     await audit(s.store.db, { caseId: c.id, actor: 'citizen', action: 'telegram_bound' });
     return ctx.reply(texts[l].bound(c.case_ref), Markup.removeKeyboard());

@@ -9,7 +9,7 @@ import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema,
 import { parseWith } from '../http/validate';
 import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
 import { findAttemptByProviderId, getAttempt, updateAttempt } from '../store/repositories/attempts';
-import { findOpenCaseByPhone, getCase, updateCase } from '../store/repositories/cases';
+import { findOpenCaseByPhone, findOpenCaseByRelativePhone, getCase, updateCase } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
 import { fromJson } from '../store/ids';
 import { PendingEvents } from '../events';
@@ -18,6 +18,7 @@ import { handOff } from '../cases/handoff';
 import { moveDownLadder, scheduleNext } from '../jobs/case-jobs';
 import { openReturnContactCase } from '../cases/return-contact';
 import { normalisePhone } from '../cases/phone';
+import { recordRelativeReply } from '../cases/relative-reply';
 import { maskPhone } from '../log';
 import { ValidationError } from '../errors';
 
@@ -63,7 +64,14 @@ export function twilioWebhooks(s: Services): Router {
         if (c?.opted_out) await optOut(s, c.id, false);
         return;
       }
-      if (!c) c = await openReturnContactCase(s, from.e164, 'sms');
+      if (!c) {
+        const ofRelative = await findOpenCaseByRelativePhone(s.store.db, from.e164);
+        if (ofRelative) {
+          await recordRelativeReply(s, ofRelative, sms.Body, sms.MessageSid);
+          return;
+        }
+        c = await openReturnContactCase(s, from.e164, 'sms');
+      }
       await handleReply(s, { caseId: c.id, channel: 'sms', text: sms.Body, providerId: sms.MessageSid });
     });
     twimlReply(res, emptyTwiml());

@@ -61,5 +61,15 @@ describe('ladder: unreachable person', () => {
     expect(row.next_action).toBeNull();
     // Nothing more goes to the person after the handoff.
     await eventually(async () => (await net.inbox(phone)).filter((i) => i.direction === 'to-citizen').length === 1, 'the inbox to settle');
+
+    // The relative answers: their words land on the person's case and raise its urgency; no case is opened for them.
+    await net.sendSms(relative, '我问了，她说昨天已经转了三万给那个人');
+    const raised = await waitHandoff(e.stack, caseId, 'already_paid');
+    expect(raised.id).toBe(h.id);
+    const after = await caseView(e.stack, caseId);
+    expect(after.transcript.filter((m: { author: string }) => m.author === 'relative')).toEqual([
+      expect.objectContaining({ direction: 'in', body: '我问了，她说昨天已经转了三万给那个人', intent: 'already_paid' }),
+    ]);
+    expect(await e.store.db.selectFrom('cases').select('id').where('phone', '=', relative).execute()).toEqual([]);
   });
 });

@@ -49,3 +49,14 @@ export const casesWithDueAction = (db: Db, now: string, limit: number): Promise<
     .orderBy('next_action_at')
     .limit(limit)
     .execute();
+
+/** An open case that lists this number among the person's relatives (a relative answering our SMS). */
+export const findOpenCaseByRelativePhone = (db: Db, phone: string): Promise<CaseRow | undefined> =>
+  db
+    .selectFrom('cases')
+    .selectAll()
+    .where('status', '=', 'open')
+    .where('relatives', 'like', `%"phone":"${phone.replace(/[^+\d]/g, '')}"%`)
+    .orderBy('opened_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
