@@ -1,0 +1,102 @@
+// The provider misbehaves: 500s and timeouts on the API, callbacks re-delivered and out of order.
+// The citizen still gets exactly one warning, and every case keeps a next step.
+import path from 'node:path';
+import twilio from 'twilio';
+import { startStack, eventually, type Stack } from '../support/stack';
+import { reconcile, warningFor } from './reconcile';
+
+const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
+jest.setTimeout(90_000);
+
+describe('provider faults', () => {
+  let stack: Stack;
+  const ids: string[] = [];
+  const phones: string[] = [];
+  let repliedPhone = '';
+  beforeAll(async () => {
+    stack = await startStack({ env: { POLICY_FILE: POLICY } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const warn = async (tag: string, extra: Record<string, unknown> = {}) => {
+    const w = warningFor(tag, ids.length, extra);
+    const r = await stack.api('POST', '/api/warnings', 'intake', w);
+    expect(r.status).toBe(202);
+    ids.push(w.externalId);
+    phones.push(w.phone);
+    return { ...w, caseId: r.body.caseId as string, caseRef: r.body.caseRef as string };
+  };
+
+  /** Posts a Twilio callback signed as Twilio would sign it. */
+  const signedPost = (pathAndQuery: string, params: Record<string, string>) =>
+    fetch(stack.appUrl + pathAndQuery, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, stack.appUrl + pathAndQuery, params) },
+      body: new URLSearchParams(params).toString(),
+    });
+
+  it('retries through two Twilio 500s and sends the warning once', async () => {
+    await stack.network.control.injectFault({ target: 'twilio', kind: 500, count: 2, pathContains: 'Messages' });
+    const w = await warn('p500');
+    const sms = await stack.network.control.waitForSms(w.phone, { timeoutMs: 30_000 });
+    expect(sms.body).toContain(w.caseRef);
+    const refused = (await stack.network.control.apiRequests()).filter((r) => r.fault === 500);
+    expect(refused).toHaveLength(2);
+  });
+
+  it('retries after a Twilio request times out and sends the warning once', async () => {
+    await stack.network.control.injectFault({ target: 'twilio', kind: 'timeout', count: 1, pathContains: 'Messages' });
+    const w = await warn('ptimeout');
+    const sms = await stack.network.control.waitForSms(w.phone, { timeoutMs: 40_000 });
+    expect(sms.body).toContain(w.caseRef);
+  });
+
+  it('processes a re-delivered reply once: one inbound message, one answer', async () => {
+    const w = await warn('pdup');
+    repliedPhone = w.phone;
+    await stack.network.control.waitForSms(w.phone, { timeoutMs: 15_000 });
+    await stack.network.control.sendSms(w.phone, '我知道是骗子，我不会转钱的');
+    const reply = await stack.network.control.waitForSms(w.phone, { timeoutMs: 15_000 });
+    const [incoming] = await stack.network.control.callbacks({ kind: 'incoming-sms' }).then((cbs) => cbs.filter((c) => c.params.From === w.phone));
+    const again = await stack.network.control.redeliver(incoming!.id);
+    expect(again.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const view = await stack.api('GET', `/api/cases/${w.caseId}`, 'desk');
+    expect(view.body.transcript.filter((m: { direction: string }) => m.direction === 'in')).toHaveLength(1);
+    const toCitizen = (await stack.network.control.inbox(w.phone)).filter((i) => i.direction === 'to-citizen');
+    expect(toCitizen.map((i) => i.ref)).toEqual([expect.any(String), reply.sid]);
+  });
+
+  it('keeps the newest SMS status when an older one arrives late', async () => {
+    const w = await warn('porder');
+    const sms = await stack.network.control.waitForSms(w.phone, { timeoutMs: 15_000 });
+    await stack.network.control.waitForCallback({ ref: sms.sid, kind: 'sms-status', status: 'delivered' }, { timeoutMs: 10_000 });
+    const [delivered] = await stack.network.control.callbacks({ ref: sms.sid, status: 'delivered' });
+    // A 'sent' callback overtaken by 'delivered' arrives last, as Twilio does not guarantee order.
+    const late = await signedPost(new URL(delivered!.url).pathname + new URL(delivered!.url).search, { ...(delivered!.params as Record<string, string>), MessageStatus: 'sent', SmsStatus: 'sent' });
+    expect(late.status).toBe(204);
+    const store = await stack.db.open();
+    try {
+      const attempt = await store.db.selectFrom('contact_attempts').select(['status']).where('case_id', '=', w.caseId).executeTakeFirstOrThrow();
+      expect(attempt.status).toBe('delivered');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ends with every warning worked exactly once', async () => {
+    await eventually(async () => phones.every((p) => stack.network.state.messages.some((m) => m.to === p)), 'a warning to each');
+    // One warning SMS per person; the person who replied got exactly one answer besides.
+    const outbound = (p: string) => stack.network.state.messages.filter((m) => m.direction !== 'inbound' && m.to === p).length;
+    expect(phones.map((p) => [p, outbound(p)])).toEqual(phones.map((p) => [p, p === repliedPhone ? 2 : 1]));
+    expect(stack.network.state.calls).toEqual([]);
+    const store = await stack.db.open();
+    try {
+      expect(await reconcile(store.db, ids)).toEqual({ warnings: ids.length, problems: [] });
+    } finally {
+      await store.close();
+    }
+  });
+});
