@@ -50,6 +50,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
       max: 10,
       ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     });
+    // A server restart or failover drops connections. Unhandled, pg's 'error' event would end the process;
+    // the query in flight fails on its own and the pool opens a new connection for the next one.
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', close: () => db.destroy() };
   }
