@@ -2,10 +2,12 @@
 // processed once, then telegraf routes the update to our handlers.
 import { timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import { Markup, type Telegraf } from 'telegraf';
 import type { Services } from '../services';
 import { WebhookSignatureError } from '../errors';
-import { firstDelivery } from '../store/repositories/provider-events';
+import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
+import { parseWith } from '../http/validate';
 import { findOpenCaseByTelegramChat, getCase, getCaseByRef, updateCase } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
 import { handleReply } from '../cases/conversation';
@@ -131,25 +133,52 @@ function buttonLabel(q: { message?: unknown; data?: string } & object): string |
   return undefined;
 }
 
+// The parts of an update our handlers read; Telegram sends much more, which passes through untouched.
+const updateSchema = z.looseObject({
+  update_id: z.number().int().min(0),
+  message: z
+    .looseObject({
+      message_id: z.number().int(),
+      chat: z.looseObject({ id: z.number().int() }),
+      text: z.string().max(4096).optional(),
+      contact: z.looseObject({ phone_number: z.string().max(40), user_id: z.number().int().optional() }).optional(),
+    })
+    .optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string().max(64),
+      from: z.looseObject({ id: z.number().int() }),
+      data: z.string().max(64).optional(),
+    })
+    .optional(),
+});
+
 export function telegramWebhook(s: Services, bot: Telegraf): Router {
   const router = express.Router();
   const secret = s.config.telegram.webhookSecret;
+  // Our errors must reach Telegram as a 500 (it retries), not telegraf's default of printing and answering 200.
+  bot.catch((err) => {
+    throw err;
+  });
   router.post(TELEGRAM_WEBHOOK_PATH, (req, _res, next) => {
     if (!secret || !sameSecret(req.header('x-telegram-bot-api-secret-token'), secret)) return next(new WebhookSignatureError('X-Telegram-Bot-Api-Secret-Token is missing or wrong'));
     next();
   });
-  router.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: '256kb' }), async (req, res, next) => {
-    const updateId = (req.body as { update_id?: unknown })?.update_id;
-    if (typeof updateId !== 'number' || !Number.isInteger(updateId)) {
-      res.status(400).json({ error: 'validation_error', message: 'invalid Telegram update: update_id: required integer' });
-      return;
-    }
-    if (!(await firstDelivery(s.store.db, `telegram:${updateId}`))) {
+  router.post(TELEGRAM_WEBHOOK_PATH, express.json({ limit: '256kb' }), async (req, res) => {
+    const update = parseWith(updateSchema, req.body, 'Telegram update');
+    const key = `telegram:${update.update_id}`;
+    if (!(await firstDelivery(s.store.db, key))) {
       res.status(200).json({ ok: true, duplicate: true });
       return;
     }
-    next();
+    try {
+      await bot.handleUpdate(update as unknown as Parameters<Telegraf['handleUpdate']>[0]);
+    } catch (err) {
+      // Not processed: forget it so Telegram's re-delivery is handled.
+      await forgetDelivery(s.store.db, key);
+      throw err;
+    }
+    res.status(200).json({ ok: true });
   });
-  router.post(TELEGRAM_WEBHOOK_PATH, bot.webhookCallback(TELEGRAM_WEBHOOK_PATH) as express.RequestHandler);
   return router;
 }

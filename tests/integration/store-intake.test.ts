@@ -76,6 +76,12 @@ describe('warning validation', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.reason).toMatch(/^scamType: /);
   });
+  it('refuses control characters, broken Unicode and bidi overrides, naming the field', () => {
+    expect(validateWarning(warning({ source: 'province\u0000centre' }), 'CN')).toEqual({ ok: false, reason: 'source: must not contain control characters' });
+    expect(validateWarning(warning({ name: 'Wang\ud800' }), 'CN')).toEqual({ ok: false, reason: 'name: must be well-formed Unicode' });
+    expect(validateWarning(warning({ externalId: 'W-1\u202e' }), 'CN')).toEqual({ ok: false, reason: 'externalId: must not contain bidirectional override characters' });
+    expect(validateWarning(warning({ name: '王某 😀 Ｗａｎｇ' }), 'CN').ok).toBe(true);
+  });
   it('refuses a relative who is the person themself', () => {
     expect(validateWarning(warning({ relatives: [{ phone: '+8613800138000' }] }), 'CN')).toEqual({ ok: false, reason: "relatives.0.phone: is the warned person's own number" });
   });
