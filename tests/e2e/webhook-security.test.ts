@@ -76,4 +76,17 @@ describe('webhook security', () => {
     expect((await post(secret)).status).toBe(200);
     expect((await e.stack.network.control.waitForTelegram(70051)).text).toContain('案件编号');
   });
+
+  it('answers 400 naming the field to a Telegram update of the wrong shape, and remembers nothing of it', async () => {
+    const secret = e.stack.env.TELEGRAM_WEBHOOK_SECRET!;
+    const post = (body: unknown) =>
+      fetch(`${e.stack.appUrl}/webhooks/telegram`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret }, body: JSON.stringify(body) });
+    const bad = await post({ update_id: 880002, message: { message_id: 2, chat: { id: 70052 }, text: 123 } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: 'validation_error', message: 'invalid Telegram update: message.text: Invalid input: expected string, received number' });
+    // The same update_id, now well-formed, is processed: the bad one was not recorded as delivered.
+    const good = await post({ update_id: 880002, message: { message_id: 2, date: 0, chat: { id: 70052, type: 'private' }, from: { id: 70052, is_bot: false, first_name: 'Y' }, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } });
+    expect(good.status).toBe(200);
+    expect((await e.stack.network.control.waitForTelegram(70052)).text).toContain('/human');
+  });
 });
