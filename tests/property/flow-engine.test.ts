@@ -1,0 +1,69 @@
+// Property: over every shipped flow, no sequence of replies and events leaves a conversation without a
+// next step: after each step it has ended, handed off to a human, or waits for the person's input.
+import fc from 'fast-check';
+import { loadFlowsDir, startConversation, step, type FlowContext, type FlowEvent, type StepResult } from '../../flows/engine';
+import { INTENTS } from '../../nlu-models/src/intents';
+import { SAMPLE_VARS_BY_LOCALE } from '../../flows/engine/template';
+
+const { flows } = loadFlowsDir();
+
+const event: fc.Arbitrary<FlowEvent> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ type: fc.constant('reply' as const), intent: fc.constantFrom(...INTENTS), confidence: fc.double({ min: 0, max: 1, noNaN: true }), lowConfidence: fc.boolean(), text: fc.string({ maxLength: 40 }), digits: fc.option(fc.constantFrom('0', '1', '2', '3', '9', '#'), { nil: undefined }), button: fc.option(fc.constantFrom(...INTENTS, '1', '2', 'junk'), { nil: undefined }) }) },
+  { weight: 2, arbitrary: fc.constant({ type: 'no_reply' as const }) },
+  { weight: 1, arbitrary: fc.constant({ type: 'voicemail' as const }) },
+  { weight: 1, arbitrary: fc.constant({ type: 'unanswered' as const }) },
+);
+
+const context = fc.record({
+  channel: fc.constantFrom('voice' as const, 'sms' as const, 'telegram' as const),
+  locale: fc.constantFrom('zh' as const, 'en' as const),
+  riskLevel: fc.constantFrom('low' as const, 'medium' as const, 'high' as const),
+  warningCount: fc.integer({ min: 1, max: 5 }),
+  attemptCount: fc.integer({ min: 1, max: 6 }),
+});
+
+/**
+ * The case's next step after a step, as server/cases/conversation.ts records it: an ended conversation
+ * closes the case or leaves it with a human; a handoff puts it on the desk; a scheduled callback or a
+ * relative is a due contact; otherwise the case waits for the person's input (a no_reply check is due).
+ * 'nothing' is a reply that got no answer at all: no prompt, no handoff, no end.
+ */
+function nextStep(r: StepResult, handedOff: boolean, wasReply: boolean): string {
+  if (r.state.ended) return 'ended';
+  if (handedOff) return 'handed off';
+  if (r.actions.some((a) => a.type === 'schedule_callback' || a.type === 'contact_relative')) return 'contact scheduled';
+  if (wasReply && r.prompts.length === 0) return 'nothing';
+  return 'waiting for input';
+}
+
+test.each([...flows.keys()])('flow %s: every reachable conversation keeps a next step', (flowId) => {
+  const flow = flows.get(flowId)!;
+  fc.assert(
+    fc.property(context, fc.array(event, { maxLength: 25 }), (c, events) => {
+      const ctx: FlowContext = { channel: c.channel, locale: c.locale, vars: SAMPLE_VARS_BY_LOCALE[c.locale], facts: { riskLevel: c.riskLevel, warningCount: c.warningCount, attemptCount: c.attemptCount, channel: c.channel } };
+      let r = startConversation(flow, ctx);
+      let handedOff = r.actions.some((a) => a.type === 'handoff');
+      expect(nextStep(r, handedOff, false)).not.toBe('nothing');
+      for (const e of events) {
+        const before = r.state;
+        const out = step(flow, r.state, e, ctx);
+        handedOff ||= out.actions.some((a) => a.type === 'handoff');
+        // A silence or machine event with no transition changes nothing: the case keeps the step it had.
+        if (e.type !== 'reply' && out.prompts.length === 0 && out.actions.length === 0 && !out.state.ended) {
+          expect(out.state.stateId).toBe(before.stateId);
+          r = { ...r, state: out.state };
+          continue;
+        }
+        r = out;
+        expect(flow.states[r.state.stateId]).toBeDefined();
+        expect({ flowId, state: before.stateId, event: e.type, next: nextStep(r, handedOff, e.type === 'reply') }).not.toMatchObject({ next: 'nothing' });
+        // A conversation that has ended stays ended: no later event restarts it.
+        if (before.ended) expect(r.state.ended).toBe(true);
+        // An at-risk reply always reaches a human (the engine or the server's safety net adds the handoff).
+        // (After the end, the server's safety net in conversation.ts hands off instead.)
+        if (!before.ended && e.type === 'reply' && (e.intent === 'already_paid' || e.intent === 'mid_scam') && !e.digits && !e.button) expect(r.state.handoffs ?? []).toContain(e.intent);
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
