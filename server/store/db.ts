@@ -12,6 +12,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL schema in use, when not the default. */
+  schema?: string;
   close(): Promise<void>;
 }
 
@@ -55,16 +57,25 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     pool.on('error', () => undefined);
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    store = { db, dialect: 'postgres', close: () => db.destroy() };
+    store = { db, dialect: 'postgres', schema, close: () => db.destroy() };
   }
-  if (opts.migrate !== false) await migrate(store);
+  if (opts.migrate !== false) {
+    try {
+      await migrate(store);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
   return store;
 }
 
 export async function migrate(store: Store): Promise<void> {
   const migrations = migrationsFor(store.dialect);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
-  const { error, results } = await new Migrator({ db: store.db, provider }).migrateToLatest();
+  // The migration bookkeeping lives in the store's own schema: Kysely would otherwise find another
+  // schema's tables on the search path and skip creating its own.
+  const { error, results } = await new Migrator({ db: store.db, provider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);

@@ -1,7 +1,7 @@
 // Intake storage on both engines: idempotency, one open case per phone, the outbox row.
 import { storeWarning, validateWarning } from '../../server/cases/intake';
 import type { Store } from '../../server/store/db';
-import { ENGINES, type TestDatabase } from '../support/databases';
+import { ENGINES, postgresDatabase, type TestDatabase } from '../support/databases';
 
 const warning = (over: Record<string, unknown> = {}) => ({
   source: 'province-centre',
@@ -84,5 +84,23 @@ describe('warning validation', () => {
   });
   it('refuses a relative who is the person themself', () => {
     expect(validateWarning(warning({ relatives: [{ phone: '+8613800138000' }] }), 'CN')).toEqual({ ok: false, reason: "relatives.0.phone: is the warned person's own number" });
+  });
+});
+
+describe('PostgreSQL schemas', () => {
+  it('migrates a fresh schema while another schema of the same database already holds quanzu tables', async () => {
+    const a = postgresDatabase();
+    const b = postgresDatabase();
+    const storeA = await a.open();
+    try {
+      const storeB = await b.open();
+      const tables = await storeB.db.introspection.getTables();
+      expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['cases', 'warnings', 'handoffs']));
+      await storeB.close();
+    } finally {
+      await storeA.close();
+      await a.cleanup();
+      await b.cleanup();
+    }
   });
 });
