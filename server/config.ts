@@ -25,6 +25,8 @@ export interface Config {
   apiKeys: ApiKey[];
   centre: { name: { zh: string; en: string }; callbackNumber: string };
   logLevel: string;
+  /** Worker role: port of its own /healthz, /readyz and /metrics (its job timings live in that process). */
+  workerMetricsPort?: number;
   /** Triage policy YAML; default flows/policy.yaml. */
   policyFile?: string;
   /** The centre's local time offset from UTC, minutes (quiet hours are local). */
@@ -71,6 +73,7 @@ const envSchema = z.object({
   CENTRE_CALLBACK_NUMBER: optional,
   LOG_LEVEL: optional,
   POLICY_FILE: optional,
+  WORKER_METRICS_PORT: optional,
   CENTRE_UTC_OFFSET_MINUTES: optional,
   BODY_LIMIT_BYTES: optional,
   OUTBOX_SWEEP_MS: optional,
@@ -150,6 +153,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
 
+  const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
+  if (workerMetricsPort !== undefined && (!Number.isInteger(workerMetricsPort) || workerMetricsPort < 0 || workerMetricsPort > 65535))
+    problems.push(`WORKER_METRICS_PORT must be a port number (0-65535), got "${e.WORKER_METRICS_PORT}".`);
+
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -177,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     logLevel: e.LOG_LEVEL ?? 'info',
     policyFile: e.POLICY_FILE,
+    workerMetricsPort,
     utcOffsetMinutes,
     bodyLimit,
     outboxSweepMs,

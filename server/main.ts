@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from './config';
 import { createLogger } from './log';
 import { createRuntime } from './bootstrap';
-import { createApp } from './http/app';
+import { createApp, createOpsApp } from './http/app';
 import { startWorkers, type Workers } from './jobs/workers';
 import { TELEGRAM_WEBHOOK_PATH } from './webhooks/telegram';
 
@@ -53,6 +53,18 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
   if (role !== 'web') {
     workers = startWorkers(s, { sweepEveryMs: config.outboxSweepMs });
     log.info({ role }, 'quanzu workers started');
+  }
+  const metricsPort = config.workerMetricsPort;
+  if (role === 'worker' && metricsPort !== undefined) {
+    // A worker's job timings exist only in its own process: it serves its own health and metrics.
+    const ops = createOpsApp(s);
+    server = await new Promise<Server>((resolve, reject) => {
+      const srv = ops.listen(metricsPort, '0.0.0.0', () => resolve(srv));
+      srv.once('error', reject);
+    });
+    const addr = server.address();
+    port = typeof addr === 'object' && addr ? addr.port : metricsPort;
+    log.info({ port, role }, 'quanzu worker metrics listening');
   }
 
   let stopping: Promise<void> | undefined;

@@ -88,11 +88,16 @@ describe('/metrics', () => {
     expect(await scrape()).toContain('quanzu_classifier_duration_seconds_count 1');
   });
 
-  it('counts job failures, final ones apart', async () => {
-    worker = await start('worker', h.stack.env);
+  it('counts job failures, final ones apart, on the worker process own metrics port', async () => {
+    worker = await start('worker', { ...h.stack.env, WORKER_METRICS_PORT: '0' });
+    const workerUrl = `http://127.0.0.1:${worker.port}`;
+    expect((await fetch(`${workerUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${workerUrl}/metrics`)).status).toBe(401);
     await queues.cases.add('triage', { nonsense: true } as never, { attempts: 1 });
     const text = await until('quanzu_job_failures_total{queue="cases",name="triage",final="true"} 1');
     expect(text).toContain('quanzu_job_duration_seconds_count{queue="cases",name="triage",result="dropped"} 1');
+    const own = await (await fetch(`${workerUrl}/metrics`, { headers: { authorization: `Bearer ${h.stack.keys.manager}` } })).text();
+    expect(own).toContain('quanzu_job_failures_total{queue="cases",name="triage",final="true"} 1');
   });
 
   it('shows which flow version is published', async () => {
