@@ -27,6 +27,11 @@ export interface PaymentDetails {
   methods: string[];
   /** Time words as said: "昨天", "刚才", "yesterday", "10 minutes ago". */
   times: string[];
+  /**
+   * Bank card or account numbers said, digits only ("6222020200112233445"). Always present in classifier output;
+   * optional here only so older stored classifications still type-check. Masking for display is the desk's job.
+   */
+  accounts?: string[];
 }
 
 export interface Classification {

@@ -11,7 +11,82 @@ const EN_MONEY_HINT = /^\s*(bucks|dollars|yuan|rmb|usd|usdt|pounds|euros)\b/;
 const PAY_VERB = /转|付|打|汇|充|交|存|给|刷|骗|借|投|sent|send|paid|pay|transfer|wire|deposit|put|gave|lost|charged|venmo|zelle|bought|moved|conned|top|fee|cost/;
 
 function pushAmount(out: number[], n: number | undefined) {
-  if (n !== undefined && n > 0 && !out.includes(n)) out.push(n);
+  // Beyond 2^53 a figure is no longer the one said; no real amount is that large anyway.
+  if (n !== undefined && n > 0 && n <= Number.MAX_SAFE_INTEGER && !out.includes(n)) out.push(n);
+}
+
+// Numbers that name something rather than count money. Digit-only ones still count as money when a currency
+// sign or unit sits right next to them ("¥12000000000", "12000000000元"); the others never do.
+const DIGITS_ONLY_IDS = [
+  /\+\s?\d{1,3}(?:[\s-]?\(?\d+\)?){2,5}/g, // +86 138 1234 5678, +1 (555) 123-4567
+  /(?<!\d)1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)/g, // Chinese mobile numbers
+  /\d{10,}/g, // card, account and unformatted phone numbers
+];
+const OTHER_IDS = [
+  /(?<!\d)\d{4}(?:[\s-]\d{4}){2,3}(?:[\s-]\d{1,4})?(?!\d)/g, // card numbers in groups of four
+  /\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/g, // 555-123-4567
+  /\b\d{4}[-/.年]\d{1,2}(?:[-/.月]\d{1,2}[日号]?)?/g, // dates
+  /\d{1,2}月\d{1,2}[日号]?|\b\d{1,2}\/\d{1,2}(?:\/\d{2,4})?\b|\b\d{1,2}:\d{2}(?::\d{2})?\b/g, // dates, times
+  // Codes mixing letters and digits (QZ7K4M2P, 3pm, 5th), but not amounts written with a unit (5k, 1.5w, 500u).
+  /\b(?=[a-z]*\d)(?=\d*[a-z])(?!(?:rmb|usd|usdt|cny|hkd)?\d+(?:\.\d+)?(?:k|w|kw|u|rmb|usd|usdt|cny|hkd|yuan|bucks|grand|m|mil)?(?:\d)?\b)[a-z\d]+\b/g,
+];
+// A number after one of these words is an identifier: 尾号3345, 验证码 483920, case no. 2024117, account 1234567.
+const ID_WORD = /(?<![a-z])(尾号|编号|单号|订单号|工号|警号|警官证|案号|案件号|验证码|密码|号码|电话|手机|手机号|qq|微信号|身份证|账号|帐号|账户|帐户|卡号|code|case|ref|reference|order|ticket|badge|phone|tel|id|account|acct|card number|card no\.?)\s*(号码|号|是|为|:|#|no\.?|number|is)?\s*$/;
+const ACCOUNT_WORD = /(?<![a-z])(账号|帐号|账户|帐户|卡号|银行卡|收款卡|account|acct|card number|card no\.?|iban)\s*(号码|号|是|为|:|#|no\.?|number|is)?\s*$/;
+const CURRENCY_BEFORE = /([$¥£€]|rmb|usd|cny|hkd)\s*$/;
+const CURRENCY_AFTER = /^\s*(元|块|万|千|美元|人民币|k\b|w\b|yuan|rmb|usd|usdt|dollars|bucks)/;
+
+interface Masked {
+  text: string;
+  accounts: string[];
+}
+
+/** Blanks out identifiers so the amount readers never see them; card and account numbers are kept apart. */
+function maskIdentifiers(t: string): Masked {
+  const blank = new Array<boolean>(t.length).fill(false);
+  const accounts: string[] = [];
+  const mark = (start: number, end: number) => blank.fill(true, start, end);
+  const addAccount = (raw: string, start: number) => {
+    const digits = raw.replace(/\D/g, '');
+    const named = ACCOUNT_WORD.test(t.slice(0, start));
+    const phone = raw.trim().startsWith('+') || /^1[3-9]\d{9}$/.test(digits);
+    if (((digits.length >= 12 && digits.length <= 19 && !phone) || (named && digits.length >= 6)) && !accounts.includes(digits)) {
+      accounts.push(digits);
+    }
+  };
+  for (const re of DIGITS_ONLY_IDS) {
+    for (const m of t.matchAll(re)) {
+      const start = m.index ?? 0;
+      const end = start + m[0].length;
+      addAccount(m[0], start);
+      const digitsOnly = /^\d+$/.test(m[0]);
+      if (digitsOnly && (CURRENCY_BEFORE.test(t.slice(0, start)) || CURRENCY_AFTER.test(t.slice(end)))) continue;
+      mark(start, end);
+    }
+  }
+  for (const re of OTHER_IDS) {
+    for (const m of t.matchAll(re)) {
+      const start = m.index ?? 0;
+      if (/^\d{4}[\s-]\d{4}/.test(m[0])) addAccount(m[0], start);
+      mark(start, start + m[0].length);
+    }
+  }
+  for (const m of t.matchAll(/\d(?:[\d-]|\s(?=\d))*/g)) {
+    const start = m.index ?? 0;
+    const end = start + m[0].length;
+    const before = t.slice(0, start);
+    if (!ID_WORD.test(before)) continue;
+    // "转到他账户5000元", "account 300": a short or currency-marked figure after an account word is money.
+    if (CURRENCY_AFTER.test(t.slice(end))) continue;
+    if (ACCOUNT_WORD.test(before) && m[0].replace(/\D/g, '').length < 6) continue;
+    addAccount(m[0], start);
+    mark(start, end);
+  }
+  const text = t
+    .split('')
+    .map((c, i) => (blank[i] ? ' ' : c))
+    .join('');
+  return { text, accounts };
 }
 
 const ZH_NUMBER = new RegExp(`[\\d.,${ZH_NUM_CHARS}]*[\\d${ZH_NUM_CHARS}](?:\\s*[kKwW千万])?`, 'g');
@@ -102,10 +177,11 @@ const EN_TIMES = /\b(just now|right now|earlier today|today|this morning|this af
 export function extractPayment(text: string): PaymentDetails {
   const t = canonical(text);
   const hasVerb = PAY_VERB.test(t);
+  const { text: figures, accounts } = maskIdentifiers(t);
   const amounts: number[] = [];
-  zhAmounts(t, hasVerb, amounts);
-  enAmounts(t, hasVerb, amounts);
+  zhAmounts(figures, hasVerb, amounts);
+  enAmounts(figures, hasVerb, amounts);
   const methods = [...METHODS, ...BANKS].filter(([, re]) => re.test(t)).map(([name]) => name);
   const times = [...new Set([...(t.match(ZH_TIMES) ?? []), ...(t.match(EN_TIMES) ?? [])])];
-  return { amounts, methods, times };
+  return { amounts, methods, times, accounts };
 }
