@@ -26,7 +26,8 @@ export function blend(a: Scores, b: Scores, weightA: number): Scores {
 
 /**
  * Risk can only go up here: the risk threshold and the cues move a reply to an at-risk intent, never away.
- * already_paid wins over everything once a payment cue fires or the model prefers it among at-risk intents.
+ * already_paid wins over everything once a payment cue fires or the model prefers it among at-risk intents, unless
+ * a cue says the payment is still to come and no cue says any has gone.
  */
 export function decide(p: Scores, cues: CueRule[], cal: Calibration): Decision {
   let intent = INTENTS.reduce((best, i) => (p[i] > p[best] ? i : best), INTENTS[0]);
@@ -40,6 +41,10 @@ export function decide(p: Scores, cues: CueRule[], cal: Calibration): Decision {
     confidence = intent === 'already_paid' ? Math.max(confidence, CUE_CONFIDENCE) : CUE_CONFIDENCE;
     intent = 'already_paid';
   } else if (cues.length > 0 && !isAtRisk(intent)) {
+    intent = 'mid_scam';
+    confidence = CUE_CONFIDENCE;
+  } else if (intent === 'already_paid' && cues.some((c) => c.pending)) {
+    // "要继续转到安全账户": money still to go, and nothing says any has gone. Still at risk, as mid_scam.
     intent = 'mid_scam';
     confidence = CUE_CONFIDENCE;
   }

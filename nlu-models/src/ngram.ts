@@ -15,8 +15,16 @@ export interface NgramModel {
 const ZH_NEGATORS = new Set(['没', '不', '别', '未']);
 const EN_NEGATORS = new Set(['not', 'no', 'never', 'didnt', 'dont', 'wont', 'havent', 'hasnt', 'cant', 'nothing', 'nobody', 'refused', 'wasnt', 'isnt', 'nor', 'almost', 'nearly']);
 
+// A refusal anywhere ("…payday loan i refused", "让我转安全账户我拒绝了") is one feature the model can weigh against
+// the scam words around it; refusing to tell anyone is obeying the fraudster, so it does not count.
+const REFUSES = {
+  zh: /拒绝了|我(没|没有)(同意|答应|照做)|我才不|我(坚决|绝对)?(没|没有|不会|不)(转|借|贷|交|付|充|给)/,
+  en: /\bi (refused|declined|said no|turned (it|them|him|her) down)\b(?! to (tell|talk|say|speak|answer|believe))|\bno way\b|\bnot happening\b|\bi (wont|will not|am not going to|im not going to|didnt|did not|never) (pay|send|transfer|borrow|wire|deposit|take out|do it|give)\b/,
+};
+
 export function ngramFeatures(content: string, locale: NluLocale): string[] {
   const out = new Set<string>();
+  if (REFUSES[locale].test(content.replace(/'/g, ''))) out.add('x:refuses');
   const words = content.replace(/'/g, '').split(/\s+/).filter(Boolean);
   if (locale === 'zh') {
     const s = content.replace(/\s+/g, '');
@@ -34,7 +42,18 @@ export function ngramFeatures(content: string, locale: NluLocale): string[] {
     }
   } else {
     let negatedUntil = -1;
+    // What a refusal answers ("they pushed me to take a payday loan i refused") is in its scope, as after a negator.
+    // Only a refusal that closes the reply: "when i refused he said i'd be arrested" is still pressure.
+    const joined = words.join(' ');
+    const refusal = REFUSES.en.exec(joined);
+    const after = refusal ? joined.slice(refusal.index + refusal[0].length).split(' ').filter(Boolean) : [];
+    const closes = refusal && after.length <= 4 && !after.some((w) => /^(he|she|they|but|then|so|and)$/.test(w));
+    const refusedBefore = closes ? joined.slice(0, refusal.index).split(' ').filter(Boolean).length : 0;
     for (let i = 0; i < words.length; i += 1) {
+      if (i < refusedBefore) {
+        out.add(`n:${words[i]}`);
+        continue;
+      }
       if (EN_NEGATORS.has(words[i])) negatedUntil = i + 3;
       else if (i <= negatedUntil) out.add(`n:${words[i]}`);
       out.add(`w:${words[i]}`);

@@ -68,6 +68,46 @@ describe('classify', () => {
     },
   );
 
+  it.each([
+    ['对方说要继续转到安全账户', 'zh'],
+    ['客服说还得再交一笔解冻费才能提现，我明天去交', 'zh'],
+    ['警官要我把定期也取出来转到监管账户', 'zh'],
+    ['they say I have to keep transferring to the safe account', 'en'],
+    ["I'm going to wire the release fee this afternoon", 'en'],
+    ['the agent wants me to send another 2000 tomorrow', 'en'],
+  ] as const)('reads "%s" as money still to go: mid_scam, not already_paid', (text, locale) => {
+    expect(classifier.classify(text, locale)).toMatchObject({ intent: 'mid_scam', atRisk: true });
+  });
+
+  it.each([
+    ['转了两万，他们还让我再转', 'zh'],
+    ['昨天交了5千保证金，今天又叫我继续交', 'zh'],
+    ['I already sent 3000 and now they want me to pay more', 'en'],
+    ["paid the release fee yesterday, they're asking me to pay tax now", 'en'],
+  ] as const)('keeps already_paid when a payment is stated beside more pressure: "%s"', (text, locale) => {
+    expect(classifier.classify(text, locale)).toMatchObject({ intent: 'already_paid', atRisk: true });
+  });
+
+  it.each([
+    ['ok, I will not pay them anything', 'en'],
+    ["I'm not going to transfer a cent to them", 'en'],
+    ['they pushed me to take a payday loan, I refused', 'en'],
+    ['我不会再给他们转一分钱', 'zh'],
+    ['他让我转到安全账户，我拒绝了', 'zh'],
+    ['对方叫我借网贷交保证金，我没借', 'zh'],
+  ] as const)('does not flag the refusal "%s"', (text, locale) => {
+    expect(classifier.classify(text, locale)).toMatchObject({ atRisk: false, cues: [] });
+  });
+
+  it('gives the account number apart from the amount', () => {
+    expect(classifier.classify('我已经转了8000元到安全账户 6222020200112233445').payment).toEqual({
+      amounts: [8000],
+      methods: [],
+      times: [],
+      accounts: ['6222020200112233445'],
+    });
+  });
+
   it('follows the script of the reply when the case locale differs', () => {
     expect(classifier.classify('I already paid them 2000', 'zh').locale).toBe('en');
     expect(classifier.classify('8000', 'en').locale).toBe('en');
@@ -102,6 +142,7 @@ describe('decide', () => {
         const withCues = decide(p, cues, cal);
         if (isAtRisk(without.intent)) expect(isAtRisk(withCues.intent)).toBe(true);
         if (cues.some((c) => c.raises === 'already_paid')) expect(withCues.intent).toBe('already_paid');
+        else if (cues.some((c) => c.pending)) expect(withCues.intent).not.toBe('already_paid');
       }),
     );
   });

@@ -56,3 +56,68 @@ describe('cue rules', () => {
     expect(names('he sent me a photo of his badge', 'en')).not.toContain('already_transferred');
   });
 });
+
+describe('negation scope', () => {
+  it.each([
+    ['ok, I will not pay them anything', 'en'],
+    ["I'm going to never send them money again", 'en'],
+    ['they asked, and I will not transfer a cent', 'en'],
+    ['我准备先不转了，再看看', 'zh'],
+    ['我打算不交了', 'zh'],
+    ['客服说不用转，等通知就行', 'zh'],
+  ] as const)('a negator inside the match blocks it: "%s"', (text, locale) => {
+    expect(names(text, locale)).toEqual([]);
+  });
+
+  it.each([
+    ['they pushed me to take a payday loan, I refused', 'en'],
+    ['he wants me to move my savings to a safe account, no way', 'en'],
+    ["the teacher said I have to top up first, I didn't", 'en'],
+    ['他让我转到安全账户，我拒绝了', 'zh'],
+    ['客服让我开屏幕共享退款，我没同意', 'zh'],
+    ['老师叫我继续充值，我才不充', 'zh'],
+  ] as const)('a refusal takes the pressure it answers off the table: "%s"', (text, locale) => {
+    expect(names(text, locale)).toEqual([]);
+  });
+
+  it.each([
+    ['the officer said it is confidential, I refused to tell my son', 'en', 'told_to_keep_secret'],
+    ['警官让我别告诉家里人，我没告诉', 'zh', 'told_to_keep_secret'],
+    ['I will pay them tonight', 'en', 'about_to_pay'],
+    ['我准备先转一半过去', 'zh', 'about_to_pay'],
+  ] as const)('keeps the cue when nothing refuses the payment: "%s"', (text, locale, rule) => {
+    expect(names(text, locale)).toContain(rule);
+  });
+});
+
+describe('payment still to come', () => {
+  it.each([
+    ['对方说要继续转到安全账户', 'zh'],
+    ['他们还要我再交五千才给解冻', 'zh'],
+    ['客服叫我明天把剩下的打款', 'zh'],
+    ['they want me to send another 2000', 'en'],
+    ['I have to keep transferring to the safe account', 'en'],
+    ['the agent asked me to pay the tax before Friday', 'en'],
+  ] as const)('marks "%s" as a pending payment, not a payment', (text, locale) => {
+    const cues = detectCues(text, locale);
+    expect(cues.filter((c) => c.pending).map((c) => c.name)).toEqual(['about_to_pay']);
+    expect(cues.filter((c) => c.raises === 'already_paid')).toEqual([]);
+  });
+
+  it.each([
+    ['我想把转出去的钱要回来', 'zh'],
+    ['我要转人工', 'zh'],
+    ['我要投诉这个平台', 'zh'],
+  ] as const)('does not read "%s" as a payment to come', (text, locale) => {
+    expect(names(text, locale)).not.toContain('about_to_pay');
+  });
+
+  it.each([
+    ['转了两万，他们还让我再转', 'zh'],
+    ['卡里的钱被扣了八千，他们还要我再交', 'zh'],
+    ['I already paid 3000 and now they want me to pay more', 'en'],
+    ['sent them 500 last night, they keep asking me to send more', 'en'],
+  ] as const)('still sees the completed payment beside more pressure in "%s"', (text, locale) => {
+    expect(detectCues(text, locale).some((c) => c.raises === 'already_paid')).toBe(true);
+  });
+});
