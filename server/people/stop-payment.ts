@@ -25,14 +25,11 @@ const METHOD_LABELS: Record<string, string> = {
 };
 export const methodLabel = (m: string): string => METHOD_LABELS[m] ?? m;
 
-/** Long digit runs in the citizen's own words are likely the receiving account. */
-const ACCOUNT_PATTERN = /(?<!\d)\d{10,24}(?!\d)/;
-
 /** The largest amount a stop-payment request accepts (see stopPaymentSchema). */
 const MAX_AMOUNT = 1e10;
 
 export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string, string> = {}): StopPaymentPrefill | null {
-  const said: PaymentDetails = { amounts: [], methods: [], times: [] };
+  const said: PaymentDetails = { amounts: [], methods: [], times: [], accounts: [] };
   let firstMentionedAt: string | null = null;
   let account: string | null = null;
   for (const m of messages) {
@@ -46,7 +43,9 @@ export function stopPaymentPrefill(messages: MessageRow[], slots: Record<string,
     for (const a of amounts) if (!said.amounts.includes(a)) said.amounts.push(a);
     for (const x of p?.methods ?? []) if (!said.methods.includes(x)) said.methods.push(x);
     for (const t of p?.times ?? []) if (!said.times.includes(t)) said.times.push(t);
-    if (mentions && !account) account = m.body.match(ACCOUNT_PATTERN)?.[0] ?? null;
+    if (mentions) for (const a of p?.accounts ?? []) if (!said.accounts!.includes(a)) said.accounts!.push(a);
+    // The classifier tells account and card numbers apart from amounts and phone numbers.
+    if (mentions && !account) account = said.accounts![0] ?? null;
   }
   if (!firstMentionedAt) return null;
   const slotAmount = slots.amount ? Number(String(slots.amount).replace(/[^\d.]/g, '')) : NaN;

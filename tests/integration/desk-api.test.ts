@@ -171,7 +171,7 @@ describe('dissuasion desk API', () => {
       method: 'alipay',
       paidAt: '刚才',
       account: '6222020200112233445',
-      said: { amounts: [8000], methods: ['alipay'], times: ['刚才'] },
+      said: { amounts: [8000], methods: ['alipay'], times: ['刚才'], accounts: ['6222020200112233445'] },
     });
   });
 
