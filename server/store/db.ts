@@ -2,12 +2,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type DatabaseConnection, type Driver, type MigrationProvider } from 'kysely';
 import { Pool } from 'pg';
 import type { Database } from './schema';
 import { migrationsFor } from './migrations';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * SQLite transactions that take the write lock when they begin. Kysely's plain BEGIN is deferred: two
+ * processes that both read and then write deadlock with SQLITE_BUSY at once, whatever busy_timeout says.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
 
 export interface Store {
   db: Kysely<Database>;
@@ -35,7 +49,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     store = { db, dialect: 'sqlite', close: () => db.destroy() };
   } else {
     const schema = opts.schema;

@@ -3,16 +3,20 @@
 import path from 'node:path';
 import { startProcessStack, type ProcessStack } from '../../bench/process-stack';
 import { eventually } from '../support/stack';
-import { postgresDatabase } from '../support/databases';
+import { postgresDatabase, sqliteDatabase } from '../support/databases';
 import { contactedTwice, reconcile, warningFor } from '../faults/reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
 jest.setTimeout(120_000);
 
-describe('scale-out: web + 2 workers', () => {
+// SQLite too: several processes on one machine share its file (transactions take the write lock up front).
+describe.each([
+  ['PostgreSQL', postgresDatabase],
+  ['SQLite', sqliteDatabase],
+])('scale-out on %s: web + 2 workers', (_engine, database) => {
   let stack: ProcessStack;
   beforeAll(async () => {
-    stack = await startProcessStack({ roles: ['web', 'worker', 'worker'], db: postgresDatabase(), env: { POLICY_FILE: POLICY, LOG_LEVEL: 'debug' } });
+    stack = await startProcessStack({ roles: ['web', 'worker', 'worker'], db: database(), env: { POLICY_FILE: POLICY, LOG_LEVEL: 'debug' } });
   });
   afterAll(async () => {
     await stack?.stop();
