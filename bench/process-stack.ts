@@ -1,7 +1,7 @@
 // The whole system on loopback with the app in child processes (one web, N workers, or one "all"), the
 // local phone network in this process, a fresh database and a unique Redis prefix.
-import { randomBytes } from 'node:crypto';
-import { startPhoneNetwork, type PhoneNetwork } from '../tools/phone-network/server';
+import type { PhoneNetwork } from '../tools/phone-network/server';
+import { localAppEnv, makeLocalCredentials, startLocalNetwork } from '../tools/local-env';
 import { deleteRedisPrefix, freePort, REDIS_URL } from '../tests/support/stack';
 import { sqliteDatabase, uniqueSuffix, type TestDatabase } from '../tests/support/databases';
 import { spawnApp, type AppProcess, type ProcessRole } from './app-process';
@@ -36,26 +36,11 @@ export async function startProcessStack(opts: ProcessStackOptions = {}): Promise
   const prefix = `qz_test_${uniqueSuffix()}`;
   const db = opts.db ?? sqliteDatabase();
   const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const accountSid = `AC${randomBytes(16).toString('hex')}`;
-  const authToken = randomBytes(16).toString('hex');
-  const keys = { intake: `intake-${randomBytes(12).toString('hex')}`, desk: `desk-${randomBytes(12).toString('hex')}` };
-  const network = await startPhoneNetwork({
-    twilio: { accountSid, authToken, incomingSmsUrl: `${appUrl}/webhooks/twilio/sms`, incomingVoiceUrl: `${appUrl}/webhooks/twilio/voice` },
-    telegram: { botToken: `${100000 + Math.floor(Math.random() * 899999)}:${randomBytes(18).toString('base64url')}` },
-    ringMs: opts.ringMs ?? 200,
-    smsStepMs: opts.smsStepMs,
-  });
+  const creds = makeLocalCredentials();
+  const keys = { intake: creds.keys.intake, desk: creds.keys.desk };
+  const network = await startLocalNetwork(appUrl, creds, { ringMs: opts.ringMs ?? 200, smsStepMs: opts.smsStepMs });
   const env: Record<string, string> = {
-    PORT: String(port),
-    PUBLIC_URL: appUrl,
-    ...db.env,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    TWILIO_ACCOUNT_SID: accountSid,
-    TWILIO_AUTH_TOKEN: authToken,
-    TWILIO_FROM: '+12025550100',
-    TWILIO_API_BASE: network.url,
-    QUANZU_API_KEYS: `intake:${keys.intake},desk:${keys.desk}`,
+    ...localAppEnv({ port, networkUrl: network.url, creds, redisUrl, queuePrefix: prefix, database: db.env }),
     ...opts.env,
   };
   const processes: AppProcess[] = [];

@@ -7,6 +7,9 @@ import { storeWarning, validateWarning, type IntakeResult } from '../../cases/in
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { enqueueCaseJob } from '../../jobs/queues';
 
+/** Warnings of one batch stored at the same time on PostgreSQL (the pool holds 10 connections). */
+const STORE_CONCURRENCY = 4;
+
 /** How long an intake answer waits for Redis before leaving the case to the outbox sweeper. */
 const ENQUEUE_WAIT_MS = 1000;
 
@@ -28,15 +31,18 @@ export function warningsRoutes(s: Services): Router {
     if (items.length === 0) throw new ValidationError('warnings: must hold at least one warning');
     if (items.length > MAX_BATCH) throw new ValidationError(`warnings: at most ${MAX_BATCH} per request, got ${items.length}`);
 
-    const results: IntakeResult[] = [];
-    for (const [index, raw] of items.entries()) {
-      const v = validateWarning(raw, s.config.defaultRegion);
-      if (!v.ok) {
-        results.push({ index, status: 'rejected', reason: v.reason });
-        continue;
+    // Each warning is its own transaction, so one bad warning never undoes the others. On PostgreSQL
+    // several run at once (each on its own pooled connection); SQLite has one connection anyway.
+    const results: IntakeResult[] = new Array(items.length);
+    const lockRows = s.store.dialect === 'postgres';
+    let next = 0;
+    const storeNext = async (): Promise<void> => {
+      for (let index = next++; index < items.length; index = next++) {
+        const v = validateWarning(items[index], s.config.defaultRegion);
+        results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows }) : { index, status: 'rejected', reason: v.reason };
       }
-      results.push(await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows: s.store.dialect === 'postgres' }));
-    }
+    };
+    await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));
     // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
     // storeWarning reports the case's outbox entry, so the case is not read again here.
     await Promise.all(

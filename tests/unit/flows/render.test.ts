@@ -1,6 +1,6 @@
 import { countSegments, renderPrompts } from '../../../flows/engine';
 import type { Prompt } from '../../../flows/engine';
-import { parseXml } from './twiml';
+import { parseXml } from '../../support/twiml';
 
 const ask = (over: Partial<Prompt> = {}): Prompt => ({
   flowId: 'f',
