@@ -65,6 +65,12 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   const scale = args.quick ? 0.3 : 1;
   const n = { warm: 200, single: Math.round(3000 * scale), batches: Math.round(30 * scale), batchSize: 100, dispatchSeconds: args.quick ? 5 : 10, rate: 200, replies: Math.round(300 * scale) };
+  if (args.workers > 0 && !args.pg) {
+    // Several processes can share one SQLite file, but a process waiting for its write lock stalls its
+    // whole event loop (better-sqlite3 is synchronous): scaling out means PostgreSQL.
+    progress('--workers runs several processes: using PostgreSQL');
+    args.pg = true;
+  }
   const roles = args.workers === 0 ? (['all'] as const) : args.workers === 1 ? (['web', 'worker'] as const) : (['web', 'worker', 'worker'] as const);
   progress(`starting ${roles.join(' + ')} on ${args.pg ? 'PostgreSQL' : 'SQLite'} with the local phone network…`);
   const stack = await startProcessStack({ roles: [...roles], db: args.pg ? postgresDatabase() : sqliteDatabase(), env: { POLICY_FILE: POLICY }, smsStepMs: 10 });
