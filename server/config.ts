@@ -35,6 +35,8 @@ export interface Config {
   bodyLimit: number;
   /** How often the worker sweeps the outbox for due actions, ms. */
   outboxSweepMs: number;
+  /** After a Twilio request got no answer: how long to wait for its status callback before sending again. */
+  providerConfirmWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +79,7 @@ const envSchema = z.object({
   CENTRE_UTC_OFFSET_MINUTES: optional,
   BODY_LIMIT_BYTES: optional,
   OUTBOX_SWEEP_MS: optional,
+  PROVIDER_CONFIRM_WAIT_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -151,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(utcOffsetMinutes) || Math.abs(utcOffsetMinutes) > 14 * 60) problems.push(`CENTRE_UTC_OFFSET_MINUTES must be whole minutes east of UTC (China: 480), got "${e.CENTRE_UTC_OFFSET_MINUTES}".`);
   const outboxSweepMs = e.OUTBOX_SWEEP_MS === undefined ? 5000 : Number(e.OUTBOX_SWEEP_MS);
   if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
+  const providerConfirmWaitMs = e.PROVIDER_CONFIRM_WAIT_MS === undefined ? 60_000 : Number(e.PROVIDER_CONFIRM_WAIT_MS);
+  if (!Number.isInteger(providerConfirmWaitMs) || providerConfirmWaitMs < 100) problems.push(`PROVIDER_CONFIRM_WAIT_MS must be whole milliseconds ≥ 100, got "${e.PROVIDER_CONFIRM_WAIT_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
 
   const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
@@ -188,5 +193,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     utcOffsetMinutes,
     bodyLimit,
     outboxSweepMs,
+    providerConfirmWaitMs,
   };
 }

@@ -22,6 +22,8 @@ import { UnrecoverableJobError } from '../errors';
 
 /** How long a voice attempt may stay without any status callback before we treat it as unanswered. */
 const CALL_WATCHDOG_MS = 10 * 60_000;
+/** How long a text warning waits for an answer when the flow's own wait is not at hand. */
+const NO_REPLY_AFTER_TEXT_MS = 30 * 60_000;
 
 export async function processCaseJob(s: Services, job: Job<CaseJob>): Promise<string> {
   const data = job.data;
@@ -38,6 +40,8 @@ export async function processCaseJob(s: Services, job: Job<CaseJob>): Promise<st
       return retriage(s, c);
     case 'contact':
       return contact(s, c);
+    case 'confirm_attempt':
+      return confirmAttempt(s, c);
     case 'no_reply':
       return noReply(s, c);
     case 'contact_relative':
@@ -152,8 +156,16 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
     return `${channel} attempt ${attemptNo}`;
   } catch (err) {
     if (err instanceof ChannelError) {
-      await updateAttempt(s.store.db, attempt.id, { status: 'failed', error_code: err.code ?? null, detail: err.message.slice(0, 500) });
       await audit(s.store.db, { caseId: c.id, actor: 'outreach', action: 'contact_failed', detail: { channel, code: err.code, permanent: err.permanent } });
+      if (err.provider === 'twilio' && err.code === 'network') {
+        // No answer from Twilio: it may have sent the SMS or placed the call before the connection failed.
+        // Its status callback carries this attempt's id; wait for it rather than risk contacting twice.
+        // (A callback that came while we waited has already moved the attempt past 'sending'.)
+        await s.store.db.updateTable('contact_attempts').set({ status: 'unconfirmed', error_code: err.code, detail: err.message.slice(0, 500) }).where('id', '=', attempt.id).where('status', '=', 'sending').execute();
+        await scheduleNext(s, c.id, 'confirm_attempt', isoIn(s.config.providerConfirmWaitMs));
+        return `${channel} attempt ${attemptNo} unconfirmed`;
+      }
+      await updateAttempt(s.store.db, attempt.id, { status: 'failed', error_code: err.code ?? null, detail: err.message.slice(0, 500) });
       if (err.permanent) {
         await moveDownLadder(s, c.id, 'channel_failed', true);
         return `${channel} failed permanently (${err.code})`;
@@ -169,6 +181,34 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
     }
     throw err;
   }
+}
+
+/**
+ * A Twilio request that got no answer: if a status callback has arrived since, the contact went out and the
+ * case waits for the person as usual; if not, Twilio never had it, and the same rung is tried again.
+ */
+async function confirmAttempt(s: Services, c: CaseRow): Promise<string> {
+  const plan = readPlan(c.plan);
+  if (!plan) return 'no plan';
+  const attempt = await s.store.db
+    .selectFrom('contact_attempts')
+    .selectAll()
+    .where('dedupe_key', '=', `${c.id}:contact:${plan.ladder.totalAttempts}`)
+    .executeTakeFirst();
+  const unsent = attempt && (await s.store.db.selectFrom('messages').select('id').where('provider_id', '=', `sending:${attempt.id}`).executeTakeFirst());
+  if (attempt && attempt.status !== 'unconfirmed') {
+    if (unsent && attempt.provider_id) await setMessageProviderId(s.store.db, unsent.id, attempt.provider_id);
+    await audit(s.store.db, { caseId: c.id, actor: 'outreach', action: 'contact_confirmed', detail: { channel: attempt.channel, status: attempt.status } });
+    await scheduleNext(s, c.id, 'no_reply', isoIn(attempt.channel === 'voice' ? CALL_WATCHDOG_MS : NO_REPLY_AFTER_TEXT_MS));
+    return 'confirmed by the provider';
+  }
+  if (attempt) await s.store.db.deleteFrom('contact_attempts').where('id', '=', attempt.id).execute();
+  if (unsent) await s.store.db.deleteFrom('messages').where('id', '=', unsent.id).execute();
+  plan.ladder.totalAttempts -= 1;
+  plan.ladder.attemptsOnChannel -= 1;
+  await audit(s.store.db, { caseId: c.id, actor: 'outreach', action: 'contact_not_confirmed', detail: { channel: attempt?.channel } });
+  await scheduleNext(s, c.id, 'contact', nowIso(), { plan: toJson(plan) });
+  return 'not confirmed: trying again';
 }
 
 function currentConversationFlow(s: Services, c: CaseRow, plan: ContactPlan) {

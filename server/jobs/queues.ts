@@ -6,7 +6,7 @@ import type { RedisConnections } from './redis';
 /** Work on one case: triage a new warning, place the next contact, react to silence. */
 export interface CaseJob {
   caseId: string;
-  action: 'triage' | 'retriage' | 'contact' | 'no_reply' | 'contact_relative';
+  action: 'triage' | 'retriage' | 'contact' | 'confirm_attempt' | 'no_reply' | 'contact_relative';
   /** The case's next_action_at this job was queued for; a job whose moment has passed is stale. */
   due: string;
 }

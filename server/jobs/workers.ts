@@ -65,7 +65,7 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
         throw err;
       }
     };
-  for (const action of ['triage', 'retriage', 'contact', 'no_reply', 'contact_relative'] as const) {
+  for (const action of ['triage', 'retriage', 'contact', 'confirm_attempt', 'no_reply', 'contact_relative'] as const) {
     void s.queues.cases.process(action, concurrency, wrap<CaseJob>('cases', processCaseJob));
   }
   void s.queues.delivery.process(concurrency, wrap('delivery', processDeliveryJob));

@@ -11,9 +11,12 @@ export interface E2E {
   stop(): Promise<void>;
 }
 
-/** A stack with the no-quiet-hours policy and a fast outbox sweep, so "advancing time" takes a moment. */
+/**
+ * A stack with the no-quiet-hours policy, a fast outbox sweep (so "advancing time" takes a moment) and a
+ * short wait for Twilio's confirmation after a request that got no answer.
+ */
 export async function startE2E(opts: StackOptions = {}): Promise<E2E> {
-  const stack = await startStack({ ...opts, env: { POLICY_FILE: NO_QUIET_POLICY, OUTBOX_SWEEP_MS: '200', ...opts.env } });
+  const stack = await startStack({ ...opts, env: { POLICY_FILE: NO_QUIET_POLICY, OUTBOX_SWEEP_MS: '200', PROVIDER_CONFIRM_WAIT_MS: '1000', ...opts.env } });
   const store = await stack.db.open();
   return {
     stack,

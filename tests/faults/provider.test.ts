@@ -14,7 +14,7 @@ describe('provider faults', () => {
   const phones: string[] = [];
   let repliedPhone = '';
   beforeAll(async () => {
-    stack = await startStack({ env: { POLICY_FILE: POLICY } });
+    stack = await startStack({ env: { POLICY_FILE: POLICY, PROVIDER_CONFIRM_WAIT_MS: '1500' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -51,6 +51,20 @@ describe('provider faults', () => {
     const w = await warn('ptimeout');
     const sms = await stack.network.control.waitForSms(w.phone, { timeoutMs: 40_000 });
     expect(sms.body).toContain(w.caseRef);
+  });
+
+  it('never sends twice when Twilio sent the SMS but its answer was lost: the status callback confirms it', async () => {
+    await stack.network.control.injectFault({ target: 'twilio', kind: 'accepted-timeout', count: 1, pathContains: 'Messages' });
+    const w = await warn('plost');
+    const sms = await stack.network.control.waitForSms(w.phone, { timeoutMs: 10_000 });
+    expect(sms.body).toContain(w.caseRef);
+    const confirmed = await eventually(async () => {
+      const v = (await stack.api('GET', `/api/cases/${w.caseId}`, 'desk')).body;
+      return v.audit.some((a: { action: string }) => a.action === 'contact_confirmed') ? v : undefined;
+    }, 'the attempt confirmed by its status callback', 30_000);
+    expect(confirmed.attempts).toEqual([expect.objectContaining({ channel: 'sms', attempt_no: 1, status: 'delivered', provider_id: sms.sid })]);
+    expect(confirmed.case.nextAction).toBe('no_reply');
+    expect(stack.network.state.messages.filter((m) => m.to === w.phone)).toHaveLength(1);
   });
 
   it('processes a re-delivered reply once: one inbound message, one answer', async () => {

@@ -30,7 +30,7 @@ export function takeFault(state: NetworkState, target: FaultSpec['target'], path
 
 /** Answer with the fault as the provider would; 'timeout' answers nothing at all. */
 export function sendFault(res: Response, target: FaultSpec['target'], kind: FaultKind): void {
-  if (kind === 'timeout') return; // held until the client gives up or the network closes
+  if (kind === 'timeout' || kind === 'accepted-timeout') return; // held until the client gives up or the network closes
   if (target === 'twilio') {
     const text = { 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }[kind];
     res.status(kind).json(twilioError(kind, 20000 + kind, text));

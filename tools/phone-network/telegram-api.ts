@@ -28,7 +28,7 @@ export function telegramApiRouter(ctx: NetworkContext, telegram: TelegramEngine)
       }
       const fault = takeFault(ctx.state, 'telegram', path, null);
       if (fault !== null) {
-        if (fault === 'timeout') ctx.state.apiRequests.push({ at: nowIso(), provider: 'telegram', method: req.method, path, status: 0, fault });
+        if (fault === 'timeout' || fault === 'accepted-timeout') ctx.state.apiRequests.push({ at: nowIso(), provider: 'telegram', method: req.method, path, status: 0, fault });
         sendFault(res, 'telegram', fault);
         return;
       }

@@ -46,8 +46,11 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
     next();
   });
 
-  /** Faults armed for this request (per number or global); true when the fault answered instead. */
-  function faulted(req: Request, res: Response): boolean {
+  /**
+   * Faults armed for this request (per number or global): true when the fault answered instead,
+   * 'hold' when the request is to be carried out but never answered.
+   */
+  function faulted(req: Request, res: Response): boolean | 'hold' {
     const to = typeof (req.body as Body | undefined)?.To === 'string' ? ((req.body as Body).To as string) : null;
     const kind = takeFault(ctx.state, 'twilio', req.path, to);
     if (kind === null) return false;
@@ -55,7 +58,8 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
       const last = ctx.state.apiRequests[ctx.state.apiRequests.length - 1];
       if (last) last.fault = kind;
     });
-    if (kind === 'timeout') ctx.state.apiRequests.push({ at: nowIso(), provider: 'twilio', method: req.method, path: req.originalUrl, status: 0, fault: kind });
+    if (kind === 'timeout' || kind === 'accepted-timeout') ctx.state.apiRequests.push({ at: nowIso(), provider: 'twilio', method: req.method, path: req.originalUrl, status: 0, fault: kind });
+    if (kind === 'accepted-timeout') return 'hold';
     sendFault(res, 'twilio', kind);
     return true;
   }
@@ -76,7 +80,8 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
   });
 
   router.post(`${base}/Messages.json`, (req, res) => {
-    if (faulted(req, res)) return;
+    const fault = faulted(req, res);
+    if (fault === true) return;
     const b = (req.body ?? {}) as Body;
     const record = sms.create({
       To: first(b.To),
@@ -86,6 +91,7 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
       MediaUrl: b.MediaUrl,
       StatusCallback: first(b.StatusCallback),
     });
+    if (fault === 'hold') return;
     res.status(201).json(messageJson(record));
   });
 
@@ -102,7 +108,8 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
   });
 
   router.post(`${base}/Calls.json`, (req, res) => {
-    if (faulted(req, res)) return;
+    const fault = faulted(req, res);
+    if (fault === true) return;
     const b = (req.body ?? {}) as Body;
     const record = voice.create({
       To: first(b.To),
@@ -122,6 +129,7 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
       FallbackUrl: first(b.FallbackUrl),
       FallbackMethod: first(b.FallbackMethod),
     });
+    if (fault === 'hold') return;
     res.status(201).json(callJson(record));
   });
 
@@ -138,9 +146,11 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
   });
 
   router.post(`${base}/Calls/:sid.json`, (req, res) => {
-    if (faulted(req, res)) return;
+    const fault = faulted(req, res);
+    if (fault === true) return;
     const b = (req.body ?? {}) as Body;
     const record = voice.update(String(req.params.sid), { Status: first(b.Status), Url: first(b.Url), Method: first(b.Method), Twiml: first(b.Twiml) });
+    if (fault === 'hold') return;
     res.json(callJson(record));
   });
 

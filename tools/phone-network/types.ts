@@ -35,7 +35,8 @@ export interface PhoneNetworkOptions {
 
 export type CallBehaviour = 'manual' | 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'reject' | 'fail';
 
-export type FaultKind = 500 | 503 | 429 | 'timeout';
+/** 'timeout': the request is dropped unanswered. 'accepted-timeout': Twilio acts on it (the SMS goes, the call rings) but the answer never comes back — the case where a retry would contact the person twice. */
+export type FaultKind = 500 | 503 | 429 | 'timeout' | 'accepted-timeout';
 
 /** How the "phone" behind a number acts. Unset fields keep their defaults. */
 export interface Behaviour {
