@@ -114,9 +114,11 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
   plan.ladder.totalAttempts = attemptNo;
   plan.ladder.attemptsOnChannel += 1;
   if (!created) {
-    // A retried job after a crash: the attempt may have gone out. Never risk a second contact; wait for callbacks.
-    await scheduleNext(s, c.id, 'no_reply', isoIn(CALL_WATCHDOG_MS), { plan: toJson(plan) });
-    return 'attempt already made';
+    // A retried job after a crash: the attempt may or may not have reached Twilio. Never risk a second
+    // contact; its status callback will say, and if none comes the rung is tried again.
+    if (attempt.status === 'sending') await s.store.db.updateTable('contact_attempts').set({ status: 'unconfirmed' }).where('id', '=', attempt.id).where('status', '=', 'sending').execute();
+    await scheduleNext(s, c.id, 'confirm_attempt', isoIn(s.config.providerConfirmWaitMs), { plan: toJson(plan) });
+    return 'attempt already made: confirming';
   }
   await updateCase(s.store.db, c.id, { plan: toJson(plan), active_channel: channel });
 
