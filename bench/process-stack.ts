@@ -1,9 +1,8 @@
 // The whole system on loopback with the app in child processes (one web, N workers, or one "all"), the
 // local phone network in this process, a fresh database and a unique Redis prefix.
 import type { PhoneNetwork } from '../tools/phone-network/server';
-import { localAppEnv, makeLocalCredentials, startLocalNetwork } from '../tools/local-env';
-import { deleteRedisPrefix, freePort, REDIS_URL } from '../tests/support/stack';
-import { sqliteDatabase, uniqueSuffix, type TestDatabase } from '../tests/support/databases';
+import { deleteRedisPrefix, prepareLocalRun } from '../tests/support/stack';
+import type { TestDatabase } from '../tests/support/databases';
 import { spawnApp, type AppProcess, type ProcessRole } from './app-process';
 
 export interface ProcessStack {
@@ -31,18 +30,8 @@ export interface ProcessStackOptions {
 }
 
 export async function startProcessStack(opts: ProcessStackOptions = {}): Promise<ProcessStack> {
-  const port = await freePort();
-  const appUrl = `http://127.0.0.1:${port}`;
-  const prefix = `qz_test_${uniqueSuffix()}`;
-  const db = opts.db ?? sqliteDatabase();
-  const redisUrl = opts.redisUrl ?? REDIS_URL;
-  const creds = makeLocalCredentials();
+  const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, redisUrl: opts.redisUrl, ringMs: opts.ringMs, smsStepMs: opts.smsStepMs, env: opts.env });
   const keys = { intake: creds.keys.intake, desk: creds.keys.desk };
-  const network = await startLocalNetwork(appUrl, creds, { ringMs: opts.ringMs ?? 200, smsStepMs: opts.smsStepMs });
-  const env: Record<string, string> = {
-    ...localAppEnv({ port, networkUrl: network.url, creds, redisUrl, queuePrefix: prefix, database: db.env }),
-    ...opts.env,
-  };
   const processes: AppProcess[] = [];
   const stopAll = async () => {
     // Web first (stops taking work), then workers drain.

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { start, type Role, type Running } from '../../server/main';
 import type { PhoneNetwork } from '../../tools/phone-network/server';
-import { localAppEnv, makeLocalCredentials, startLocalNetwork } from '../../tools/local-env';
+import { localAppEnv, makeLocalCredentials, startLocalNetwork, type LocalCredentials } from '../../tools/local-env';
 import { sqliteDatabase, uniqueSuffix, type TestDatabase } from './databases';
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -38,19 +38,31 @@ export interface StackOptions {
   ringMs?: number;
 }
 
-export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+/** What every local run shares: a port, a fresh database, a Redis prefix, made-up credentials, the phone network. */
+export interface LocalRun {
+  port: number;
+  appUrl: string;
+  prefix: string;
+  db: TestDatabase;
+  creds: LocalCredentials;
+  network: PhoneNetwork;
+  env: Record<string, string>;
+}
+
+export async function prepareLocalRun(opts: { db?: TestDatabase; redisUrl?: string; ringMs?: number; smsStepMs?: number; env?: Record<string, string> }): Promise<LocalRun> {
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}`;
   const prefix = `qz_test_${uniqueSuffix()}`;
   const db = opts.db ?? sqliteDatabase();
   const creds = makeLocalCredentials();
+  const network = await startLocalNetwork(appUrl, creds, { ringMs: opts.ringMs ?? 200, smsStepMs: opts.smsStepMs });
+  const env = { ...localAppEnv({ port, networkUrl: network.url, creds, redisUrl: opts.redisUrl ?? REDIS_URL, queuePrefix: prefix, database: db.env }), ...opts.env };
+  return { port, appUrl, prefix, db, creds, network, env };
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, ringMs: opts.ringMs, env: { LOG_LEVEL: 'silent', ...opts.env } });
   const keys = creds.keys;
-  const network = await startLocalNetwork(appUrl, creds, { ringMs: opts.ringMs ?? 200 });
-  const env: Record<string, string> = {
-    ...localAppEnv({ port, networkUrl: network.url, creds, redisUrl: REDIS_URL, queuePrefix: prefix, database: db.env }),
-    LOG_LEVEL: 'silent',
-    ...opts.env,
-  };
   let running: Running;
   try {
     running = await start(opts.role ?? 'all', env);
