@@ -16,6 +16,8 @@ export interface Ladder {
   relativeIndex: number;
   /** The person has answered a call or replied: the ladder stops. */
   reached: boolean;
+  /** Dedupe key of the attempt last counted, so a retried job does not count (or place) it twice. */
+  lastAttemptKey?: string;
 }
 
 export const newLadder = (): Ladder => ({ index: 0, attemptsOnChannel: 0, totalAttempts: 0, stage: 'primary', relativeIndex: 0, reached: false });

@@ -108,11 +108,17 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
   }
   const channel = plan.channels[plan.ladder.index];
   if (!channel) return exhausted(s, c, plan);
-  const attemptNo = plan.ladder.totalAttempts + 1;
+  // One contact job (one due moment of the case) is one logical attempt: a retried job, whatever it got
+  // through before it died, finds the same attempt and never places a second one.
+  const key = `${c.id}:contact:${c.next_action_at}`;
+  if (plan.ladder.lastAttemptKey !== key) {
+    plan.ladder.totalAttempts += 1;
+    plan.ladder.attemptsOnChannel += 1;
+    plan.ladder.lastAttemptKey = key;
+  }
+  const attemptNo = plan.ladder.totalAttempts;
   const target = channel === 'telegram' ? c.telegram_chat_id! : c.phone;
-  const { attempt, created } = await beginAttempt(s.store.db, { case_id: c.id, channel, target, attempt_no: attemptNo, dedupe_key: `${c.id}:contact:${attemptNo}` });
-  plan.ladder.totalAttempts = attemptNo;
-  plan.ladder.attemptsOnChannel += 1;
+  const { attempt, created } = await beginAttempt(s.store.db, { case_id: c.id, channel, target, attempt_no: attemptNo, dedupe_key: key });
   if (!created) {
     // A retried job after a crash: the attempt may or may not have reached Twilio. Never risk a second
     // contact; its status callback will say, and if none comes the rung is tried again.
@@ -120,11 +126,13 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
     await scheduleNext(s, c.id, 'confirm_attempt', isoIn(s.config.providerConfirmWaitMs), { plan: toJson(plan) });
     return 'attempt already made: confirming';
   }
-  await updateCase(s.store.db, c.id, { plan: toJson(plan), active_channel: channel });
-
   let unsentMessageId: string | undefined;
+  // Until the provider is asked, a failure (the database dropping, say) means nothing went out.
+  let providerAsked = false;
   try {
+    await updateCase(s.store.db, c.id, { plan: toJson(plan), active_channel: channel });
     if (channel === 'voice') {
+      providerAsked = true;
       const sent = await s.channels.voice.call({
         to: c.phone,
         answerUrl: `${s.callbackBase}/webhooks/twilio/voice?caseId=${c.id}&attemptId=${attempt.id}`,
@@ -141,6 +149,7 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
       if (turn.outbound && (await claimMessageForSending(s.store.db, turn.outbound.id, attempt.id))) {
         unsentMessageId = turn.outbound.id;
         const sender = channel === 'sms' ? s.channels.sms : s.channels.telegram!;
+        providerAsked = true;
         const sent = await sender.send({
           to: target,
           rendered: turn.rendered!,
@@ -177,8 +186,14 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
       // The conversation's first message never left: drop it (the retry starts the conversation again) and
       // give the case back this job's due action, else the retry finds it "stale" and nothing is ever sent.
       if (unsentMessageId) await s.store.db.deleteFrom('messages').where('id', '=', unsentMessageId).execute();
-      plan.ladder.totalAttempts -= 1;
-      plan.ladder.attemptsOnChannel -= 1;
+      forgetAttempt(plan);
+      await updateCase(s.store.db, c.id, { plan: toJson(plan), next_action: 'contact', next_action_at: c.next_action_at });
+    } else if (!providerAsked) {
+      // Nothing reached the provider: undo this attempt so bull's retry places it afresh. (If the database
+      // is still away this cleanup fails too; the retry then confirms the attempt with the provider.)
+      await s.store.db.deleteFrom('contact_attempts').where('id', '=', attempt.id).execute();
+      if (unsentMessageId) await s.store.db.deleteFrom('messages').where('id', '=', unsentMessageId).execute();
+      forgetAttempt(plan);
       await updateCase(s.store.db, c.id, { plan: toJson(plan), next_action: 'contact', next_action_at: c.next_action_at });
     }
     throw err;
@@ -192,11 +207,9 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
 async function confirmAttempt(s: Services, c: CaseRow): Promise<string> {
   const plan = readPlan(c.plan);
   if (!plan) return 'no plan';
-  const attempt = await s.store.db
-    .selectFrom('contact_attempts')
-    .selectAll()
-    .where('dedupe_key', '=', `${c.id}:contact:${plan.ladder.totalAttempts}`)
-    .executeTakeFirst();
+  const attempt = plan.ladder.lastAttemptKey
+    ? await s.store.db.selectFrom('contact_attempts').selectAll().where('dedupe_key', '=', plan.ladder.lastAttemptKey).executeTakeFirst()
+    : undefined;
   const unsent = attempt && (await s.store.db.selectFrom('messages').select('id').where('provider_id', '=', `sending:${attempt.id}`).executeTakeFirst());
   if (attempt && attempt.status !== 'unconfirmed') {
     if (unsent && attempt.provider_id) await setMessageProviderId(s.store.db, unsent.id, attempt.provider_id);
@@ -206,11 +219,18 @@ async function confirmAttempt(s: Services, c: CaseRow): Promise<string> {
   }
   if (attempt) await s.store.db.deleteFrom('contact_attempts').where('id', '=', attempt.id).execute();
   if (unsent) await s.store.db.deleteFrom('messages').where('id', '=', unsent.id).execute();
-  plan.ladder.totalAttempts -= 1;
-  plan.ladder.attemptsOnChannel -= 1;
+  forgetAttempt(plan);
   await audit(s.store.db, { caseId: c.id, actor: 'outreach', action: 'contact_not_confirmed', detail: { channel: attempt?.channel } });
   await scheduleNext(s, c.id, 'contact', nowIso(), { plan: toJson(plan) });
   return 'not confirmed: trying again';
+}
+
+/** The attempt never reached anyone: the rung it counted is free again. */
+function forgetAttempt(plan: ContactPlan): void {
+  if (!plan.ladder.lastAttemptKey) return;
+  plan.ladder.totalAttempts -= 1;
+  plan.ladder.attemptsOnChannel -= 1;
+  plan.ladder.lastAttemptKey = undefined;
 }
 
 function currentConversationFlow(s: Services, c: CaseRow, plan: ContactPlan) {

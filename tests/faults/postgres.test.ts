@@ -9,7 +9,7 @@ import { PG_URL, postgresDatabase } from '../support/databases';
 import { contactedTwice, reconcile, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 describe('PostgreSQL connections dropped mid-run', () => {
   let stack: ProcessStack;
@@ -17,7 +17,7 @@ describe('PostgreSQL connections dropped mid-run', () => {
   const appName = `quanzu_fault_${process.pid}_${Date.now().toString(36)}`;
   beforeAll(async () => {
     admin = new Pool({ connectionString: PG_URL, max: 1 });
-    stack = await startProcessStack({ roles: ['all'], db: postgresDatabase(), env: { POLICY_FILE: POLICY, PGAPPNAME: appName } });
+    stack = await startProcessStack({ roles: ['all'], db: postgresDatabase(), env: { POLICY_FILE: POLICY, PGAPPNAME: appName, PROVIDER_CONFIRM_WAIT_MS: '2000' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -54,7 +54,15 @@ describe('PostgreSQL connections dropped mid-run', () => {
     expect(killed).toBeGreaterThan(0);
     expect(stack.processes[0]!.child.exitCode).toBeNull();
 
-    await eventually(async () => ws.every((w) => stack.network.state.messages.some((m) => m.to === w.phone)), 'a warning SMS to every warned person', 60_000);
+    await eventually(async () => ws.every((w) => stack.network.state.messages.some((m) => m.to === w.phone)), 'a warning SMS to every warned person', 100_000).catch(async (err) => {
+      const missing = ws.filter((w) => !stack.network.state.messages.some((m) => m.to === w.phone)).map((w) => w.phone);
+      const store = await stack.db.open();
+      const rows = await store.db.selectFrom('cases').select(['id', 'phone', 'next_action', 'next_action_at', 'plan']).where('phone', 'in', missing).execute();
+      const audits = await store.db.selectFrom('audit_events').select(['case_id', 'action', 'detail']).where('case_id', 'in', rows.map((r) => r.id)).execute();
+      const attempts = await store.db.selectFrom('contact_attempts').selectAll().where('case_id', 'in', rows.map((r) => r.id)).execute();
+      await store.close();
+      throw new Error(`${(err as Error).message}\n${JSON.stringify({ rows, audits, attempts, now: new Date().toISOString() }, null, 1).slice(0, 6000)}\n${stack.processes[0]!.output().slice(-3000)}`);
+    });
     await new Promise((r) => setTimeout(r, 6000)); // one more outbox sweep
     expect(contactedTwice(stack.network, ws.map((w) => w.phone))).toEqual([]);
     const store = await stack.db.open();

@@ -46,7 +46,7 @@ describe('a worker killed mid-job', () => {
       // unanswered call may have moved the case on (retry later): either way the job must not call again.
       const done = new RegExp(`"jobId":"contact:${caseId}:[^"]+","result":"([^"]+)"`);
       const result = await eventually(async () => done.exec(replacement.output())?.[1], 'the contact job retried on the new worker', 80_000);
-      expect(['attempt already made', 'stale']).toContain(result);
+      expect(['attempt already made: confirming', 'stale']).toContain(result);
       const attempts = await store.db.selectFrom('contact_attempts').select(['channel', 'attempt_no']).where('case_id', '=', caseId).execute();
       expect(attempts).toEqual([{ channel: 'voice', attempt_no: 1 }]);
       expect(contactedTwice(stack.network, [w.phone])).toEqual([]);
