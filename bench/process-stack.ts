@@ -1,7 +1,7 @@
 // The whole system on loopback with the app in child processes (one web, N workers, or one "all"), the
 // local phone network in this process, a fresh database and a unique Redis prefix.
 import type { PhoneNetwork } from '../tools/phone-network/server';
-import { deleteRedisPrefix, prepareLocalRun } from '../tests/support/stack';
+import { apiCaller, deleteRedisPrefix, prepareLocalRun } from '../tests/support/stack';
 import type { TestDatabase } from '../tests/support/databases';
 import { spawnApp, type AppProcess, type ProcessRole } from './app-process';
 
@@ -59,21 +59,7 @@ export async function startProcessStack(opts: ProcessStackOptions = {}): Promise
       processes.push(p);
       return p;
     },
-    async api(method, path, role, body) {
-      const res = await fetch(appUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* not JSON */
-      }
-      return { status: res.status, body: parsed };
-    },
+    api: apiCaller(appUrl, keys),
     async stop() {
       await stopAll();
       await network.close();

@@ -78,27 +78,30 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     keys,
     prefix,
     db,
-    async api(method, path, role, body) {
-      const res = await fetch(appUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        /* not JSON */
-      }
-      return { status: res.status, body: parsed };
-    },
+    api: apiCaller(appUrl, keys),
     async stop() {
       await running.stop();
       await network.close();
       await deleteRedisPrefix(prefix);
       await db.cleanup();
     },
+  };
+}
+
+/** Calls the app's API with the key of a role; answers status and parsed JSON (or the text). */
+export function apiCaller<R extends string>(appUrl: string, keys: Record<R, string>) {
+  return async (method: string, path: string, role: R, body?: unknown): Promise<{ status: number; body: any }> => {
+    const res = await fetch(appUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${keys[role]}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    try {
+      return { status: res.status, body: JSON.parse(text) };
+    } catch {
+      return { status: res.status, body: text };
+    }
   };
 }
 
