@@ -161,8 +161,8 @@ async function recordStep(
     flow_id: flow.id,
     flow_version: flow.version,
     active_channel: channel,
-    next_action: closing ? null : result.state.ended && nextAction.action === 'no_reply' ? null : nextAction.action,
-    next_action_at: closing ? null : result.state.ended && nextAction.action === 'no_reply' ? null : nextAction.at,
+    next_action: closing ? null : nextAction.action,
+    next_action_at: closing ? null : nextAction.at,
     ...(outcome ? { outcome } : {}),
     ...(closing ? { status: 'closed' as const, closed_at: nowIso() } : {}),
   });
@@ -236,8 +236,7 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
     let conversation = loadConversation(s, c);
     const prompts: StepResult['prompts'] = [];
     if (!conversation || conversation.state.ended) {
-      const flowId = readPlan(c.plan)?.flowId ?? c.flow_id ?? undefined;
-      const flow = (flowId && s.flows.current(flowId)) || s.flows.current(fallbackFlowId(s));
+      const flow = flowForCase(s, c);
       if (!flow) throw new Error('no flow is published to answer this reply');
       const started = startConversation(flow, flowContext(s, c, r.channel));
       prompts.push(...started.prompts);
@@ -279,6 +278,14 @@ export async function handleFlowEvent(s: Services, caseId: string, event: Exclud
   pending.flushTo(s.events);
   if (out?.outbound && out.outbound.channel !== 'voice') await s.queues.delivery.add({ messageId: out.outbound.id }, { jobId: `deliver:${out.outbound.id}` });
   return out;
+}
+
+/** The flow a contact with this case speaks: the conversation's own while it runs, else the case's planned flow, else the fallback. */
+export function flowForCase(s: Services, c: CaseRow): CompiledFlow | undefined {
+  const existing = loadConversation(s, c);
+  if (existing && !existing.state.ended) return existing.flow;
+  const planned = readPlan(c.plan)?.flowId ?? c.flow_id;
+  return (planned ? s.flows.current(planned) : undefined) ?? s.flows.current(fallbackFlowId(s));
 }
 
 export function fallbackFlowId(s: Services): string {

@@ -16,7 +16,7 @@ import type { Services } from '../services';
 import type { CaseJob } from './queues';
 import { enqueueCaseJob } from './queues';
 import { handOff } from '../cases/handoff';
-import { beginConversation, fallbackFlowId, flowContext, handleFlowEvent, loadConversation } from '../cases/conversation';
+import { beginConversation, fallbackFlowId, flowContext, flowForCase, handleFlowEvent } from '../cases/conversation';
 import { newLadder, quietUntil, readPlan, type ContactPlan } from '../cases/plan';
 import { UnrecoverableJobError } from '../errors';
 
@@ -142,7 +142,8 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
       await updateAttempt(s.store.db, attempt.id, { provider_id: sent.providerId, status: sent.status });
       await scheduleNext(s, c.id, 'no_reply', isoIn(CALL_WATCHDOG_MS));
     } else {
-      const flow = currentConversationFlow(s, c, plan);
+      const flow = flowForCase(s, c);
+      if (!flow) throw new UnrecoverableJobError(`no published flow ${plan.flowId}`);
       const pending = new PendingEvents();
       const turn = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach' }));
       pending.flushTo(s.events);
@@ -231,14 +232,6 @@ function forgetAttempt(plan: ContactPlan): void {
   plan.ladder.totalAttempts -= 1;
   plan.ladder.attemptsOnChannel -= 1;
   plan.ladder.lastAttemptKey = undefined;
-}
-
-function currentConversationFlow(s: Services, c: CaseRow, plan: ContactPlan) {
-  const existing = loadConversation(s, c);
-  if (existing && !existing.state.ended) return existing.flow;
-  const flow = s.flows.current(plan.flowId) ?? s.flows.current(fallbackFlowId(s));
-  if (!flow) throw new UnrecoverableJobError(`no published flow ${plan.flowId}`);
-  return flow;
 }
 
 /**

@@ -13,7 +13,7 @@ import { findOpenCaseByPhone, findOpenCaseByRelativePhone, getCase, updateCase }
 import { audit } from '../store/repositories/audit';
 import { fromJson } from '../store/ids';
 import { PendingEvents } from '../events';
-import { beginConversation, fallbackFlowId, handleFlowEvent, handleReply, loadConversation, markReached } from '../cases/conversation';
+import { beginConversation, fallbackFlowId, flowForCase, handleFlowEvent, handleReply, loadConversation, markReached } from '../cases/conversation';
 import { handOff } from '../cases/handoff';
 import { moveDownLadder, scheduleNext } from '../jobs/case-jobs';
 import { openReturnContactCase } from '../cases/return-contact';
@@ -95,7 +95,6 @@ export function twilioWebhooks(s: Services): Router {
   router.post('/voice', async (req, res) => {
     const call = parseWith(voiceAnswerSchema, req.body, 'voice callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
-    const locale = async (caseId: string) => ((await getCase(s.store.db, caseId))?.locale === 'en' ? 'en' : 'zh');
     if (q.caseId) {
       const c = await getCase(s.store.db, q.caseId);
       if (!c) {
@@ -106,21 +105,20 @@ export function twilioWebhooks(s: Services): Router {
       if (machine) {
         const out = await handleFlowEvent(s, c.id, { type: 'voicemail' }, 'voice', { gatherActionUrl: gatherUrl(s, c.id, 0) });
         await audit(s.store.db, { caseId: c.id, actor: 'twilio', action: 'voicemail', detail: { callSid: call.CallSid } });
-        twimlReply(res, voiceXml(out?.rendered) ?? hangupTwiml(await locale(c.id), voicemailText(s, c.locale, c.case_ref)));
+        twimlReply(res, voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
         return;
       }
       await markReached(s.store.db, c);
       const pending = new PendingEvents();
-      const existing = loadConversation(s, c);
-      const turns = existing?.state.turns ?? 0;
-      const flowId = existing && !existing.state.ended ? existing.flow : s.flows.current(fromJson<{ flowId?: string }>(c.plan, {}).flowId ?? '') ?? s.flows.current(fallbackFlowId(s));
-      if (!flowId) {
-        twimlReply(res, hangupTwiml(await locale(c.id), voicemailText(s, c.locale, c.case_ref)));
+      const turns = loadConversation(s, c)?.state.turns ?? 0;
+      const flow = flowForCase(s, c);
+      if (!flow) {
+        twimlReply(res, hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
         return;
       }
-      const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flowId, 'voice', pending, { actor: 'outreach', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
+      const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'outreach', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
       pending.flushTo(s.events);
-      twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(await locale(c.id), ''));
+      twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
       return;
     }
     // A citizen calling the number: continue their case, or open a return contact.
@@ -142,7 +140,7 @@ export function twilioWebhooks(s: Services): Router {
     const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'citizen', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
     pending.flushTo(s.events);
     s.log.info({ from: from.e164, caseId: c.id }, 'incoming call');
-    twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(c.locale === 'en' ? 'en' : 'zh', ''));
+    twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
   });
 
   router.post('/voice/gather', async (req, res) => {
@@ -163,7 +161,7 @@ export function twilioWebhooks(s: Services): Router {
       const out = await handleReply(s, { caseId: q.caseId!, channel: 'voice', text, digits: g.Digits || undefined, asrConfidence: g.Confidence, providerId: g.CallSid, voice });
       const wantsHuman = !!out.result?.actions.some((a) => a.type === 'handoff' && a.reason === 'request_human');
       const c = await getCase(s.store.db, q.caseId!);
-      xml = wantsHuman && s.config.twilio.deskNumber ? dialDeskTwiml(s, c?.locale === 'en' ? 'en' : 'zh') : voiceXml(out.rendered);
+      xml = wantsHuman && s.config.twilio.deskNumber ? dialDeskTwiml(s, localeOf(c ?? { locale: 'zh' })) : voiceXml(out.rendered);
     });
     if (!fresh) {
       // A re-delivered gather: answer with what we said the first time, change nothing.
@@ -206,6 +204,8 @@ function dialDeskTwiml(s: Services, locale: 'zh' | 'en'): string {
   vr.dial({ callerId: s.config.twilio.from, timeout: 30 }, s.config.twilio.deskNumber!);
   return vr.toString();
 }
+
+const localeOf = (c: { locale: string }): 'zh' | 'en' => (c.locale === 'en' ? 'en' : 'zh');
 
 function gatherUrl(s: Services, caseId: string, turn: number): string {
   return `${s.callbackBase}/webhooks/twilio/voice/gather?caseId=${caseId}&turn=${turn}`;
