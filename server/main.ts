@@ -25,6 +25,8 @@ export interface Running {
 export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel);
+  if (config.apiKeys.some((k) => k.role === 'intake' && !k.sources))
+    log.warn('an intake key in QUANZU_API_KEYS is not bound to its sources: write intake@<source>|<source>:<key> so it can post and read back only its own warnings');
   const runtime = await createRuntime(config, log, { listenForEvents: role !== 'worker' });
   const s = runtime.services;
   let server: Server | undefined;
@@ -34,7 +36,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
   if (role !== 'worker') {
     const app = createApp(s);
     server = await new Promise<Server>((resolve, reject) => {
-      const srv = app.listen(config.port, '0.0.0.0', () => resolve(srv));
+      const srv = app.listen(config.port, config.host, () => resolve(srv));
       srv.once('error', reject);
     });
     const addr = server.address();
@@ -59,7 +61,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
     // A worker's job timings exist only in its own process: it serves its own health and metrics.
     const ops = createOpsApp(s);
     server = await new Promise<Server>((resolve, reject) => {
-      const srv = ops.listen(metricsPort, '0.0.0.0', () => resolve(srv));
+      const srv = ops.listen(metricsPort, config.host, () => resolve(srv));
       srv.once('error', reject);
     });
     const addr = server.address();

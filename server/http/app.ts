@@ -20,7 +20,8 @@ import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram'
 export function createApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Off unless TRUST_PROXY names the proxies in front: X-Forwarded-For from anyone else is not believed.
+  app.set('trust proxy', s.config.trustProxy);
 
   app.use(healthRoutes(s));
   app.use(metricsRoutes(s, s.config.apiKeys));

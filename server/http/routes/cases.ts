@@ -1,4 +1,6 @@
 // GET /api/cases/:id — everything known about a case: warnings, transcript, attempts, handoffs, audit.
+// People and systems of the desk and the managers only: an intake key reads back its own warnings
+// (GET /api/warnings/:source/:externalId), never a case.
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
@@ -19,7 +21,7 @@ const params = z.object({ id: z.uuid('must be a case id') });
 
 export function casesRoutes(s: Services): Router {
   const router = express.Router();
-  router.get('/api/cases/:id', requireRole('desk', 'manager', 'intake'), async (req, res) => {
+  router.get('/api/cases/:id', requireRole('desk', 'manager'), async (req, res) => {
     const { id } = parseWith(params, req.params, 'case id');
     const c = await getCase(s.store.db, id);
     if (!c) throw new NotFoundError(`case ${id} not found`);
