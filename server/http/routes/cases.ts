@@ -37,7 +37,7 @@ export function casesRoutes(s: Services): Router {
     const mask = phoneMasker(visible);
     const maskRelatives = (json: string) => fromJson<{ phone: string }[]>(json, []).map((r) => ({ ...r, phone: mask.phone(r.phone) }));
     await audit(s.store.db, { caseId: id, actor: req.principal!.id, action: 'case_read', ...(visible ? {} : { detail: { phoneVisible: false } }) });
-    res.json({
+    res.json(mask.deep({
       case: { ...presentCase(c), phone: mask.phone(c.phone)!, relatives: maskRelatives(c.relatives) },
       warnings: warnings.map((w) => ({ ...w, phone: mask.phone(w.phone)!, signals: fromJson(w.signals, []), relatives: maskRelatives(w.relatives) })),
       transcript: messages.map((m) => ({
@@ -59,7 +59,7 @@ export function casesRoutes(s: Services): Router {
       attempts: attempts.map((a) => ({ ...a, target: a.channel === 'telegram' ? a.target : mask.phone(a.target)! })),
       handoffs,
       audit: events.map((e) => ({ ...e, detail: fromJson(e.detail, null) })),
-    });
+    }));
   });
   return router;
 }
