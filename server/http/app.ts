@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { apiKeyAuth } from './auth';
+import { accessLog } from './access-log';
 import { errorMiddleware, NotFoundError } from '../errors';
 import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
@@ -20,7 +21,9 @@ import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram'
 export function createApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.use(accessLog(s.log));
+  // Off unless TRUST_PROXY names the proxies in front: X-Forwarded-For from anyone else is not believed.
+  app.set('trust proxy', s.config.trustProxy);
 
   app.use(healthRoutes(s));
   app.use(metricsRoutes(s, s.config.apiKeys));
@@ -58,6 +61,8 @@ export function createApp(s: Services): Express {
 export function createOpsApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', s.config.trustProxy);
+  app.use(accessLog(s.log));
   app.use(healthRoutes(s));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));

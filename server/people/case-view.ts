@@ -147,7 +147,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
 
   const prefill = stopPaymentPrefill(messages, conversation?.slots ?? {});
   const mine = holdsClaim(viewer, active);
-  return {
+  return mask.deep({
     case: {
       id: c.id,
       caseRef: c.case_ref,
@@ -193,5 +193,5 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
       canClaim: !!active && active.status === 'open',
     },
     timeline,
-  };
+  });
 }

@@ -19,7 +19,7 @@ import { moveDownLadder, scheduleNext } from '../jobs/case-jobs';
 import { openReturnContactCase } from '../cases/return-contact';
 import { normalisePhone } from '../cases/phone';
 import { recordRelativeReply } from '../cases/relative-reply';
-import { maskPhone } from '../log';
+import { maskPhone } from '../masking';
 import { ValidationError } from '../errors';
 
 const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', '退订']);

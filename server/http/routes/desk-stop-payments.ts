@@ -8,7 +8,7 @@ import { listResolvedWithOutcome } from '../../store/repositories/handoffs';
 import { listMessagesForCase } from '../../store/repositories/messages';
 import { audit } from '../../store/repositories/audit';
 import { fromJson, nowIso } from '../../store/ids';
-import { maskPhone } from '../../log';
+import { maskPhone, maskNumbersIn } from '../../masking';
 import { isSupervisor, viewerOf } from '../../people/visibility';
 import { stopPaymentPrefill, toCsv, type StopPaymentDetail, type StopPaymentRecord } from '../../people/stop-payment';
 
@@ -44,7 +44,8 @@ export function stopPaymentRoutes(s: Services): Router {
         requestedAt: h.resolved_at!,
         requestedBy: h.claimed_by,
         minutesFromMention: firstMentionedAt ? Math.round((Date.parse(h.resolved_at!) - Date.parse(firstMentionedAt)) / 6000) / 10 : null,
-        note: h.note,
+        // The account stays: it is what the bank needs. A number in the officer's note is a person's.
+        note: fullPhones || !h.note ? h.note : maskNumbersIn(h.note),
       });
     }
     await audit(s.store.db, { actor: v.id, action: 'stop_payment_export', detail: { format, count: records.length, since: since ?? null } });

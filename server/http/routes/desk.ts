@@ -11,8 +11,8 @@ import { listHandoffs } from '../../store/repositories/handoffs';
 import { getCase } from '../../store/repositories/cases';
 import { audit } from '../../store/repositories/audit';
 import { nowIso } from '../../store/ids';
-import { maskPhone, maskPhonesIn } from '../../log';
-import { isSupervisor, viewerOf } from '../../people/visibility';
+import { maskPhone, maskNumbersIn } from '../../masking';
+import { isSupervisor, phoneMasker, viewerOf } from '../../people/visibility';
 import { buildCaseView, presentHandoff } from '../../people/case-view';
 import { callCitizen, claim, messageSchema, release, resolve, resolveSchema, returnSchema, returnToFlow, sendMessage } from '../../people/desk-actions';
 
@@ -40,9 +40,9 @@ export function deskRoutes(s: Services): Router {
       for (const m of msgs) if (!lastIn.has(m.case_id)) lastIn.set(m.case_id, { body: m.body, intent: m.intent, at: m.created_at });
     }
     const now = nowIso();
+    // The queue never shows a desk officer a full number: only the case view of their own claim does.
+    const visible = v.kind === 'api_key' || isSupervisor(v);
     const items = rows.map((h) => {
-      // The queue never shows a desk officer a full number: only the case view of their own claim does.
-      const visible = v.kind === 'api_key' || isSupervisor(v);
       const last = lastIn.get(h.case_id);
       return {
         ...presentHandoff(h),
@@ -55,9 +55,9 @@ export function deskRoutes(s: Services): Router {
         locale: h.locale,
         mine: h.status === 'claimed' && h.claimed_by === v.id,
         overdue: h.status === 'open' && h.sla_due_at <= now,
-        lastReply: last ? { body: (visible ? last.body : maskPhonesIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
+        lastReply: last ? { body: (visible ? last.body : maskNumbersIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
       };
-    });
+    }).map(phoneMasker(visible).deep);
     res.json({
       now,
       you: { username: v.id, role: v.role, supervisor: isSupervisor(v) },
