@@ -15,6 +15,7 @@ import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
+import { deskCorrectionRoutes } from './routes/desk-corrections';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
@@ -40,6 +41,7 @@ export function createApp(s: Services): Express {
   app.use(sessionRoutes(s));
   app.use(deskRoutes(s));
   app.use(stopPaymentRoutes(s));
+  app.use(deskCorrectionRoutes(s));
   app.use(warningsRoutes(s));
   app.use(casesRoutes(s));
   app.use(handoffsRoutes(s));

@@ -177,6 +177,29 @@ export interface FlowHeadsTable {
   updated_at: string;
 }
 
+/** A desk officer's correction of the classifier on one citizen message (migration 007). */
+export interface IntentCorrectionsTable {
+  id: string;
+  message_id: string;
+  case_id: string;
+  /** The message as the citizen sent it (or as speech recognition heard it). */
+  text: string;
+  locale: string;
+  channel: string;
+  intent: string;
+  /** What the classifier said: the message's stored intent. */
+  previous_intent: string | null;
+  /** The model version that classified the message. */
+  model_version: string | null;
+  note: string | null;
+  corrected_by: string;
+  corrected_at: string;
+  /** Only 'approved' corrections are trained on (npm run train -- --with-corrections). */
+  review: 'pending' | 'approved' | 'rejected';
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
 export interface Database {
   warnings: WarningsTable;
   cases: CasesTable;
@@ -190,6 +213,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   flow_versions: FlowVersionsTable;
   flow_heads: FlowHeadsTable;
+  intent_corrections: IntentCorrectionsTable;
 }
 
 export type WarningRow = Selectable<WarningsTable>;
@@ -204,3 +228,4 @@ export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type FlowVersionRow = Selectable<FlowVersionsTable>;
 export type FlowHeadRow = Selectable<FlowHeadsTable>;
+export type IntentCorrectionRow = Selectable<IntentCorrectionsTable>;
