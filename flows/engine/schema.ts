@@ -112,6 +112,32 @@ export const FlowSchema = z
   })
   .strict();
 
+// A flow that `extends` another lists only what differs (see extends.ts): every key optional, null removes.
+const OverrideTransitionsSchema = z
+  .partialRecord(z.enum(TRIGGERS), TransitionSpecSchema.nullable())
+  .describe('Transitions by trigger; each replaces the base flow\'s for that trigger, null removes it.');
+const overrideState = Object.fromEntries(
+  Object.entries(StateSchema.shape).map(([k, v]) => [k, k === 'on' ? OverrideTransitionsSchema.nullable().optional() : (v as z.ZodType).nullable().optional()]),
+);
+export const OverrideStateSchema = z.object(overrideState).strict().describe('Keys given replace the base state\'s; `on:` is merged by trigger; null removes a key.');
+
+export const FlowOverrideSchema = z
+  .object({
+    $schema: z.string().optional(),
+    extends: id.describe('The base flow this one inherits from; only what differs is written here.'),
+    id,
+    version: z.number().int().min(1).optional(),
+    title: z.string().min(1).optional(),
+    description: z.string().optional(),
+    locales: z.array(z.enum(LOCALES)).min(1).optional(),
+    start: id.optional(),
+    limits: FlowSchema.shape.limits,
+    on: OverrideTransitionsSchema.nullable().optional(),
+    default: TransitionSpecSchema.nullable().optional(),
+    states: z.record(id, OverrideStateSchema.nullable()).optional().describe('A new id adds a state; an existing one is merged with the base state; null removes it.'),
+  })
+  .strict();
+
 export type TransitionSpec = string | Transition | Transition[];
 export type StateDef = Omit<z.infer<typeof StateSchema>, 'on' | 'default' | 'entry'> & {
   on?: Partial<Record<Trigger, TransitionSpec>>;
@@ -126,7 +152,7 @@ export type FlowDef = Omit<z.infer<typeof FlowSchema>, 'on' | 'default' | 'state
 
 export function flowJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(FlowSchema, { io: 'input' }),
+    ...z.toJSONSchema(z.union([FlowSchema, FlowOverrideSchema]), { io: 'input' }),
     $id: 'https://quanzu.local/flows/schema.json',
     title: 'quanzu dialogue flow',
   };

@@ -21,6 +21,7 @@ export function startConversation(flow: CompiledFlow, ctx: FlowContext): StepRes
       schemaVersion: 1,
       flowId: flow.id,
       flowVersion: flow.version,
+      ...(flow.base ? { baseVersion: flow.base.version } : {}),
       stateId: flow.start,
       turns: 0,
       visits: {},
@@ -37,9 +38,10 @@ export function startConversation(flow: CompiledFlow, ctx: FlowContext): StepRes
 }
 
 export function step(flow: CompiledFlow, state: ConversationState, event: FlowEvent, ctx: FlowContext): StepResult {
-  if (state.flowId !== flow.id || state.flowVersion !== flow.version) {
+  if (state.flowId !== flow.id || state.flowVersion !== flow.version || state.baseVersion !== flow.base?.version) {
+    const pinned = (id: string, v: number, b?: number) => `${id} v${v}${b !== undefined ? ` (base v${b})` : ''}`;
     throw new FlowStepError(
-      `conversation is pinned to flow ${state.flowId} v${state.flowVersion} but was stepped on ${flow.id} v${flow.version}: load that version`,
+      `conversation is pinned to flow ${pinned(state.flowId, state.flowVersion, state.baseVersion)} but was stepped on ${pinned(flow.id, flow.version, flow.base?.version)}: load that version`,
       state.flowId,
       state.flowVersion,
       state.stateId,

@@ -58,7 +58,7 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
 export function loadConversation(s: Services, c: CaseRow): { flow: CompiledFlow; state: ConversationState } | undefined {
   if (!c.conversation || !c.flow_id || c.flow_version == null) return undefined;
   const state = fromJson<ConversationState | undefined>(c.conversation, undefined);
-  const flow = s.flows.version(c.flow_id, c.flow_version);
+  const flow = s.flows.version(c.flow_id, c.flow_version, state?.baseVersion);
   if (!state || !flow) return undefined;
   return { flow, state };
 }
