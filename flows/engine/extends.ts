@@ -4,7 +4,7 @@
 //
 // How an override combines with its base:
 // - top-level keys (title, description, locales, start, limits, default) replace the base's;
-// - `on:` (flow-level and per state) is merged trigger by trigger: a trigger you give replaces the base's;
+// - `phrases:` is merged phrase by phrase; `on:` (flow-level and per state) trigger by trigger;
 // - `states:` is merged state by state: a new id adds a state; an existing id is merged key by key
 //   (its `on:` trigger by trigger); every other key you give replaces the base's key whole;
 // - `null` removes: `reprompt: null`, `on: { busy_later: null }`, or a whole state `old_state: null`.
@@ -29,8 +29,10 @@ export type StateOrigin = 'inherited' | 'overridden' | 'added';
 export interface Inheritance {
   base: string;
   baseVersion: number;
-  /** Top-level keys this flow sets itself (besides id and extends). */
+  /** Top-level keys this flow sets itself (besides id and extends); for phrases, see `phrases`. */
   flowKeys: string[];
+  /** Phrases this flow sets or removes. */
+  phrases: string[];
   /** Flow-level triggers this flow sets or removes. */
   sharedTriggers: string[];
   states: Record<string, { origin: StateOrigin; keys: string[]; triggers: string[] }>;
@@ -39,6 +41,8 @@ export interface Inheritance {
 }
 
 const MERGED_BY_TRIGGER = 'on';
+/** Top-level maps merged entry by entry. */
+const MERGED_BY_KEY = ['on', 'phrases'];
 
 function mergeOn(base: unknown, over: unknown): Obj | undefined {
   if (over === null) return undefined;
@@ -75,13 +79,13 @@ export function resolveOverride(base: Obj, override: Obj, baseVersion: number): 
   const flowKeys: string[] = [];
   for (const [key, value] of Object.entries(override)) {
     if (key === 'extends' || key === 'states') continue;
-    if (key === MERGED_BY_TRIGGER) {
-      const on = mergeOn(base.on, value);
-      if (on) flow.on = on;
-      else delete flow.on;
+    if (key !== 'id' && key !== '$schema' && key !== 'version' && key !== MERGED_BY_TRIGGER) flowKeys.push(key);
+    if (MERGED_BY_KEY.includes(key)) {
+      const merged = mergeOn(base[key], value);
+      if (merged) flow[key] = merged;
+      else delete flow[key];
       continue;
     }
-    if (key !== 'id' && key !== '$schema' && key !== 'version') flowKeys.push(key);
     if (value === null) delete flow[key];
     else flow[key] = value;
   }
@@ -113,5 +117,6 @@ export function resolveOverride(base: Obj, override: Obj, baseVersion: number): 
   }
   flow.states = states;
   const sharedTriggers = isObj(override.on) ? Object.keys(override.on) : override.on === null ? ['*'] : [];
-  return { flow, inheritance: { base: baseId, baseVersion, flowKeys, sharedTriggers, states: origins, removedStates } };
+  const phrases = isObj(override.phrases) ? Object.keys(override.phrases) : [];
+  return { flow, inheritance: { base: baseId, baseVersion, flowKeys, phrases, sharedTriggers, states: origins, removedStates } };
 }

@@ -12,10 +12,18 @@ export type Trigger = (typeof TRIGGERS)[number];
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case: letters, digits, _');
 
-export const LocaleTextSchema = z
-  .object({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() })
+const PerLocaleSchema = z.object({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() }).strict();
+
+export const LocaleTextSchema = PerLocaleSchema.extend({
+  voice: PerLocaleSchema.optional().describe('Spoken on calls instead of the plain text.'),
+  written: PerLocaleSchema.optional().describe('Sent by SMS and Telegram instead of the plain text (a text cannot be "hung up").'),
+  sms: PerLocaleSchema.optional().describe('Sent by SMS instead (before written).'),
+  telegram: PerLocaleSchema.optional().describe('Sent by Telegram instead (before written).'),
+})
   .strict()
-  .describe('Text per locale. Templates: {name} {amount} {centre_name} {callback_number} {case_ref} {scam_type} {precinct} {relative_relation}.');
+  .describe(
+    'Text per locale, optionally per channel. Templates: {name} {amount} {centre_name} {callback_number} {case_ref} {scam_type} {precinct} {relative_relation}, and the flow\'s phrases. {x|fallback} uses the fallback when x is empty; an empty {x} also drops the space before it.',
+  );
 export type LocaleText = z.infer<typeof LocaleTextSchema>;
 
 const withType = <N extends string>(name: N, params: z.ZodObject) =>
@@ -106,6 +114,10 @@ export const FlowSchema = z
       })
       .strict()
       .optional(),
+    phrases: z
+      .record(id, LocaleTextSchema)
+      .optional()
+      .describe('Named pieces of text the prompts use as {name}; a flow that extends this one can change a phrase instead of whole prompts.'),
     on: TransitionsSchema.optional().describe('Transitions shared by every state that does not define its own for that trigger.'),
     default: TransitionSpecSchema.optional().describe('Shared default, after the state default.'),
     states: z.record(id, StateSchema),
@@ -131,7 +143,8 @@ export const FlowOverrideSchema = z
     description: z.string().optional(),
     locales: z.array(z.enum(LOCALES)).min(1).optional(),
     start: id.optional(),
-    limits: FlowSchema.shape.limits,
+    limits: FlowSchema.shape.limits.nullable(),
+    phrases: z.record(id, LocaleTextSchema.nullable()).optional().describe("Phrases given replace the base flow's; null removes one."),
     on: OverrideTransitionsSchema.nullable().optional(),
     default: TransitionSpecSchema.nullable().optional(),
     states: z.record(id, OverrideStateSchema.nullable()).optional().describe('A new id adds a state; an existing one is merged with the base state; null removes it.'),

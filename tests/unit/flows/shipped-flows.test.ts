@@ -63,9 +63,9 @@ test('flows:check exits non-zero on a broken flow and names file, state, rule an
   expect(r.status).toBe(1);
   expect(r.stdout).toBe(
     [
-      `${file}:176 state 'stop_paying': error [unreachable_state] state 'stop_paying' cannot be reached from the start state 'greet'`,
+      `${file}:197 state 'stop_paying': error [unreachable_state] state 'stop_paying' cannot be reached from the start state 'greet'`,
       '    fix: add a transition with target: stop_paying, or delete the state',
-      `${file}:24 state 'greet': error [at_risk_without_handoff] in state 'greet', a 'mid_scam' reply takes flow-level on.mid_scam[0], which does not hand off: a person still in a scam would be left without a human`,
+      `${file}:36 state 'greet': error [at_risk_without_handoff] in state 'greet', a 'mid_scam' reply takes flow-level on.mid_scam[0], which does not hand off: a person still in a scam would be left without a human`,
       '    fix: add { type: handoff, reason: mid_scam } to its actions, or target a state whose entry hands off',
       '2 error(s), 0 warning(s)',
       '',
