@@ -14,6 +14,7 @@ import {
 } from '../../flows/engine';
 import type { ChannelName, HandoffReason, Locale } from '../../flows/engine/vocabulary';
 import type { Classification } from '../../nlu-models/src/intents';
+import { usablePersonName } from '../../flows/engine/person-name';
 import type { Database, CaseRow, MessageRow } from '../store/schema';
 import { getCase, updateCase } from '../store/repositories/cases';
 import { insertMessage } from '../store/repositories/messages';
@@ -37,7 +38,8 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
     channel,
     locale: (c.locale === 'en' ? 'en' : 'zh') as Locale,
     vars: {
-      name: c.name ?? undefined,
+      // Upstream text: used only if it looks like a person's name, else the greeting is neutral.
+      name: usablePersonName(c.name),
       amount: c.amount ?? undefined,
       centre_name: c.locale === 'en' ? s.config.centre.name.en : s.config.centre.name.zh,
       callback_number: s.config.centre.callbackNumber,
@@ -58,7 +60,7 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
 export function loadConversation(s: Services, c: CaseRow): { flow: CompiledFlow; state: ConversationState } | undefined {
   if (!c.conversation || !c.flow_id || c.flow_version == null) return undefined;
   const state = fromJson<ConversationState | undefined>(c.conversation, undefined);
-  const flow = s.flows.version(c.flow_id, c.flow_version);
+  const flow = s.flows.version(c.flow_id, c.flow_version, state?.baseVersion);
   if (!state || !flow) return undefined;
   return { flow, state };
 }
