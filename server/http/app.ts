@@ -10,6 +10,7 @@ import { handoffsRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
+import { fraudReportsRoutes } from './routes/fraud-reports';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
@@ -38,6 +39,7 @@ export function createApp(s: Services): Express {
   app.use(deskRoutes(s));
   app.use(stopPaymentRoutes(s));
   app.use(warningsRoutes(s));
+  app.use(fraudReportsRoutes(s));
   app.use(casesRoutes(s));
   app.use(handoffsRoutes(s));
   app.use(flowsRoutes(s));
