@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, FraudReportRow } from '../store/schema';
 import { findFraudReport, insertFraudReport, latestWarningBefore } from '../store/repositories/fraud-reports';
-import { findOpenCaseByPhone } from '../store/repositories/cases';
+import { findLatestCaseByPhone, findOpenCaseByPhone } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
 import { newId, nowIso } from '../store/ids';
 import { describeZodIssues } from '../errors';
@@ -73,6 +73,8 @@ async function storeOnce(db: Kysely<Database>, events: EventSink, index: number,
   const open = lockRows
     ? await db.selectFrom('cases').selectAll().where('phone', '=', r.phone).where('status', '=', 'open').forUpdate().executeTakeFirst()
     : await findOpenCaseByPhone(db, r.phone);
+  // Warned only after the loss: still the person we warned, too late.
+  const later = warned || open ? undefined : await findLatestCaseByPhone(db, r.phone);
   const row: FraudReportRow = {
     id: newId(),
     source: r.input.source,
@@ -83,8 +85,8 @@ async function storeOnce(db: Kysely<Database>, events: EventSink, index: number,
     scam_type: r.scamType,
     scam_type_given: r.scamTypeGiven,
     // The loss is measured against the warning that came before it; a loss before any warning still
-    // belongs to the open case it concerns, but is no re-victimisation (warning_at stays null).
-    case_id: warned?.case_id ?? open?.id ?? null,
+    // belongs to the person's case, but is no re-victimisation (warning_at stays null).
+    case_id: warned?.case_id ?? open?.id ?? later?.id ?? null,
     warning_at: warned?.received_at ?? null,
     handoff_id: null,
     received_by: actor,
