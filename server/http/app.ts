@@ -11,6 +11,8 @@ import { handoffsRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
+import { fraudReportsRoutes } from './routes/fraud-reports';
+import { trialsRoutes } from './routes/trials';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
@@ -43,10 +45,12 @@ export function createApp(s: Services): Express {
   app.use(stopPaymentRoutes(s));
   app.use(deskCorrectionRoutes(s));
   app.use(warningsRoutes(s));
+  app.use(fraudReportsRoutes(s));
   app.use(casesRoutes(s));
   app.use(handoffsRoutes(s));
   app.use(flowsRoutes(s));
   app.use(reportsRoutes(s));
+  app.use(trialsRoutes(s));
 
   app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
   app.use('/manager', express.static(path.resolve(__dirname, '..', '..', 'web', 'manager')));

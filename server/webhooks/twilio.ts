@@ -111,7 +111,7 @@ export function twilioWebhooks(s: Services): Router {
       await markReached(s.store.db, c);
       const pending = new PendingEvents();
       const turns = loadConversation(s, c)?.state.turns ?? 0;
-      const flow = flowForCase(s, c);
+      const flow = await flowForCase(s, c);
       if (!flow) {
         twimlReply(res, hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
         return;

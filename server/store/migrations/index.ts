@@ -5,6 +5,7 @@ import * as initial from './001_initial';
 import * as people from './002_people';
 import * as flowVersions from './003_flow_versions';
 import * as nluCorrections from './007_nlu_corrections';
+import * as kpis from './009_kpis';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -12,5 +13,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '002_people': { up: (db) => people.up(db, dialect) },
     '003_flow_versions': { up: (db) => flowVersions.up(db, dialect) },
     '007_nlu_corrections': { up: (db) => nluCorrections.up(db, dialect) },
+    '009_kpis': { up: (db) => kpis.up(db, dialect) },
   };
 }
