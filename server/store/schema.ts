@@ -177,6 +177,35 @@ export interface FlowHeadsTable {
   updated_at: string;
 }
 
+export interface UserPreferencesTable {
+  user_id: string;
+  /** The console language the person chose (web/i18n UI_LOCALES). */
+  locale: string;
+  alert_sound: number;
+  alert_desktop: number;
+  updated_at: string;
+}
+
+/** Internal notes on a case: staff only, never sent to the citizen; append-only. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author: string;
+  body: string;
+  created_at: string;
+}
+
+/** The desk's canned replies, per citizen language, with {placeholders} filled per case. */
+export interface CannedRepliesTable {
+  id: string;
+  locale: string;
+  title: string;
+  body: string;
+  position: number;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface Database {
   warnings: WarningsTable;
   cases: CasesTable;
@@ -190,6 +219,9 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   flow_versions: FlowVersionsTable;
   flow_heads: FlowHeadsTable;
+  user_preferences: UserPreferencesTable;
+  case_notes: CaseNotesTable;
+  canned_replies: CannedRepliesTable;
 }
 
 export type WarningRow = Selectable<WarningsTable>;
@@ -204,3 +236,6 @@ export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type FlowVersionRow = Selectable<FlowVersionsTable>;
 export type FlowHeadRow = Selectable<FlowHeadsTable>;
+export type UserPreferencesRow = Selectable<UserPreferencesTable>;
+export type CaseNoteRow = Selectable<CaseNotesTable>;
+export type CannedReplyRow = Selectable<CannedRepliesTable>;
