@@ -5,6 +5,9 @@ import { MESSAGES, type MessageKey } from './messages';
 import { DEFAULT_UI_LOCALE, UI_LOCALES, VOCABULARY, vocabularyLabel, type Label, type UiLocale, type VocabularyKind } from './vocabulary';
 
 export { MESSAGES, DEFAULT_UI_LOCALE, UI_LOCALES, VOCABULARY, vocabularyLabel };
+// The code's vocabulary itself, for the consoles' pickers (intent corrections, outcomes, filters).
+export { INTENTS } from '../../nlu-models/src/intents';
+export { DESK_OUTCOMES, HANDOFF_REASONS, RISK_LEVELS, SCAM_TYPES } from '../../flows/engine/vocabulary';
 export type { Label, MessageKey, UiLocale, VocabularyKind };
 
 export type Params = Record<string, string | number | null | undefined>;

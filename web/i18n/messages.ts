@@ -141,6 +141,9 @@ const zh = {
   'tl.correctUnavailable': '意图更正功能尚未上线。',
   'tl.correctedToast': '已更正意图：{intent}',
   'tl.newBelow': '有新消息',
+  'tl.actor.citizen': '市民',
+  'tl.actor.flow': '自动脚本',
+  'tl.actor.relative': '亲属',
 
   // Desk: composer
   'composer.label': '给市民的消息',
@@ -396,6 +399,9 @@ const en = {
   'tl.correctUnavailable': 'Intent corrections are not available yet.',
   'tl.correctedToast': 'Intent corrected: {intent}',
   'tl.newBelow': 'New messages',
+  'tl.actor.citizen': 'citizen',
+  'tl.actor.flow': 'script',
+  'tl.actor.relative': 'relative',
 
   'composer.label': 'Message to the citizen',
   'composer.placeholder': 'Write to the citizen ({channel})…',

@@ -22,6 +22,9 @@ import { callCitizen, claim, messageSchema, release, resolve, resolveSchema, ret
 const idParams = z.object({ id: z.uuid('must be an id') });
 const noteSchema = z.object({ body: z.string().trim().min(1, 'write something first').max(2000, 'at most 2000 characters') });
 
+/** Handoffs the desk is alerted to (sound, desktop notification) when the person opts in. */
+const URGENT_REASONS = new Set(['already_paid', 'mid_scam']);
+
 /** Open desk streams per session (sha256 of the cookie), so signing out ends them at once. */
 const streamsBySession = new Map<string, Set<() => void>>();
 
@@ -100,6 +103,10 @@ export function deskRoutes(s: Services): Router {
       matched: items.length,
       facets,
       items,
+      // Waiting people who already paid or are still in the scam, whatever the filters: the console alerts on new ones.
+      urgent: whole
+        .filter((r) => r.handoff.status === 'open' && URGENT_REASONS.has(r.handoff.reason))
+        .map((r) => ({ id: r.handoff.id, caseId: r.handoff.case_id, caseRef: r.case_ref, reason: r.handoff.reason, name: r.name })),
     });
   });
 
