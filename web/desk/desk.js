@@ -5,7 +5,7 @@
 import { html, useCallback, useEffect, useRef, useState } from '../build/preact.js';
 import { api, toLogin } from '../shared/api.js';
 import { errorMessage, locale, setLocale, t } from '../shared/i18n.js';
-import { savePreferences, signOut } from '../shared/session.js';
+import { isSigningOut, savePreferences, signOut } from '../shared/session.js';
 import { useQuery, writeQuery } from '../shared/url-state.js';
 import { TopBar } from '../shared/components/topbar.js';
 import { Toasts, toast } from '../shared/components/toasts.js';
@@ -81,7 +81,8 @@ function useLiveEvents(handlers) {
         stopped = true;
         es?.close();
         setConn('signed-out');
-        toLogin();
+        // Signed out elsewhere (another tab, an expired session): sign in again and come back here.
+        if (!isSigningOut()) toLogin();
       });
       es.onerror = () => {
         if (stopped) return;

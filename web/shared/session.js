@@ -54,7 +54,12 @@ export async function savePreferences(patch) {
   return r.preferences;
 }
 
+let signingOut = false;
+/** True once this page asked to sign out: what the server then says about the ended session is expected. */
+export const isSigningOut = () => signingOut;
+
 export async function signOut() {
+  signingOut = true;
   try {
     await api('/api/session', { method: 'DELETE', allow401: true });
   } finally {
