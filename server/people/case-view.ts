@@ -15,7 +15,7 @@ import { holdsClaim, isSupervisor, phoneMasker, seesPhones, type Viewer } from '
 import { stopPaymentPrefill } from './stop-payment';
 
 /** Desk events worth a line on the timeline (reads and routine bookkeeping are left out). */
-const TIMELINE_ACTIONS = new Set([
+export const TIMELINE_ACTIONS = new Set([
   'triaged',
   'handoff_opened',
   'handoff_raised',

@@ -278,6 +278,32 @@ export interface QaReviewsTable {
   training_message_id: string | null;
   training_intent: string | null;
   created_at: string;
+export interface UserPreferencesTable {
+  user_id: string;
+  /** The console language the person chose (web/i18n UI_LOCALES). */
+  locale: string;
+  alert_sound: number;
+  alert_desktop: number;
+  updated_at: string;
+}
+
+/** Internal notes on a case: staff only, never sent to the citizen; append-only. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author: string;
+  body: string;
+  created_at: string;
+}
+
+/** The desk's canned replies, per citizen language, with {placeholders} filled per case. */
+export interface CannedRepliesTable {
+  id: string;
+  locale: string;
+  title: string;
+  body: string;
+  position: number;
+  updated_by: string;
   updated_at: string;
 }
 
@@ -300,6 +326,9 @@ export interface Database {
   trial_assignments: TrialAssignmentsTable;
   call_recordings: CallRecordingsTable;
   qa_reviews: QaReviewsTable;
+  user_preferences: UserPreferencesTable;
+  case_notes: CaseNotesTable;
+  canned_replies: CannedRepliesTable;
 }
 
 export type WarningRow = Selectable<WarningsTable>;
@@ -320,3 +349,6 @@ export type ScriptTrialRow = Selectable<ScriptTrialsTable>;
 export type TrialAssignmentRow = Selectable<TrialAssignmentsTable>;
 export type CallRecordingRow = Selectable<CallRecordingsTable>;
 export type QaReviewRow = Selectable<QaReviewsTable>;
+export type UserPreferencesRow = Selectable<UserPreferencesTable>;
+export type CaseNoteRow = Selectable<CaseNotesTable>;
+export type CannedReplyRow = Selectable<CannedRepliesTable>;

@@ -6,6 +6,7 @@ import * as people from './002_people';
 import * as flowVersions from './003_flow_versions';
 import * as nluCorrections from './007_nlu_corrections';
 import * as kpis from './009_kpis';
+import * as consoles from './006_consoles';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -14,5 +15,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '003_flow_versions': { up: (db) => flowVersions.up(db, dialect) },
     '007_nlu_corrections': { up: (db) => nluCorrections.up(db, dialect) },
     '009_kpis': { up: (db) => kpis.up(db, dialect) },
+    '006_consoles': { up: (db) => consoles.up(db, dialect) },
   };
 }
