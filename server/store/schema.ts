@@ -198,6 +198,8 @@ export interface IntentCorrectionsTable {
   review: 'pending' | 'approved' | 'rejected';
   reviewed_by: string | null;
   reviewed_at: string | null;
+}
+
 /** A loss reported to the police, matched by phone to a person we warned (issue 18). */
 export interface FraudReportsTable {
   id: string;
@@ -278,6 +280,8 @@ export interface QaReviewsTable {
   training_message_id: string | null;
   training_intent: string | null;
   created_at: string;
+}
+
 export interface UserPreferencesTable {
   user_id: string;
   /** The console language the person chose (web/i18n UI_LOCALES). */
