@@ -29,8 +29,12 @@ describe('late and duplicate terminal statuses', () => {
     ids.push(await externalIdOf(caseId));
     const first = await net.waitForCall(phone, { timeoutMs: 15_000 });
     const busy = await net.waitForCallback({ ref: first.sid, kind: 'call-status', status: 'busy' }, { timeoutMs: 10_000 });
-    await eventually(async () => (await caseRow(e, caseId)).next_action === 'contact' || undefined, 'another call to be planned');
-    const planned = await caseRow(e, caseId);
+    // Unanswered: the next rung (a text now, and the next call after its deadline).
+    await net.waitForSms(phone, { timeoutMs: 15_000 });
+    const planned = await eventually(async () => {
+      const row = await caseRow(e, caseId);
+      return row.next_action ? row : undefined;
+    }, 'the next call to be planned');
 
     // The same call reported again as failed with an error code, as a replayed or reordered callback would.
     expect((await forge(busy, { CallStatus: 'failed', ErrorCode: '31005' })).status).toBe(204);
@@ -38,7 +42,7 @@ describe('late and duplicate terminal statuses', () => {
     expect([after.next_action, after.next_action_at]).toEqual([planned.next_action, planned.next_action_at]);
     expect((await caseView(e.stack, caseId)).handoffs.filter((h: { reason: string }) => h.reason === 'unreachable')).toEqual([]);
 
-    await advance(e, caseId, 'contact');
+    await advance(e, caseId);
     const second = await net.waitForCall(phone, { timeoutMs: 15_000 });
     expect(second.sid).not.toBe(first.sid);
   });
