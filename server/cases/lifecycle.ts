@@ -571,6 +571,7 @@ function attemptOutcome(r: Run, e: Extract<LifecycleEvent, { type: 'attempt_outc
   if (!c || c.status === 'failed' || (c.status === 'delivered' && e.outcome === 'delivered')) return r.note('attempt_superseded', { attempt: e.attempt, outcome: e.outcome });
   if (e.outcome === 'answered') {
     s.onCall = e.attempt;
+    c.status = 'delivered';
     return reach(r, c.channel);
   }
   if (e.outcome === 'delivered') {
@@ -601,6 +602,11 @@ function conversationStep(r: Run, step: ConversationStep): void {
   if (s.phase === 'closed') return; // a reply to a closed case is first a contact_after_close
   if (step.trigger === 'reply') reach(r, step.channel);
   if (step.officerHolds) return;
+  if (!s.reached) {
+    // Not reached (a voicemail's message, a first prompt): only a handoff the script asked for matters here.
+    for (const h of step.handoffs) r.openHandoff(h.reason, { ...(h.priority !== undefined ? { priority: h.priority } : {}), ...(h.note ? { note: h.note } : {}) });
+    return;
+  }
   // The contact is over when the script ended or hangs up; the conversation goes on at the next contact.
   const over = step.ended || !!step.hangup;
   s.conversation = { channel: step.channel, open: !over };
@@ -613,13 +619,13 @@ function conversationStep(r: Run, step: ConversationStep): void {
   if (step.promisesHuman && !step.handoffs.length && !r.handoff()) r.openHandoff(step.promisesHuman, { note: 'the script promised an officer' });
 
   // Nobody at risk is hung up on: connect the call to the desk, or promise a call-back that an officer owes first.
+  // Either way the case goes to the top of the queue with a call-back deadline (the desk may not pick up).
   const owed = r.handoff();
   if (step.channel === 'voice' && step.hangup && owed && OWED.includes(owed.reason)) {
     if (r.w.deskNumber) r.emit({ type: 'connect_desk' });
-    else {
-      r.openHandoff(owed.reason as HandoffReason, { priority: HANDOFF_PRIORITIES.already_paid, slaMinutes: CALL_BACK_MINUTES, note: `call-back promised on the call: within ${CALL_BACK_MINUTES} minutes` });
-      r.note('call_back_promised', { reason: owed.reason, withinMinutes: CALL_BACK_MINUTES });
-    }
+    else r.note('call_back_promised', { reason: owed.reason, withinMinutes: CALL_BACK_MINUTES });
+    if (owed.priority < HANDOFF_PRIORITIES.already_paid)
+      r.openHandoff(owed.reason as HandoffReason, { priority: HANDOFF_PRIORITIES.already_paid, slaMinutes: CALL_BACK_MINUTES, note: `at risk on a call: an officer calls back within ${CALL_BACK_MINUTES} minutes` });
   }
 
   if (step.contactRelative && s.relativesAsked < r.w.facts.relatives) askRelative(r);

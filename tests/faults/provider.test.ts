@@ -54,10 +54,12 @@ describe('provider faults', () => {
     expect(sms.body).toContain(w.caseRef);
     const confirmed = await eventually(async () => {
       const v = (await stack.api('GET', `/api/cases/${w.caseId}`, 'desk')).body;
-      return v.audit.some((a: { action: string }) => a.action === 'contact_confirmed') ? v : undefined;
+      return v.attempts[0]?.provider_id && v.attempts[0].status === 'delivered' ? v : undefined;
     }, 'the attempt confirmed by its status callback', 30_000);
     expect(confirmed.attempts).toEqual([expect.objectContaining({ channel: 'sms', attempt_no: 1, status: 'delivered', provider_id: sms.sid })]);
-    expect(confirmed.case.nextAction).toBe('no_reply');
+    // The case waits for the person as usual: the rung's deadline, nothing sent again.
+    expect(confirmed.case.nextAction).toBe('rung_deadline');
+    await new Promise((r) => setTimeout(r, 11_000)); // past the Twilio client's timeout: the lost answer changes nothing
     expect(stack.network.state.messages.filter((m) => m.to === w.phone)).toHaveLength(1);
   });
 

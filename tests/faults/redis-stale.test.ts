@@ -15,7 +15,7 @@ describe('Redis restored from a stale copy', () => {
   let stack: ProcessStack;
   beforeAll(async () => {
     redis = await ownRedis();
-    stack = await startProcessStack({ roles: ['web', 'worker'], redisUrl: redis.url, env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500' } });
+    stack = await startProcessStack({ roles: ['web', 'worker'], redisUrl: redis.url, env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', LOG_LEVEL: 'debug' } });
   });
   afterAll(async () => {
     await redis?.start().catch(() => undefined);
