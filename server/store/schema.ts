@@ -19,6 +19,8 @@ export interface WarningsTable {
   telegram_chat_id: string | null;
   received_at: string;
   created_at: string;
+  /** The upstream's scam type when it is not one of ours (the warning is worked as `other`). */
+  upstream_scam_type: string | null;
 }
 
 export interface CasesTable {
@@ -41,11 +43,13 @@ export interface CasesTable {
   flow_version: number | null;
   /** The channel of the live conversation, if any. */
   active_channel: string | null;
-  /** Outbox: what the workers must do next for this case, and when. Null = nothing automatic pending. */
+  /** The case's next action (its earliest lifecycle timer) and when; written only by server/cases/outbox.ts. */
   next_action: string | null;
   next_action_at: string | null;
-  /** Contact plan from triage (JSON). */
+  /** Contact plan of cases written before the lifecycle existed (JSON); read once to derive their lifecycle. */
   plan: string | null;
+  /** The lifecycle state (server/cases/lifecycle.ts LifecycleState) as JSON; null on cases from before it. */
+  lifecycle: string | null;
   opted_out: number;
   outcome: string | null;
   opened_at: string;
@@ -107,6 +111,30 @@ export interface HandoffsTable {
   sla_due_at: string;
   escalated_at: string | null;
   created_at: string;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'unconfirmed' | 'sent' | 'failed' | 'cancelled';
+
+/** Every outbound effect: written with the decision, sent by the relay at most once. */
+export interface OutboxTable {
+  id: string;
+  case_id: string;
+  kind: 'call' | 'message';
+  channel: string;
+  purpose: 'warning' | 'callback' | 'follow_up' | 'prompt' | 'desk' | 'relative';
+  target: string;
+  attempt_id: string | null;
+  message_id: string | null;
+  payload: string | null;
+  status: OutboxStatus;
+  due_at: string;
+  claim_token: string | null;
+  claimed_at: string | null;
+  tries: number;
+  provider_id: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface AuditEventsTable {
@@ -319,6 +347,7 @@ export interface Database {
   handoffs: HandoffsTable;
   audit_events: AuditEventsTable;
   provider_events: ProviderEventsTable;
+  outbox: OutboxTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
@@ -343,6 +372,7 @@ export type AttemptRow = Selectable<ContactAttemptsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type HandoffRow = Selectable<HandoffsTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type FlowVersionRow = Selectable<FlowVersionsTable>;
