@@ -94,6 +94,9 @@ const cue: Record<string, Label> = {
 
 /** States of the shipped scripts (flows/*.yaml); a manager's new state shows by its id until named here. */
 const flowState: Record<string, Label> = {
+  check_in: { zh: '回访问候', en: 'Follow-up check-in' },
+  fine: { zh: '已确认安全', en: 'Confirmed safe' },
+  paid: { zh: '已转账', en: 'Already paid' },
   greet: { zh: '开场问候', en: 'Greeting' },
   explain_tell: { zh: '讲解诈骗特征', en: 'Explaining the tell' },
   close_safe: { zh: '安全结束', en: 'Closing: safe' },
