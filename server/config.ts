@@ -48,6 +48,10 @@ export interface Config {
   outboxSweepMs: number;
   /** After a Twilio request got no answer: how long to wait for its status callback before sending again. */
   providerConfirmWaitMs: number;
+  /** At SIGTERM: how long the process keeps answering (readiness already failing) before it stops listening, ms. */
+  shutdownDrainMs: number;
+  /** Then: how long open requests and active jobs get before their connections are cut, ms. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +97,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: optional,
   OUTBOX_SWEEP_MS: optional,
   PROVIDER_CONFIRM_WAIT_MS: optional,
+  SHUTDOWN_DRAIN_MS: optional,
+  SHUTDOWN_TIMEOUT_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -231,6 +237,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
   const providerConfirmWaitMs = e.PROVIDER_CONFIRM_WAIT_MS === undefined ? 60_000 : Number(e.PROVIDER_CONFIRM_WAIT_MS);
   if (!Number.isInteger(providerConfirmWaitMs) || providerConfirmWaitMs < 100) problems.push(`PROVIDER_CONFIRM_WAIT_MS must be whole milliseconds ≥ 100, got "${e.PROVIDER_CONFIRM_WAIT_MS}".`);
+  const shutdownDrainMs = e.SHUTDOWN_DRAIN_MS === undefined ? 0 : Number(e.SHUTDOWN_DRAIN_MS);
+  if (!Number.isInteger(shutdownDrainMs) || shutdownDrainMs < 0 || shutdownDrainMs > 120_000)
+    problems.push(`SHUTDOWN_DRAIN_MS must be whole milliseconds from 0 to 120000 (about your load balancer's probe interval × failures), got "${e.SHUTDOWN_DRAIN_MS}".`);
+  const shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS === undefined ? 10_000 : Number(e.SHUTDOWN_TIMEOUT_MS);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 100 || shutdownTimeoutMs > 300_000)
+    problems.push(`SHUTDOWN_TIMEOUT_MS must be whole milliseconds from 100 to 300000, got "${e.SHUTDOWN_TIMEOUT_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
 
   const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
@@ -274,5 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit,
     outboxSweepMs,
     providerConfirmWaitMs,
+    shutdownDrainMs,
+    shutdownTimeoutMs,
   };
 }

@@ -8,7 +8,7 @@ import { errorMiddleware, NotFoundError } from '../errors';
 import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
 import { handoffsRoutes } from './routes/handoffs';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type Readiness } from './routes/health';
 import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
 import { metricsRoutes, webhookLatency } from './metrics';
@@ -18,14 +18,19 @@ import { stopPaymentRoutes } from './routes/desk-stop-payments';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
-export function createApp(s: Services): Express {
+export interface AppOptions {
+  /** Shared with server/main.ts, which flips it at SIGTERM. */
+  readiness?: Readiness;
+}
+
+export function createApp(s: Services, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(s.log));
   // Off unless TRUST_PROXY names the proxies in front: X-Forwarded-For from anyone else is not believed.
   app.set('trust proxy', s.config.trustProxy);
 
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use('/webhooks', webhookLatency());
   app.use('/webhooks/twilio', twilioWebhooks(s));
@@ -58,12 +63,12 @@ export function createApp(s: Services): Express {
 }
 
 /** Health and metrics only: what a worker process serves to its operators. */
-export function createOpsApp(s: Services): Express {
+export function createOpsApp(s: Services, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', s.config.trustProxy);
   app.use(accessLog(s.log));
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(s.log));

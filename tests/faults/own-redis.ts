@@ -12,6 +12,8 @@ export interface OwnRedis {
   start(): Promise<void>;
   /** SIGKILL: no shutdown save; only what the append-only file holds survives. */
   kill(): Promise<void>;
+  /** The server's pid while it runs (SIGSTOP makes it unresponsive without closing connections). */
+  pid(): number | undefined;
   cleanup(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export async function ownRedis(): Promise<OwnRedis> {
       proc.kill('SIGKILL');
       await exited;
     },
+    pid: () => (proc && proc.exitCode === null && proc.signalCode === null ? proc.pid : undefined),
     async cleanup() {
       await self.kill();
       fs.rmSync(dir, { recursive: true, force: true });

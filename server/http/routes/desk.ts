@@ -19,6 +19,10 @@ import { callCitizen, claim, messageSchema, release, resolve, resolveSchema, ret
 const idParams = z.object({ id: z.uuid('must be an id') });
 /** Server-sent events keep-alive, under the usual 60 s proxy idle timeout. */
 const HEARTBEAT_MS = 20_000;
+/** Emitted on s.events by server/main.ts at shutdown: every open stream says so and ends. */
+export const STREAMS_END = 'streams_end';
+/** What a console is told to wait before reconnecting (to another web process) when a stream ends. */
+const RECONNECT_MS = 3000;
 
 export function deskRoutes(s: Services): Router {
   const router = express.Router();
@@ -81,12 +85,17 @@ export function deskRoutes(s: Services): Router {
     const onEvent = (e: LiveEvent) => {
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     };
+    const onEnd = () => {
+      res.end(`event: shutdown\ndata: ${JSON.stringify({ retryInMs: RECONNECT_MS })}\n\n`);
+    };
     s.events.on('event', onEvent);
+    s.events.once(STREAMS_END, onEnd);
     const heartbeat = setInterval(() => res.write(`: ${Date.now()}\n\n`), HEARTBEAT_MS);
     heartbeat.unref();
     req.on('close', () => {
       clearInterval(heartbeat);
       s.events.off('event', onEvent);
+      s.events.off(STREAMS_END, onEnd);
     });
   });
 
