@@ -48,6 +48,8 @@ export interface Config {
   outboxSweepMs: number;
   /** After a Twilio request got no answer: how long to wait for its status callback before sending again. */
   providerConfirmWaitMs: number;
+  /** How long an API request may take before it is answered 503 dependency_timeout, ms. */
+  requestTimeoutMs: number;
   /** At SIGTERM: how long the process keeps answering (readiness already failing) before it stops listening, ms. */
   shutdownDrainMs: number;
   /** Then: how long open requests and active jobs get before their connections are cut, ms. */
@@ -98,6 +100,7 @@ const envSchema = z.object({
   OUTBOX_SWEEP_MS: optional,
   PROVIDER_CONFIRM_WAIT_MS: optional,
   SHUTDOWN_DRAIN_MS: optional,
+  REQUEST_TIMEOUT_MS: optional,
   SHUTDOWN_TIMEOUT_MS: optional,
 });
 
@@ -237,6 +240,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
   const providerConfirmWaitMs = e.PROVIDER_CONFIRM_WAIT_MS === undefined ? 60_000 : Number(e.PROVIDER_CONFIRM_WAIT_MS);
   if (!Number.isInteger(providerConfirmWaitMs) || providerConfirmWaitMs < 100) problems.push(`PROVIDER_CONFIRM_WAIT_MS must be whole milliseconds ≥ 100, got "${e.PROVIDER_CONFIRM_WAIT_MS}".`);
+  const requestTimeoutMs = e.REQUEST_TIMEOUT_MS === undefined ? 10_000 : Number(e.REQUEST_TIMEOUT_MS);
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 100 || requestTimeoutMs > 600_000)
+    problems.push(`REQUEST_TIMEOUT_MS must be whole milliseconds from 100 to 600000, got "${e.REQUEST_TIMEOUT_MS}".`);
   const shutdownDrainMs = e.SHUTDOWN_DRAIN_MS === undefined ? 0 : Number(e.SHUTDOWN_DRAIN_MS);
   if (!Number.isInteger(shutdownDrainMs) || shutdownDrainMs < 0 || shutdownDrainMs > 120_000)
     problems.push(`SHUTDOWN_DRAIN_MS must be whole milliseconds from 0 to 120000 (about your load balancer's probe interval × failures), got "${e.SHUTDOWN_DRAIN_MS}".`);
@@ -286,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit,
     outboxSweepMs,
     providerConfirmWaitMs,
+    requestTimeoutMs,
     shutdownDrainMs,
     shutdownTimeoutMs,
   };

@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { apiKeyAuth } from './auth';
 import { accessLog } from './access-log';
+import { requestDeadline } from './deadline';
 import { errorMiddleware, NotFoundError } from '../errors';
 import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
@@ -39,6 +40,7 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
     app.use(telegramWebhook(s, s.telegramBot));
   }
 
+  app.use('/api', requestDeadline(s.config.requestTimeoutMs, s.log));
   app.use('/api', express.json({ limit: s.config.bodyLimit, strict: false }));
   app.use('/api', apiKeyAuth(s.config.apiKeys));
   app.use('/api', sessionAuth(s));

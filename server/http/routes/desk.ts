@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import type { LiveEvent } from '../../events';
 import { requireRole } from '../auth';
+import { idempotent } from '../idempotency';
 import { parseWith } from '../validate';
 import { NotFoundError } from '../../errors';
 import { listHandoffs } from '../../store/repositories/handoffs';
@@ -131,17 +132,26 @@ export function deskRoutes(s: Services): Router {
     res.json({ handoff: presentHandoff(await returnToFlow(s, viewerOf(req), id, note)) });
   });
 
-  router.post('/api/desk/cases/:id/messages', people, async (req, res) => {
-    const { id } = parseWith(idParams, req.params, 'case id');
-    const { body } = parseWith(messageSchema, req.body ?? {}, 'message');
-    const m = await sendMessage(s, viewerOf(req), id, body);
-    res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
-  });
+  // Idempotency-Key (server/http/idempotency.ts): a retried message or call is never sent twice.
+  router.post(
+    '/api/desk/cases/:id/messages',
+    people,
+    idempotent(s, 'desk_message', async (req, res) => {
+      const { id } = parseWith(idParams, req.params, 'case id');
+      const { body } = parseWith(messageSchema, req.body ?? {}, 'message');
+      const m = await sendMessage(s, viewerOf(req), id, body);
+      res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
+    }),
+  );
 
-  router.post('/api/desk/cases/:id/call', people, async (req, res) => {
-    const { id } = parseWith(idParams, req.params, 'case id');
-    res.status(202).json(await callCitizen(s, viewerOf(req), id, req.user?.phone ?? null));
-  });
+  router.post(
+    '/api/desk/cases/:id/call',
+    people,
+    idempotent(s, 'desk_call', async (req, res) => {
+      const { id } = parseWith(idParams, req.params, 'case id');
+      res.status(202).json(await callCitizen(s, viewerOf(req), id, req.user?.phone ?? null));
+    }),
+  );
 
   return router;
 }
