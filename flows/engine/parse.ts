@@ -36,7 +36,24 @@ export function parseFlow(yamlText: string, opts: { file: string; version?: numb
     const node = doc.getIn(p, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : undefined;
   };
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // Aliases are expanded here: a billion-laughs draft is refused by the yaml library's alias limit.
+    raw = doc.toJS();
+  } catch (err) {
+    return {
+      issues: [
+        {
+          severity: 'error',
+          file,
+          line: 1,
+          rule: 'yaml_syntax',
+          message: `YAML syntax: ${String((err as Error)?.message ?? err).split('\n')[0]}`,
+          fix: 'use each &anchor / *alias a few times at most (they expand to copies), or write the text out',
+        },
+      ],
+    };
+  }
   const issues: CheckIssue[] = [];
   const flagged = unknownNames(raw, file, lineOf, issues);
   const parsed = FlowSchema.safeParse(raw);
