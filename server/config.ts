@@ -50,6 +50,12 @@ export interface Config {
   providerConfirmWaitMs: number;
   /** An outbox send claimed longer ago than this, and not finished, is confirmed with the provider before anything else. */
   outboxClaimStaleMs: number;
+  /** How long an API request may take before it is answered 503 dependency_timeout, ms. */
+  requestTimeoutMs: number;
+  /** At SIGTERM: how long the process keeps answering (readiness already failing) before it stops listening, ms. */
+  shutdownDrainMs: number;
+  /** Then: how long open requests and active jobs get before their connections are cut, ms. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -96,6 +102,9 @@ const envSchema = z.object({
   OUTBOX_SWEEP_MS: optional,
   PROVIDER_CONFIRM_WAIT_MS: optional,
   OUTBOX_CLAIM_STALE_MS: optional,
+  SHUTDOWN_DRAIN_MS: optional,
+  REQUEST_TIMEOUT_MS: optional,
+  SHUTDOWN_TIMEOUT_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -237,6 +246,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const outboxClaimStaleMs = e.OUTBOX_CLAIM_STALE_MS === undefined ? 60_000 : Number(e.OUTBOX_CLAIM_STALE_MS);
   // Longer than a provider request may take (the Twilio client gives up after 10 s), or a live send would be confirmed early.
   if (!Number.isInteger(outboxClaimStaleMs) || outboxClaimStaleMs < 11_000) problems.push(`OUTBOX_CLAIM_STALE_MS must be whole milliseconds ≥ 11000 (longer than a provider request may take), got "${e.OUTBOX_CLAIM_STALE_MS}".`);
+  const requestTimeoutMs = e.REQUEST_TIMEOUT_MS === undefined ? 10_000 : Number(e.REQUEST_TIMEOUT_MS);
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 100 || requestTimeoutMs > 600_000)
+    problems.push(`REQUEST_TIMEOUT_MS must be whole milliseconds from 100 to 600000, got "${e.REQUEST_TIMEOUT_MS}".`);
+  const shutdownDrainMs = e.SHUTDOWN_DRAIN_MS === undefined ? 0 : Number(e.SHUTDOWN_DRAIN_MS);
+  if (!Number.isInteger(shutdownDrainMs) || shutdownDrainMs < 0 || shutdownDrainMs > 120_000)
+    problems.push(`SHUTDOWN_DRAIN_MS must be whole milliseconds from 0 to 120000 (about your load balancer's probe interval × failures), got "${e.SHUTDOWN_DRAIN_MS}".`);
+  const shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS === undefined ? 10_000 : Number(e.SHUTDOWN_TIMEOUT_MS);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 100 || shutdownTimeoutMs > 300_000)
+    problems.push(`SHUTDOWN_TIMEOUT_MS must be whole milliseconds from 100 to 300000, got "${e.SHUTDOWN_TIMEOUT_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
 
   const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
@@ -281,5 +299,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxSweepMs,
     providerConfirmWaitMs,
     outboxClaimStaleMs,
+    requestTimeoutMs,
+    shutdownDrainMs,
+    shutdownTimeoutMs,
   };
 }
