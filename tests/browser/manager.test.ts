@@ -219,7 +219,7 @@ describe("managers' console in the browser, in Chinese", () => {
     await page.fill('#new-reply input[name=title]', '请核实');
     await page.fill('#new-reply textarea[name=body]', '请拨打{callback_number}核实，报案件编号{case_ref}。');
     await page.click('#new-reply button[type=submit]');
-    await page.waitForFunction(() => [...document.querySelectorAll<HTMLInputElement>('.reply-row:not(.new) input')].some((i) => i.value === '请核实'));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLInputElement>('.reply-row:not(.new) input')).some((i) => i.value === '请核实'));
     const rows = await h.store.db.selectFrom('canned_replies').select(['title', 'body', 'updated_by']).where('title', '=', '请核实').execute();
     expect(rows).toEqual([{ title: '请核实', body: '请拨打{callback_number}核实，报案件编号{case_ref}。', updated_by: 'li.manager' }]);
     await page.fill('#new-reply input[name=title]', '错');
