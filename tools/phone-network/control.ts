@@ -426,13 +426,14 @@ export class LocalPhoneControl implements PhoneControl {
     const row = (key: string, phone: string | null, at: string): NumberSummary => {
       let r = rows.get(key);
       if (!r) {
-        r = { key, phone, telegramChatIds: [], sms: 0, calls: 0, telegram: 0, ringing: false, waitingGather: false, lastActivity: at, behaviour: phone ? this.state.behaviourOf(phone) : {} };
+        r = { key, phone, telegramChatIds: [], sms: 0, calls: 0, telegram: 0, ringing: false, waitingGather: false, lastActivity: at, behaviour: phone ? this.state.behaviourOf(phone) : {}, desk: !!phone && this.n.ctx.options.deskPhones.includes(phone) };
         rows.set(key, r);
       }
       if (at > r.lastActivity) r.lastActivity = at;
       return r;
     };
     for (const [phone, b] of this.state.behaviours) if (!appNumbers.has(phone)) row(phone, phone, '').behaviour = b;
+    for (const phone of this.n.ctx.options.deskPhones) row(phone, phone, '');
     for (const m of this.state.messages) {
       const citizen = m.direction === 'inbound' ? m.from : m.to;
       if (!appNumbers.has(citizen) || m.direction === 'inbound') row(citizen, citizen, m.dateUpdated).sms++;
@@ -451,7 +452,8 @@ export class LocalPhoneControl implements PhoneControl {
       r.telegram++;
       if (!r.telegramChatIds.includes(m.chatId)) r.telegramChatIds.push(m.chatId);
     }
-    return [...rows.values()].sort((a, b) => (a.lastActivity < b.lastActivity ? 1 : -1));
+    // Desk phones first: the person playing the desk finds theirs at the top.
+    return [...rows.values()].sort((a, b) => (a.desk !== b.desk ? (a.desk ? -1 : 1) : a.lastActivity < b.lastActivity ? 1 : -1));
   }
 }
 

@@ -44,6 +44,8 @@ export class NetworkState {
   apiRequests: ApiRequestLogEntry[] = [];
   /** per waiter name and key, the last seq a waitFor… call returned (so the next call waits for a newer one) */
   cursors = new Map<string, number>();
+  /** citizen pages (and other clients) following /_control/events now; `events` emits 'viewers' when it changes */
+  viewers = 0;
   private seqCounter = 0;
 
   constructor(private readonly lifetime: Lifetime) {

@@ -31,6 +31,11 @@ export interface PhoneNetworkOptions {
   gatherTimeoutMs?: number;
   /** pause between SMS status steps queued → sent → delivered, ms (default 10) */
   smsStepMs?: number;
+  /**
+   * The centre's desk phones (the app's TWILIO_DESK_NUMBER, officers' own phones): listed on the citizen page from
+   * the start, so a person can answer the desk's "call the citizen" there (default none).
+   */
+  deskPhones?: string[];
 }
 
 export type CallBehaviour = 'manual' | 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'reject' | 'fail';
@@ -260,6 +265,8 @@ export interface NumberSummary {
   waitingGather: boolean;
   lastActivity: string;
   behaviour: Behaviour;
+  /** one of the desk phones given in the options */
+  desk: boolean;
 }
 
 export interface ApiRequestLogEntry {

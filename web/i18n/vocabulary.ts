@@ -198,6 +198,7 @@ const role: Record<'desk' | 'manager' | 'admin' | 'intake', Label> = {
 const flowEvent: Record<string, Label> = {
   ...intent,
   low_confidence: { zh: '未能理解', en: 'not understood' },
+  default: { zh: '其他回答', en: 'default' },
   no_reply: { zh: '无回复', en: 'no reply' },
   turn_limit: { zh: '轮次上限', en: 'turn limit' },
   unanswered: { zh: '未接听', en: 'unanswered' },
