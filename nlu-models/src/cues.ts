@@ -71,8 +71,8 @@ export const CUE_RULES: CueRule[] = [
       en: /verification code|\bcode (they|he|she|it) (sent|texted)|\bcode from my (texts?|sms|messages?)|(six|6)[ -]digit|\botp\b|(give|gave|read|tell|send) (him|her|them) the code|wants the (verification )?code/,
     },
     veto: {
-      zh: /验证(码|马).{0,6}(没|不给|不会)|(谁|任何人)都没给/,
-      en: /(never|didn't|didnt|haven't|havent|not) (give|gave|given|share|shared|send|sent|read)[a-z ]{0,12}code/,
+      zh: /验证(码|马).{0,6}(没|不给|不会)|(谁|任何人)都没给|(你们|你)[^，。,.]{0,8}验证(码|马)/,
+      en: /(never|didn't|didnt|haven't|havent|not) (give|gave|given|share|shared|send|sent|read)[a-z ]{0,12}code|\b(you|you'll|youll|you're|youre|you guys)\b[^,.;!?]{0,24}\bcode\b/,
     },
   },
   {
@@ -129,7 +129,7 @@ export const CUE_RULES: CueRule[] = [
       en: /\b(haven't|havent|have not|not) (sent|paid|transferred|wired)\b/g,
     },
     veto: {
-      zh: /(不|(?<!还)没|别)(转|付|交|投|充)|不会(转|付|交)/,
+      zh: /(不|(?<!还)没|别)(转|付|交|投|充)|不会(转|付|交)|在银行[^，。,.]{0,8}(办|自己的事|房贷|业务|存折)/,
       en: /(won't|wont|not going to|never|didn't|didnt) (send|transfer|pay|top up)|(but )?i (won't|wont)( now)?\b|not paying|but i (didnt|didn't|never)/,
     },
   },
@@ -225,7 +225,7 @@ export const CUE_RULES: CueRule[] = [
         `(正在|在|还在|正|一直在)(跟|和|与|同)?${HANDLER_ZH}(通话|打电话|电话里|视频|连线|语音|聊天|聊|处理|操作|办理|弄|对接|沟通|核对)|${HANDLER_ZH}(正在|在|还在|一直在|正|马上|这会儿|现在)(帮我|教我|指导我|陪我|等我|线上|电话里|视频里|跟我|给我|帮忙|处理|操作|弄)|(电话|视频|语音)(还)?(没挂|开着|挂着|连着|通着)|(开着|挂着|连着)(视频|电话|语音|会议)|(等|让)${HANDLER_ZH}(弄完|处理完|操作完|办完|忙完)|${HANDLER_ZH}[^，。]{0,6}(在线上|在线|还在等我|等着我)`,
       ),
       en: new RegExp(
-        `\\b(on|still on|on hold on) (the|a|another|the other|my other) (line|call|phone)\\b[^,.;!?]{0,12}\\b(with|to)\\b[^,.;!?]{0,12}${HANDLER_EN}|\\b(in|on) (a|the) (video|zoom|whatsapp|teams|skype|facetime|telegram) (call|chat)\\b|${HANDLER_EN}\\s*('s|'re|is|are)? (still |currently |right now |now )?(on the (line|phone|call)|on hold|helping|assisting|walking me|guiding|talking me|processing|fixing|sorting|doing it|doing the|waiting for me|with me|here with me|in my (app|account|phone))|\\b(helping|walking|guiding|talking) me through\\b|\\b(call|ring|text|message) (me )?(back )?(later|tomorrow|in an hour|after)\\b[^.!?]{0,40}${HANDLER_EN}|${HANDLER_EN}[^.!?]{0,40}\\b(call|ring|text) (me )?(back )?(later|tomorrow|after)\\b|\\b(they|he|she)('re| are|'s| is) (still )?(on the (line|phone)|waiting on the line|listening)\\b|\\bin the middle of (it|the process|the refund|the transfer|verifying|the verification|the procedure|the upgrade|the investigation) with`,
+        `\\b(on|still on|on hold on) (the|a|another|the other|my other) (line|call|phone)\\b[^,.;!?]{0,12}\\b(with|to)\\b[^,.;!?]{0,12}${HANDLER_EN}|\\b(in|on) (a|the) (video|zoom|whatsapp|teams|skype|facetime|telegram) (call|chat)\\b|${HANDLER_EN} (helping|assisting|walking|guiding|talking) me\\b|${HANDLER_EN}\\s*('s|'re| is| are) (still |currently |right now |now )?(on the (line|phone|call)|on hold|helping|assisting|walking me|guiding|talking me|processing|fixing|sorting|doing it|doing the|waiting for me|with me|here with me|in my (app|account|phone))|\\b(helping|walking|guiding|talking) me through\\b|\\b(call|ring|text|message) (me )?(back )?(later|tomorrow|in an hour|after)\\b[^.!?]{0,40}\\b(helping|walking|guiding|processing|fixing|sorting it|doing it|on the (line|phone)) (me|with me|it)?|\\b(they|he|she)('re| are|'s| is) (still )?(on the (line|phone)|waiting on the line|listening)\\b|\\bin the middle of (it|the process|the refund|the transfer|verifying|the verification|the procedure|the upgrade|the investigation) with`,
       ),
     },
   },

@@ -16,6 +16,9 @@ const LOW_CONFIDENCE = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7];
 // The low-confidence line sits where the model stops beating a coin flip: out of fold, replies below it are
 // right at most this often, so asking again costs less than acting on them.
 const MAX_ACCURACY_BELOW_LINE = 0.5;
+// nlp.js costs every classifying process its modules and lang-zh's dictionary (about 35 MB) and most of the
+// classification time: it gets a vote only if that lowers the out-of-fold cost by more than this share.
+const NLPJS_MIN_GAIN = 0.05;
 
 export interface Scored {
   u: Utterance;
@@ -126,19 +129,26 @@ function thresholdsByCost(folds: Scored[], cal: Calibration): { byLocale: Record
  * The calibration, from out-of-fold predictions on the training corpus only (dev and test stay unseen). The
  * decision is made by cost, where a missed at-risk reply costs MISSED_AT_RISK_COST false alarms: for each blend
  * weight, each locale's at-risk threshold with the lowest cost; then the weight whose thresholds cost least
- * (ties: the more accurate); then the low-confidence line.
+ * (ties: the more accurate), nlp.js keeping a vote only if it earns NLPJS_MIN_GAIN; then the low-confidence line.
  */
 export function chooseCalibration(folds: Scored[], log: (m: string) => void = () => {}): Calibration {
   const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
   let best: { cal: Calibration; cost: number; accuracy: number } | undefined;
+  const results: Array<{ cal: Calibration; cost: number; accuracy: number }> = [];
   for (const w of WEIGHTS) {
     const { byLocale, cost } = thresholdsByCost(folds, { ...base, nlpjsWeight: w });
     const cal: Calibration = { ...base, nlpjsWeight: w, riskThreshold: Math.min(byLocale.zh, byLocale.en), riskThresholdByLocale: byLocale };
     const { accuracy } = evaluate(folds, cal);
     log(`nlp.js weight ${w}: thresholds zh ${byLocale.zh} en ${byLocale.en}, out-of-fold cost ${cost}, accuracy ${accuracy.toFixed(4)}`);
+    results.push({ cal, cost, accuracy });
     if (!best || cost < best.cost || (cost === best.cost && accuracy > best.accuracy + 1e-9)) best = { cal, cost, accuracy };
   }
-  const cal = best!.cal;
+  let cal = best!.cal;
+  const alone = results.find((r) => r.cal.nlpjsWeight === 0)!;
+  if (cal.nlpjsWeight > 0 && alone.cost <= best!.cost * (1 + NLPJS_MIN_GAIN)) {
+    log(`nlp.js lowers the cost only from ${alone.cost} to ${best!.cost}: not worth its memory and time, the n-gram model decides alone`);
+    cal = alone.cal;
+  }
   let lowConfidence = LOW_CONFIDENCE[0];
   for (const l of LOW_CONFIDENCE) {
     const e = evaluate(folds, { ...cal, lowConfidence: l });
