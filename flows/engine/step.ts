@@ -6,11 +6,11 @@ import { GUARD_IMPL, type GuardName } from './registry';
 import type { ActionRef, LocaleText, Trigger } from './schema';
 import { fillTemplate } from './template';
 import { textFor } from './texts';
+import { chooseOption, type ChosenOption } from './options';
 import type { ConversationState, Expects, FlowAction, FlowContext, FlowEvent, Prompt, StepResult } from './types';
 import { HANDOFF_PRIORITIES, type ChannelName, type HandoffReason } from './vocabulary';
 
-/** A pressed 0 reaches a human on any menu that does not use 0 itself. */
-export const HUMAN_KEY = '0';
+export { HUMAN_KEY } from './options';
 const DEFAULT_NO_REPLY_SECONDS: Record<ChannelName, number> = { voice: 10, sms: 1800, telegram: 1800 };
 
 type Acc = { state: ConversationState; prompts: Prompt[]; actions: FlowAction[] };
@@ -61,8 +61,11 @@ export function step(flow: CompiledFlow, state: ConversationState, event: FlowEv
 
   let reply: Reply | undefined;
   let candidates: Trigger[];
+  let chosen: ChosenOption | undefined;
   if (event.type === 'reply') {
-    reply = resolveKeys(current, event);
+    // Options first: a key, a button or a reply that names a key is the person's own choice.
+    chosen = event.option ?? chooseOption(flow, state, { digits: event.digits, button: event.button, text: event.text });
+    reply = chosen ? { ...event, intent: chosen.intent, confidence: 1, lowConfidence: false, option: chosen } : event;
     acc.state.turns += 1;
     if (reply.lowConfidence) acc.state.lowConfidenceCount += 1;
     candidates = triggersFor(flow, acc.state, reply);
@@ -77,13 +80,13 @@ export function step(flow: CompiledFlow, state: ConversationState, event: FlowEv
     const t = chain.find((c) => guardHolds(c, acc.state, ctx));
     if (!t) continue;
     take(flow, acc, current, t, ctx, reply, event.type === 'reply' || event.type === 'no_reply');
-    return { ...finish(flow, acc, ctx, event.type !== 'unanswered'), transition: t.id };
+    return { ...finish(flow, acc, ctx, event.type !== 'unanswered'), transition: t.id, ...decided(reply, chosen) };
   }
 
   if (reply) {
     // Nothing in the flow matched a reply: never leave the person without a human.
     handoff(acc, ctx, { reason: 'flow_error', note: `no transition for '${reply.intent}' in state '${current.id}'` });
-    return { ...finish(flow, acc, ctx, false), transition: 'engine.no_transition' };
+    return { ...finish(flow, acc, ctx, false), transition: 'engine.no_transition', ...decided(reply, chosen) };
   }
   return { state: acc.state, prompts: [], actions: [] };
 }
@@ -103,26 +106,10 @@ function triggersFor(flow: CompiledFlow, state: ConversationState, reply: Reply)
   return [reply.intent];
 }
 
-/** A menu key or a button is the person's own choice: it overrides what the classifier guessed. */
-function resolveKeys(state: CompiledState, reply: Reply): Reply {
-  const chosen = (intent: Intent): Reply => ({ ...reply, intent, confidence: 1, lowConfidence: false });
-  const expects = expectsOf(state, 'zh');
-  const pick = (key: string): Intent | undefined => {
-    if (expects.kind === 'choice') return expects.options.find((o) => o.key === key)?.intent;
-    if (expects.kind === 'yes_no') return key === '1' ? expects.yes : key === '2' ? expects.no : undefined;
-    return undefined;
-  };
-  const digits = reply.digits?.trim();
-  if (digits) {
-    const intent = pick(digits) ?? (digits === HUMAN_KEY ? 'request_human' : undefined);
-    if (intent) return chosen(intent);
-  }
-  const button = reply.button?.trim();
-  if (button) {
-    const intent = pick(button) ?? (isIntent(button) ? button : undefined);
-    if (intent) return chosen(intent);
-  }
-  return reply;
+/** How a reply's meaning was decided, for the transcript. */
+function decided(reply: Reply | undefined, chosen: ChosenOption | undefined): Pick<StepResult, 'decidedBy' | 'option' | 'intent'> {
+  if (!reply) return {};
+  return chosen ? { decidedBy: 'option', option: chosen, intent: chosen.intent } : { decidedBy: 'classifier', intent: reply.intent };
 }
 
 function guardHolds(t: CompiledTransition, state: ConversationState, ctx: FlowContext): boolean {
