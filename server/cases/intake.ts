@@ -8,6 +8,10 @@ import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
 import { describeZodIssues } from '../errors';
 import { normalisePhone } from './phone';
 import { warningSchema, type WarningInput } from './warning-schema';
+import type { Routed, RoutingHints } from '../org/routing';
+
+/** Organisation (issue 15): places a warning's case in a unit (server/org/routing.ts); absent = no units. */
+export type RouteWarning = (hints: RoutingHints) => Routed;
 
 export type IntakeResult =
   | { index: number; status: 'accepted'; caseId: string; caseRef: string; newCase: boolean; warningCount: number; /** the case's outbox entry after this warning (internal: not for the response) */ due?: { action: string; at: string } }
@@ -48,17 +52,17 @@ function defaultLocale(phone: string): 'zh' | 'en' {
  * Stores one validated warning. Runs in a transaction so a warning and its case change land together.
  * A unique-constraint race (another process took the same warning or opened the same case) is retried once.
  */
-export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: { lockRows?: boolean } = {}): Promise<IntakeResult> {
+export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: { lockRows?: boolean; route?: RouteWarning } = {}): Promise<IntakeResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => storeWarningOnce(trx, index, w, actor, opts.lockRows ?? false));
+      return await db.transaction().execute((trx) => storeWarningOnce(trx, index, w, actor, opts.lockRows ?? false, opts.route));
     } catch (err) {
       if (attempt >= 2 || !isUniqueViolation(err)) throw err;
     }
   }
 }
 
-async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, lockRows: boolean): Promise<IntakeResult> {
+async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, lockRows: boolean, route?: RouteWarning): Promise<IntakeResult> {
   const { input } = w;
   const seen = await findWarning(db, input.source, input.externalId);
   if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
@@ -74,6 +78,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
   let warningCount: number;
   let due: { action: string; at: string } | undefined;
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
+  const routed = route?.({ unitCode: input.unitCode, address: input.address, precinct: input.precinct });
 
   if (open) {
     caseId = open.id;
@@ -93,6 +98,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
       relatives: toJson(relatives),
       // A repeat warning is re-triaged (review thresholds), never re-contacted from scratch.
       ...(open.next_action === null ? { next_action: 'retriage', next_action_at: now } : {}),
+      ...reroute(open, routed, input.address),
     });
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {
@@ -126,6 +132,10 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
       opened_at: now,
       updated_at: now,
       closed_at: null,
+      unit_id: routed?.unit.id ?? null,
+      routing: routed?.routing ?? null,
+      routing_hint: routed?.hint ?? null,
+      address: input.address ?? null,
     });
     await audit(db, { caseId, actor, action: 'case_opened', detail: { source: input.source, externalId: input.externalId } });
   }
@@ -145,11 +155,26 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
     relatives: toJson(w.relatives),
     precinct: input.precinct ?? null,
     telegram_chat_id: telegramChatId,
+    unit_code: input.unitCode ?? null,
+    address: input.address ?? null,
     received_at: input.receivedAt ? new Date(input.receivedAt).toISOString() : now,
     created_at: now,
   };
   await insertWarning(db, row);
   return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, due };
+}
+
+/**
+ * A repeat warning may place a case that routing could not: a case at the default unit or flagged
+ * unrouted moves where the new warning's code or address says. A case placed by a code, an address or a
+ * supervisor stays put.
+ */
+function reroute(open: { routing: string | null; address: string | null }, routed: Routed | undefined, address: string | null | undefined) {
+  const patch: { unit_id?: string; routing?: Routed['routing']; routing_hint?: string | null; address?: string } = {};
+  if (!open.address && address) patch.address = address;
+  const weak = open.routing === null || open.routing === 'default' || open.routing === 'unrouted';
+  if (routed && weak && (routed.routing === 'code' || routed.routing === 'address')) Object.assign(patch, { unit_id: routed.unit.id, routing: routed.routing, routing_hint: routed.hint });
+  return patch;
 }
 
 export function isUniqueViolation(err: unknown): boolean {

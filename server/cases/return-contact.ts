@@ -39,6 +39,11 @@ export async function openReturnContactCase(s: Services, phone: string, channel:
       opened_at: now,
       updated_at: now,
       closed_at: null,
+      // Organisation (issue 15): back to the unit that had the person before, else the default unit.
+      unit_id: previous?.unit_id ?? s.org.units.defaultUnit.id,
+      routing: previous?.routing ?? 'default',
+      routing_hint: previous?.routing_hint ?? null,
+      address: previous?.address ?? null,
     });
   } catch (err) {
     // Another callback opened it at the same moment.

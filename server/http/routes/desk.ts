@@ -15,6 +15,8 @@ import { maskPhone, maskPhonesIn } from '../../log';
 import { isSupervisor, viewerOf } from '../../people/visibility';
 import { buildCaseView, presentHandoff } from '../../people/case-view';
 import { callCitizen, claim, messageSchema, release, resolve, resolveSchema, returnSchema, returnToFlow, sendMessage } from '../../people/desk-actions';
+import { presentPlacement, queueScope, unitRoleOf } from '../../org/people';
+import { unitScope } from '../../org/scope-guard';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
 /** Server-sent events keep-alive, under the usual 60 s proxy idle timeout. */
@@ -23,10 +25,13 @@ const HEARTBEAT_MS = 20_000;
 export function deskRoutes(s: Services): Router {
   const router = express.Router();
   const people = requireRole('desk', 'manager');
+  // Organisation (issue 15): each person acts only on their units' cases.
+  router.use('/api/desk/cases/:id', unitScope(s, 'case'));
+  router.use('/api/desk/handoffs/:id', unitScope(s, 'handoff'));
 
   router.get('/api/desk/queue', people, async (req, res) => {
     const v = viewerOf(req);
-    const rows = await listHandoffs(s.store.db, 'active');
+    const rows = await listHandoffs(s.store.db, 'active', queueScope(s.org.units, v));
     const caseIds = [...new Set(rows.map((r) => r.case_id))];
     const lastIn = new Map<string, { body: string; intent: string | null; at: string }>();
     if (caseIds.length) {
@@ -54,13 +59,16 @@ export function deskRoutes(s: Services): Router {
         warningCount: h.warning_count,
         locale: h.locale,
         mine: h.status === 'claimed' && h.claimed_by === v.id,
+        kind: h.kind,
+        assignedBy: h.assigned_by,
+        ...presentPlacement(s.org.units, h),
         overdue: h.status === 'open' && h.sla_due_at <= now,
         lastReply: last ? { body: (visible ? last.body : maskPhonesIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
       };
     });
     res.json({
       now,
-      you: { username: v.id, role: v.role, supervisor: isSupervisor(v) },
+      you: { username: v.id, role: v.role, supervisor: isSupervisor(v), unitRole: unitRoleOf(v), unit: presentPlacement(s.org.units, { unit_id: v.unitId ?? null, routing: null, routing_hint: null }).unit },
       counts: {
         open: items.filter((i) => i.status === 'open').length,
         claimed: items.filter((i) => i.status === 'claimed').length,

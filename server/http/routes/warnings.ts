@@ -6,6 +6,7 @@ import { ValidationError } from '../../errors';
 import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { enqueueCaseJob } from '../../jobs/queues';
+import { routeWarning } from '../../org/routing';
 
 /** Warnings of one batch stored at the same time on PostgreSQL (the pool holds 10 connections). */
 const STORE_CONCURRENCY = 4;
@@ -35,11 +36,12 @@ export function warningsRoutes(s: Services): Router {
     // several run at once (each on its own pooled connection); SQLite has one connection anyway.
     const results: IntakeResult[] = new Array(items.length);
     const lockRows = s.store.dialect === 'postgres';
+    const route = (hints: Parameters<typeof routeWarning>[1]) => routeWarning(s.org.units, hints);
     let next = 0;
     const storeNext = async (): Promise<void> => {
       for (let index = next++; index < items.length; index = next++) {
         const v = validateWarning(items[index], s.config.defaultRegion);
-        results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows }) : { index, status: 'rejected', reason: v.reason };
+        results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows, route }) : { index, status: 'rejected', reason: v.reason };
       }
     };
     await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));

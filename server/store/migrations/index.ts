@@ -4,11 +4,13 @@ import type { Dialect } from '../db';
 import * as initial from './001_initial';
 import * as people from './002_people';
 import * as flowVersions from './003_flow_versions';
+import * as organisation from './008_organisation';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '001_initial': { up: (db) => initial.up(db, dialect) },
     '002_people': { up: (db) => people.up(db, dialect) },
     '003_flow_versions': { up: (db) => flowVersions.up(db, dialect) },
+    '008_organisation': { up: (db) => organisation.up(db, dialect) },
   };
 }
