@@ -14,6 +14,7 @@ import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
+import { orgRoutes } from './routes/org';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
@@ -35,6 +36,7 @@ export function createApp(s: Services): Express {
   app.use('/api', apiKeyAuth(s.config.apiKeys));
   app.use('/api', sessionAuth(s));
   app.use(sessionRoutes(s));
+  app.use(orgRoutes(s));
   app.use(deskRoutes(s));
   app.use(stopPaymentRoutes(s));
   app.use(warningsRoutes(s));

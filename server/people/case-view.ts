@@ -12,6 +12,7 @@ import type { ConversationState } from '../../flows/engine';
 import type { Classification } from '../../nlu-models/src/intents';
 import { holdsClaim, isSupervisor, phoneMasker, seesPhones, type Viewer } from './visibility';
 import { stopPaymentPrefill } from './stop-payment';
+import { presentPlacement } from '../org/people';
 
 /** Desk events worth a line on the timeline (reads and routine bookkeeping are left out). */
 const TIMELINE_ACTIONS = new Set([
@@ -35,6 +36,23 @@ const TIMELINE_ACTIONS = new Set([
   'flow_ended',
   'case_closed',
   'delivery_failed',
+  // Organisation (issue 15)
+  'handoff_assigned',
+  'handoff_transferred',
+  'handoff_taken_over',
+  'case_moved',
+  'review_decided',
+  'visit_requested',
+  'visit_accepted',
+  'visit_on_the_way',
+  'visit_reported',
+  'visit_overdue',
+  'relative_message',
+  'relative_call',
+  'stop_payment_filed',
+  'stop_payment_status',
+  'bank_call',
+  'bank_call_event',
 ]);
 
 export type TimelineItem =
@@ -169,6 +187,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
       closedAt: c.closed_at,
     },
     phoneVisible: visible,
+    placement: { ...presentPlacement(s.org.units, c), address: c.address },
     flow: {
       flowId: c.flow_id,
       flowVersion: c.flow_version,
