@@ -15,6 +15,8 @@ import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
 import { orgRoutes } from './routes/org';
+import { orgStopPaymentRoutes } from './routes/org-stop-payments';
+import { twilioConferenceWebhooks } from '../webhooks/twilio-conference';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
@@ -26,6 +28,7 @@ export function createApp(s: Services): Express {
   app.use(healthRoutes(s));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use('/webhooks', webhookLatency());
+  app.use('/webhooks/twilio/conference', twilioConferenceWebhooks(s));
   app.use('/webhooks/twilio', twilioWebhooks(s));
   if (s.telegramBot) {
     registerTelegramHandlers(s, s.telegramBot);
@@ -37,6 +40,7 @@ export function createApp(s: Services): Express {
   app.use('/api', sessionAuth(s));
   app.use(sessionRoutes(s));
   app.use(orgRoutes(s));
+  app.use(orgStopPaymentRoutes(s));
   app.use(deskRoutes(s));
   app.use(stopPaymentRoutes(s));
   app.use(warningsRoutes(s));

@@ -13,6 +13,7 @@ import type { Classification } from '../../nlu-models/src/intents';
 import { holdsClaim, isSupervisor, phoneMasker, seesPhones, type Viewer } from './visibility';
 import { stopPaymentPrefill } from './stop-payment';
 import { presentPlacement } from '../org/people';
+import { countdown, listStopPaymentRequestsForCase, presentStopPayment } from '../org/stop-payments';
 
 /** Desk events worth a line on the timeline (reads and routine bookkeeping are left out). */
 const TIMELINE_ACTIONS = new Set([
@@ -164,6 +165,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
   timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 
   const prefill = stopPaymentPrefill(messages, conversation?.slots ?? {});
+  const stopPaymentRequests = await listStopPaymentRequestsForCase(db, c.id);
   const mine = holdsClaim(viewer, active);
   return {
     case: {
@@ -204,6 +206,9 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
     handoff: active ? presentHandoff(active) : null,
     handoffs: handoffs.map(presentHandoff),
     stopPayment: prefill,
+    // Organisation (issue 15): the requests filed, and the clock against the first-level window.
+    stopPaymentRequests: stopPaymentRequests.map((r) => presentStopPayment(s, r)),
+    stopPaymentClock: countdown(prefill?.firstMentionedAt ?? null, s.org.firstLevelWindowMinutes, stopPaymentRequests[0]?.requested_at ?? null),
     you: {
       username: viewer.id,
       holdsClaim: mine,

@@ -17,6 +17,7 @@ import type { ConversationState } from '../../flows/engine';
 import { ChannelError } from '../../bots/channel';
 import { holdsClaim, isSupervisor, type Viewer } from './visibility';
 import { stopPaymentSchema } from './stop-payment';
+import { fileOnResolve } from '../org/stop-payment-resolve';
 
 /** Outcomes a dissuader may close a handoff with (names from flows/engine/vocabulary.ts). */
 export const DESK_OUTCOMES = ['dissuaded', 'stop_payment_requested', 'visit_dispatched', 'unreachable', 'wrong_person', 'false_alarm'] as const satisfies readonly Outcome[];
@@ -89,6 +90,8 @@ export async function resolve(s: Services, v: Viewer, handoffId: string, input: 
     const now = nowIso();
     await updateCase(trx, h.case_id, { outcome: input.outcome, status: 'closed', closed_at: now, next_action: null, next_action_at: null });
     await audit(trx, { caseId: h.case_id, actor: v.id, action: 'handoff_resolved', detail: { handoffId: h.id, outcome: input.outcome, ...(detail ?? {}), note: input.note ?? null } });
+    // Organisation (issue 15): a stop-payment outcome files the request (with a status) unless one was filed during the call.
+    if (input.outcome === 'stop_payment_requested') await fileOnResolve(trx, s, h, input.stopPayment, v.id, input.note ?? null);
     return true;
   });
   if (!done) throw new ConflictError('this handoff is already resolved');

@@ -109,11 +109,13 @@ export const STOP_PAYMENT_COLUMNS: (keyof StopPaymentRecord)[] = [
  * RFC 4180 CSV. Text starting with =, +, -, @ is prefixed with ' so a spreadsheet never runs it as a
  * formula; plain numbers such as +8613800138000 are left as they are.
  */
+export function csvCell(v: unknown): string {
+  let s = v == null ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d*. ]+$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export function toCsv(rows: StopPaymentRecord[]): string {
-  const cell = (v: unknown): string => {
-    let s = v == null ? '' : String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d*. ]+$/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const cell = csvCell;
   return [STOP_PAYMENT_COLUMNS.join(','), ...rows.map((r) => STOP_PAYMENT_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
