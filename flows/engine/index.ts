@@ -15,7 +15,8 @@ export type {
 export type { CompiledFlow, CompiledState, CompiledTransition } from './compiled';
 export type { FlowDef } from './schema';
 export { FlowStepError } from './errors';
-export { parseFlow, loadFlowsDir, FLOWS_DIR } from './parse';
+export { parseFlow, loadFlowsDir, flowSourcesIn, FLOWS_DIR, type ParseOptions } from './parse';
+export type { BaseLookup, FlowSource, Inheritance, StateOrigin } from './extends';
 export { checkFlow } from './checker';
 export { startConversation, step, HUMAN_KEY } from './step';
 export { renderPrompts, type Rendered, type VoiceRenderOptions } from './render';

@@ -14,6 +14,7 @@ import {
 } from '../../flows/engine';
 import type { ChannelName, HandoffReason, Locale } from '../../flows/engine/vocabulary';
 import type { Classification } from '../../nlu-models/src/intents';
+import { usablePersonName } from '../../flows/engine/person-name';
 import type { Database, CaseRow, MessageRow } from '../store/schema';
 import { getCase, updateCase } from '../store/repositories/cases';
 import { insertMessage } from '../store/repositories/messages';
@@ -26,6 +27,7 @@ import { handOff } from './handoff';
 import { readPlan } from './plan';
 import { NotFoundError } from '../errors';
 import { timedClassify } from '../http/metrics';
+import { trialFlowFor } from '../trials/assignment';
 
 /** How long to wait for a reply on a text channel before the flow's no_reply event, when the flow says nothing. */
 const DEFAULT_NO_REPLY_SECONDS = 30 * 60;
@@ -37,7 +39,8 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
     channel,
     locale: (c.locale === 'en' ? 'en' : 'zh') as Locale,
     vars: {
-      name: c.name ?? undefined,
+      // Upstream text: used only if it looks like a person's name, else the greeting is neutral.
+      name: usablePersonName(c.name),
       amount: c.amount ?? undefined,
       centre_name: c.locale === 'en' ? s.config.centre.name.en : s.config.centre.name.zh,
       callback_number: s.config.centre.callbackNumber,
@@ -58,7 +61,7 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
 export function loadConversation(s: Services, c: CaseRow): { flow: CompiledFlow; state: ConversationState } | undefined {
   if (!c.conversation || !c.flow_id || c.flow_version == null) return undefined;
   const state = fromJson<ConversationState | undefined>(c.conversation, undefined);
-  const flow = s.flows.version(c.flow_id, c.flow_version);
+  const flow = s.flows.version(c.flow_id, c.flow_version, state?.baseVersion);
   if (!state || !flow) return undefined;
   return { flow, state };
 }
@@ -236,7 +239,7 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
     let conversation = loadConversation(s, c);
     const prompts: StepResult['prompts'] = [];
     if (!conversation || conversation.state.ended) {
-      const flow = flowForCase(s, c);
+      const flow = await flowForCase(s, c, trx);
       if (!flow) throw new Error('no flow is published to answer this reply');
       const started = startConversation(flow, flowContext(s, c, r.channel));
       prompts.push(...started.prompts);
@@ -280,12 +283,17 @@ export async function handleFlowEvent(s: Services, caseId: string, event: Exclud
   return out;
 }
 
-/** The flow a contact with this case speaks: the conversation's own while it runs, else the case's planned flow, else the fallback. */
-export function flowForCase(s: Services, c: CaseRow): CompiledFlow | undefined {
+/**
+ * The flow a contact with this case speaks: the conversation's own while it runs; else the case's planned
+ * flow — on the version a script trial pinned the case to (chosen at random at its first conversation),
+ * or the published one — else the fallback. The one place a new conversation's version is chosen.
+ */
+export async function flowForCase(s: Services, c: CaseRow, db: Kysely<Database> = s.store.db): Promise<CompiledFlow | undefined> {
   const existing = loadConversation(s, c);
   if (existing && !existing.state.ended) return existing.flow;
   const planned = readPlan(c.plan)?.flowId ?? c.flow_id;
-  return (planned ? s.flows.current(planned) : undefined) ?? s.flows.current(fallbackFlowId(s));
+  const tried = planned ? await trialFlowFor(db, s.flows, c.id, planned) : undefined;
+  return tried ?? (planned ? s.flows.current(planned) : undefined) ?? s.flows.current(fallbackFlowId(s));
 }
 
 export function fallbackFlowId(s: Services): string {

@@ -7,14 +7,14 @@ import { LOCALES, RISK_LEVELS, SCAM_TYPES } from '../../flows/engine/vocabulary'
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
-const cleanText = (max: number) =>
+export const cleanText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
     .refine((v) => !CONTROL.test(v), 'must not contain control characters')
     .refine((v) => !LONE_SURROGATE.test(v), 'must be well-formed Unicode');
-const shortText = (max: number) => cleanText(max).min(1).refine((v) => !BIDI.test(v), 'must not contain bidirectional override characters');
+export const shortText = (max: number) => cleanText(max).min(1).refine((v) => !BIDI.test(v), 'must not contain bidirectional override characters');
 
 export const relativeSchema = z.object({
   phone: z.string().max(40),

@@ -142,7 +142,7 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
       await updateAttempt(s.store.db, attempt.id, { provider_id: sent.providerId, status: sent.status });
       await scheduleNext(s, c.id, 'no_reply', isoIn(CALL_WATCHDOG_MS));
     } else {
-      const flow = flowForCase(s, c);
+      const flow = await flowForCase(s, c);
       if (!flow) throw new UnrecoverableJobError(`no published flow ${plan.flowId}`);
       const pending = new PendingEvents();
       const turn = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach' }));

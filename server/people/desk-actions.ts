@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Services } from '../services';
 import type { HandoffRow, MessageRow } from '../store/schema';
-import type { Outcome } from '../../flows/engine/vocabulary';
+import { DESK_OUTCOMES } from '../../flows/engine/vocabulary';
 import { countSegments, type Rendered } from '../../flows/engine';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { claimHandoff, forceReleaseHandoff, getHandoff, releaseHandoff, resolveHandoff, activeHandoffForCase } from '../store/repositories/handoffs';
@@ -19,8 +19,7 @@ import { holdsClaim, isSupervisor, type Viewer } from './visibility';
 import { stopPaymentSchema } from './stop-payment';
 import { fileOnResolve } from '../org/stop-payment-resolve';
 
-/** Outcomes a dissuader may close a handoff with (names from flows/engine/vocabulary.ts). */
-export const DESK_OUTCOMES = ['dissuaded', 'stop_payment_requested', 'visit_dispatched', 'unreachable', 'wrong_person', 'false_alarm'] as const satisfies readonly Outcome[];
+export { DESK_OUTCOMES };
 
 const note = z.string().trim().max(2000).optional();
 export const resolveSchema = z.discriminatedUnion('outcome', [

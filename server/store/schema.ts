@@ -195,6 +195,140 @@ export interface FlowHeadsTable {
   updated_at: string;
 }
 
+/** A desk officer's correction of the classifier on one citizen message (migration 007). */
+export interface IntentCorrectionsTable {
+  id: string;
+  message_id: string;
+  case_id: string;
+  /** The message as the citizen sent it (or as speech recognition heard it). */
+  text: string;
+  locale: string;
+  channel: string;
+  intent: string;
+  /** What the classifier said: the message's stored intent. */
+  previous_intent: string | null;
+  /** The model version that classified the message. */
+  model_version: string | null;
+  note: string | null;
+  corrected_by: string;
+  corrected_at: string;
+  /** Only 'approved' corrections are trained on (npm run train -- --with-corrections). */
+  review: 'pending' | 'approved' | 'rejected';
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+/** A loss reported to the police, matched by phone to a person we warned (issue 18). */
+export interface FraudReportsTable {
+  id: string;
+  source: string;
+  external_id: string;
+  phone: string;
+  /** When the loss happened. */
+  occurred_at: string;
+  amount: number | null;
+  scam_type: string;
+  scam_type_given: string | null;
+  /** The warned person's case; null when the number was never warned before the loss. */
+  case_id: string | null;
+  /** The latest warning of that case at or before the loss. */
+  warning_at: string | null;
+  /** The already_paid handoff the report opened on an open case. */
+  handoff_id: string | null;
+  received_by: string;
+  received_at: string;
+}
+
+export interface ScriptTrialsTable {
+  id: string;
+  flow_id: string;
+  version_a: number;
+  version_b: number;
+  split_b: number;
+  /** JSON TrialStopRule. */
+  stop_rule: string;
+  alpha: number;
+  status: 'running' | 'closed' | 'stopped';
+  note: string | null;
+  started_by: string;
+  started_at: string;
+  closed_at: string | null;
+  stopped_by: string | null;
+  stopped_at: string | null;
+  decision: 'published_a' | 'published_b' | 'kept_current' | null;
+  published_version: number | null;
+}
+
+export interface TrialAssignmentsTable {
+  case_id: string;
+  trial_id: string;
+  arm: 'A' | 'B';
+  flow_id: string;
+  flow_version: number;
+  assigned_at: string;
+}
+
+export interface CallRecordingsTable {
+  id: string;
+  case_id: string;
+  attempt_id: string | null;
+  call_sid: string;
+  recording_sid: string;
+  status: string;
+  duration_seconds: number | null;
+  channels: number | null;
+  media_url: string | null;
+  started_at: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface QaReviewsTable {
+  id: string;
+  case_id: string;
+  reviewer: string;
+  /** JSON Record<criterion, 0 | 1 | 2 | null>. */
+  scores: string;
+  /** Points given / points possible over the criteria that apply, 0 … 1. */
+  score: number;
+  comment: string | null;
+  recording_id: string | null;
+  training_example: number;
+  training_message_id: string | null;
+  training_intent: string | null;
+  created_at: string;
+}
+
+export interface UserPreferencesTable {
+  user_id: string;
+  /** The console language the person chose (web/i18n UI_LOCALES). */
+  locale: string;
+  alert_sound: number;
+  alert_desktop: number;
+  updated_at: string;
+}
+
+/** Internal notes on a case: staff only, never sent to the citizen; append-only. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author: string;
+  body: string;
+  created_at: string;
+}
+
+/** The desk's canned replies, per citizen language, with {placeholders} filled per case. */
+export interface CannedRepliesTable {
+  id: string;
+  locale: string;
+  title: string;
+  body: string;
+  position: number;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface UnitsTable {
   id: string;
   code: string;
@@ -276,6 +410,15 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   flow_versions: FlowVersionsTable;
   flow_heads: FlowHeadsTable;
+  intent_corrections: IntentCorrectionsTable;
+  fraud_reports: FraudReportsTable;
+  script_trials: ScriptTrialsTable;
+  trial_assignments: TrialAssignmentsTable;
+  call_recordings: CallRecordingsTable;
+  qa_reviews: QaReviewsTable;
+  user_preferences: UserPreferencesTable;
+  case_notes: CaseNotesTable;
+  canned_replies: CannedRepliesTable;
   units: UnitsTable;
   visit_tasks: VisitTasksTable;
   stop_payment_requests: StopPaymentRequestsTable;
@@ -293,6 +436,15 @@ export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type FlowVersionRow = Selectable<FlowVersionsTable>;
 export type FlowHeadRow = Selectable<FlowHeadsTable>;
+export type IntentCorrectionRow = Selectable<IntentCorrectionsTable>;
+export type FraudReportRow = Selectable<FraudReportsTable>;
+export type ScriptTrialRow = Selectable<ScriptTrialsTable>;
+export type TrialAssignmentRow = Selectable<TrialAssignmentsTable>;
+export type CallRecordingRow = Selectable<CallRecordingsTable>;
+export type QaReviewRow = Selectable<QaReviewsTable>;
+export type UserPreferencesRow = Selectable<UserPreferencesTable>;
+export type CaseNoteRow = Selectable<CaseNotesTable>;
+export type CannedReplyRow = Selectable<CannedRepliesTable>;
 export type UnitRow = Selectable<UnitsTable>;
 export type VisitTaskRow = Selectable<VisitTasksTable>;
 export type StopPaymentRequestRow = Selectable<StopPaymentRequestsTable>;

@@ -19,7 +19,7 @@ import { moveDownLadder, scheduleNext } from '../jobs/case-jobs';
 import { openReturnContactCase } from '../cases/return-contact';
 import { normalisePhone } from '../cases/phone';
 import { recordRelativeReply } from '../cases/relative-reply';
-import { maskPhone } from '../log';
+import { maskPhone } from '../masking';
 import { ValidationError } from '../errors';
 
 const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', '退订']);
@@ -111,7 +111,7 @@ export function twilioWebhooks(s: Services): Router {
       await markReached(s.store.db, c);
       const pending = new PendingEvents();
       const turns = loadConversation(s, c)?.state.turns ?? 0;
-      const flow = flowForCase(s, c);
+      const flow = await flowForCase(s, c);
       if (!flow) {
         twimlReply(res, hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
         return;

@@ -5,8 +5,8 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { listHandoffs } from '../../store/repositories/handoffs';
-import { maskPhone } from '../../log';
-import { isSupervisor, viewerOf } from '../../people/visibility';
+import { maskPhone } from '../../masking';
+import { isSupervisor, phoneMasker, viewerOf } from '../../people/visibility';
 import { queueScope } from '../../org/people';
 
 const query = z.object({ status: z.enum(['open', 'claimed', 'resolved', 'active']).default('open') });
@@ -41,7 +41,7 @@ export function handoffsRoutes(s: Services): Router {
         kind: h.kind,
         unitCode: s.org.units.byId(h.unit_id)?.code ?? s.org.units.root.code,
         unrouted: h.routing === 'unrouted',
-      })),
+      })).map(phoneMasker(full).deep),
     });
   });
   return router;
