@@ -49,6 +49,8 @@ export interface Config {
   outboxSweepMs: number;
   /** After a Twilio request got no answer: how long to wait for its status callback before sending again. */
   providerConfirmWaitMs: number;
+  /** An outbox send claimed longer ago than this, and not finished, is confirmed with the provider before anything else. */
+  outboxClaimStaleMs: number;
   /** Organisation (issue 15): the units and banks files, officers' default capacity, how often auto-assignment runs. */
   org: { unitsFile?: string; banksFile?: string; defaultCapacity: number; autoAssignMs: number };
 }
@@ -96,6 +98,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: optional,
   OUTBOX_SWEEP_MS: optional,
   PROVIDER_CONFIRM_WAIT_MS: optional,
+  OUTBOX_CLAIM_STALE_MS: optional,
   UNITS_FILE: optional,
   BANKS_FILE: optional,
   DESK_CAPACITY: optional,
@@ -238,6 +241,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
   const providerConfirmWaitMs = e.PROVIDER_CONFIRM_WAIT_MS === undefined ? 60_000 : Number(e.PROVIDER_CONFIRM_WAIT_MS);
   if (!Number.isInteger(providerConfirmWaitMs) || providerConfirmWaitMs < 100) problems.push(`PROVIDER_CONFIRM_WAIT_MS must be whole milliseconds ≥ 100, got "${e.PROVIDER_CONFIRM_WAIT_MS}".`);
+  const outboxClaimStaleMs = e.OUTBOX_CLAIM_STALE_MS === undefined ? 60_000 : Number(e.OUTBOX_CLAIM_STALE_MS);
+  // Longer than a provider request may take (the Twilio client gives up after 10 s), or a live send would be confirmed early.
+  if (!Number.isInteger(outboxClaimStaleMs) || outboxClaimStaleMs < 11_000) problems.push(`OUTBOX_CLAIM_STALE_MS must be whole milliseconds ≥ 11000 (longer than a provider request may take), got "${e.OUTBOX_CLAIM_STALE_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
   if (e.UNITS_FILE && !fs.existsSync(e.UNITS_FILE)) problems.push(`UNITS_FILE points to "${e.UNITS_FILE}", which does not exist (see org/units.example.yaml).`);
   if (e.BANKS_FILE && !fs.existsSync(e.BANKS_FILE)) problems.push(`BANKS_FILE points to "${e.BANKS_FILE}", which does not exist (see org/banks.example.yaml).`);
@@ -287,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit,
     outboxSweepMs,
     providerConfirmWaitMs,
+    outboxClaimStaleMs,
     org: { unitsFile: e.UNITS_FILE, banksFile: e.BANKS_FILE, defaultCapacity, autoAssignMs },
   };
 }

@@ -21,7 +21,7 @@ export { checkFlow } from './checker';
 export { startConversation, step, HUMAN_KEY } from './step';
 export { renderPrompts, type Rendered, type VoiceRenderOptions } from './render';
 export { countSegments } from './render/segments';
-export { loadPolicy, parsePolicy, checkPolicy, planTriage, PolicyError, POLICY_FILE, type Policy, type TriageInput, type TriagePlan } from './policy';
+export { loadPolicy, parsePolicy, checkPolicy, planTriage, quietWindowEnd, PolicyError, POLICY_FILE, CONTACT_CHANNELS, QUIET_HOLDS, type ContactChannel, type EscalationTier, type Policy, type QuietHold, type Rung, type TriageInput, type TriagePlan } from './policy';
 export { TEMPLATE_VARS } from './template';
 
 /** The flow that asks a relative to check on an unreachable person. */

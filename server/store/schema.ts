@@ -22,6 +22,8 @@ export interface WarningsTable {
   address: string | null;
   received_at: string;
   created_at: string;
+  /** The upstream's scam type when it is not one of ours (the warning is worked as `other`). */
+  upstream_scam_type: string | null;
 }
 
 export interface CasesTable {
@@ -44,11 +46,13 @@ export interface CasesTable {
   flow_version: number | null;
   /** The channel of the live conversation, if any. */
   active_channel: string | null;
-  /** Outbox: what the workers must do next for this case, and when. Null = nothing automatic pending. */
+  /** The case's next action (its earliest lifecycle timer) and when; written only by server/cases/outbox.ts. */
   next_action: string | null;
   next_action_at: string | null;
-  /** Contact plan from triage (JSON). */
+  /** Contact plan of cases written before the lifecycle existed (JSON); read once to derive their lifecycle. */
   plan: string | null;
+  /** The lifecycle state (server/cases/lifecycle.ts LifecycleState) as JSON; null on cases from before it. */
+  lifecycle: string | null;
   opted_out: number;
   outcome: string | null;
   opened_at: string;
@@ -118,6 +122,30 @@ export interface HandoffsTable {
   /** Organisation (008): 'review' for the second review (二次研判), else 'dissuasion'; who assigned the claim. */
   kind: Generated<'dissuasion' | 'review'>;
   assigned_by: string | null;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'unconfirmed' | 'sent' | 'failed' | 'cancelled';
+
+/** Every outbound effect: written with the decision, sent by the relay at most once. */
+export interface OutboxTable {
+  id: string;
+  case_id: string;
+  kind: 'call' | 'message';
+  channel: string;
+  purpose: 'warning' | 'callback' | 'follow_up' | 'prompt' | 'desk' | 'relative';
+  target: string;
+  attempt_id: string | null;
+  message_id: string | null;
+  payload: string | null;
+  status: OutboxStatus;
+  due_at: string;
+  claim_token: string | null;
+  claimed_at: string | null;
+  tries: number;
+  provider_id: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface AuditEventsTable {
@@ -405,6 +433,7 @@ export interface Database {
   handoffs: HandoffsTable;
   audit_events: AuditEventsTable;
   provider_events: ProviderEventsTable;
+  outbox: OutboxTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
@@ -432,6 +461,7 @@ export type AttemptRow = Selectable<ContactAttemptsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type HandoffRow = Selectable<HandoffsTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type FlowVersionRow = Selectable<FlowVersionsTable>;

@@ -12,22 +12,11 @@ import { getCase } from '../../store/repositories/cases';
 import { audit } from '../../store/repositories/audit';
 import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
-import { enqueueCaseJob } from '../../jobs/queues';
+import { dispatch } from '../../cases/outbox';
 import { routeWarning } from '../../org/routing';
 
 /** Warnings of one batch stored at the same time on PostgreSQL (the pool holds 10 connections). */
 const STORE_CONCURRENCY = 4;
-
-/** How long an intake answer waits for Redis before leaving the case to the outbox sweeper. */
-const ENQUEUE_WAIT_MS = 1000;
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
 
 const scopeMessage = (p: Principal, source: string) => `this key may post warnings for ${p.sources!.join(', ')} only, not for "${source}"`;
 
@@ -67,22 +56,14 @@ export function warningsRoutes(s: Services): Router {
       for (let index = next++; index < items.length; index = next++) {
         const v = validateWarning(items[index], s.config.defaultRegion);
         if (v.ok && !mayUseSource(principal, v.value.input.source)) results[index] = { index, status: 'rejected', reason: `${SCOPE_REASON}${scopeMessage(principal, v.value.input.source).slice('this key may post'.length)}` };
-        else results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, principal.id, { lockRows, route }) : { index, status: 'rejected', reason: v.reason };
+        else results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, principal.id, { lockRows, decide: s, route }) : { index, status: 'rejected', reason: v.reason };
       }
     };
     await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));
-    // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
-    // storeWarning reports the case's outbox entry, so the case is not read again here.
-    await Promise.all(
-      results.map(async (r) => {
-        if (r.status !== 'accepted' || !r.due) return;
-        // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
-        await withTimeout(enqueueCaseJob(s.queues, { caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }), ENQUEUE_WAIT_MS).catch((err) =>
-          s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'),
-        );
-      }),
-    );
-    for (const r of results) if (r.status === 'accepted') delete r.due;
+    // Fast path to the relay and the timers; if Redis is down the sweeper queues them once it is back.
+    // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
+    await Promise.all(results.map((r) => (r.status === 'accepted' && r.work ? dispatch(s, r.work) : undefined)));
+    for (const r of results) if (r.status === 'accepted') delete r.work;
     const answers: IntakeAnswer[] = [];
     for (const r of results) answers.push(await hideForeignCase(s, principal, r));
     const summary = { accepted: 0, duplicate: 0, rejected: 0 };

@@ -7,6 +7,7 @@ import * as flowVersions from './003_flow_versions';
 import * as nluCorrections from './007_nlu_corrections';
 import * as kpis from './009_kpis';
 import * as consoles from './006_consoles';
+import * as lifecycleOutbox from './004_lifecycle_outbox';
 import * as organisation from './008_organisation';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
@@ -17,6 +18,7 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '007_nlu_corrections': { up: (db) => nluCorrections.up(db, dialect) },
     '009_kpis': { up: (db) => kpis.up(db, dialect) },
     '006_consoles': { up: (db) => consoles.up(db, dialect) },
+    '004_lifecycle_outbox': { up: (db) => lifecycleOutbox.up(db, dialect) },
     '008_organisation': { up: (db) => organisation.up(db, dialect) },
   };
 }
