@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
-export const ROLES = ['intake', 'desk', 'manager', 'admin'] as const;
+// 'station': police-station officers (issue 15) — the station page and its API only.
+export const ROLES = ['intake', 'desk', 'station', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKey {
@@ -56,6 +57,8 @@ export interface Config {
   shutdownDrainMs: number;
   /** Then: how long open requests and active jobs get before their connections are cut, ms. */
   shutdownTimeoutMs: number;
+  /** Organisation (issue 15): the units and banks files, officers' default capacity, how often auto-assignment runs. */
+  org: { unitsFile?: string; banksFile?: string; defaultCapacity: number; autoAssignMs: number };
 }
 
 export class ConfigError extends Error {
@@ -105,6 +108,10 @@ const envSchema = z.object({
   SHUTDOWN_DRAIN_MS: optional,
   REQUEST_TIMEOUT_MS: optional,
   SHUTDOWN_TIMEOUT_MS: optional,
+  UNITS_FILE: optional,
+  BANKS_FILE: optional,
+  DESK_CAPACITY: optional,
+  AUTO_ASSIGN_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -256,6 +263,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 100 || shutdownTimeoutMs > 300_000)
     problems.push(`SHUTDOWN_TIMEOUT_MS must be whole milliseconds from 100 to 300000, got "${e.SHUTDOWN_TIMEOUT_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
+  if (e.UNITS_FILE && !fs.existsSync(e.UNITS_FILE)) problems.push(`UNITS_FILE points to "${e.UNITS_FILE}", which does not exist (see org/units.example.yaml).`);
+  if (e.BANKS_FILE && !fs.existsSync(e.BANKS_FILE)) problems.push(`BANKS_FILE points to "${e.BANKS_FILE}", which does not exist (see org/banks.example.yaml).`);
+  const defaultCapacity = e.DESK_CAPACITY === undefined ? 3 : Number(e.DESK_CAPACITY);
+  if (!Number.isInteger(defaultCapacity) || defaultCapacity < 1 || defaultCapacity > 100) problems.push(`DESK_CAPACITY must be a whole number of cases from 1 to 100, got "${e.DESK_CAPACITY}".`);
+  const autoAssignMs = e.AUTO_ASSIGN_MS === undefined ? 2000 : Number(e.AUTO_ASSIGN_MS);
+  if (!Number.isInteger(autoAssignMs) || (autoAssignMs !== 0 && autoAssignMs < 100)) problems.push(`AUTO_ASSIGN_MS must be whole milliseconds ≥ 100 (or 0 to turn auto-assignment off), got "${e.AUTO_ASSIGN_MS}".`);
 
   const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
   if (workerMetricsPort !== undefined && (!Number.isInteger(workerMetricsPort) || workerMetricsPort < 0 || workerMetricsPort > 65535))
@@ -302,5 +315,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs,
     shutdownDrainMs,
     shutdownTimeoutMs,
+    org: { unitsFile: e.UNITS_FILE, banksFile: e.BANKS_FILE, defaultCapacity, autoAssignMs },
   };
 }

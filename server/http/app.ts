@@ -23,6 +23,9 @@ import { securityHeaders } from './security-headers';
 import { ensureWebBuild, WEB_ROOT } from './web-build';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
 import { deskCorrectionRoutes } from './routes/desk-corrections';
+import { orgRoutes } from './routes/org';
+import { orgStopPaymentRoutes } from './routes/org-stop-payments';
+import { twilioConferenceWebhooks } from '../webhooks/twilio-conference';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
@@ -43,6 +46,7 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
   app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use('/webhooks', webhookLatency());
+  app.use('/webhooks/twilio/conference', twilioConferenceWebhooks(s));
   app.use('/webhooks/twilio', twilioWebhooks(s));
   if (s.telegramBot) {
     registerTelegramHandlers(s, s.telegramBot);
@@ -61,6 +65,8 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
   });
   app.use(sessionRoutes(s));
   app.use(meRoutes(s));
+  app.use(orgRoutes(s));
+  app.use(orgStopPaymentRoutes(s));
   app.use(deskRoutes(s));
   app.use(cannedRepliesRoutes(s));
   app.use(stopPaymentRoutes(s));

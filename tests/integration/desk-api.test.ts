@@ -243,6 +243,8 @@ describe('dissuasion desk API', () => {
       { actor: 'alice', action: 'desk_message' },
       { actor: 'alice', action: 'desk_call' },
       { actor: 'alice', action: 'handoff_resolved' },
+      // The outcome files a stop-payment request that the bank's answers then move on (issue 15).
+      { actor: 'alice', action: 'stop_payment_filed' },
     ]);
     const again = await alice.json('POST', `/api/desk/handoffs/${handoffId}/resolve`, { outcome: 'dissuaded' });
     expect(again).toEqual({ status: 409, body: { error: 'conflict', message: 'this handoff is already resolved' } });

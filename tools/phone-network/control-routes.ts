@@ -58,6 +58,8 @@ const ARGS: Record<keyof PhoneControl, z.ZodType<unknown[]>> = {
   waitForCallEnd: z.tuple([sid, wait.optional()]),
   waitForTelegram: z.tuple([chatId, wait.optional()]),
   waitForCallback: z.tuple([match, wait.optional()]),
+  conferences: z.tuple([]),
+  waitForConference: z.tuple([z.string().min(1), z.object({ timeoutMs: z.number().int().positive().max(600_000).optional(), connected: z.number().int().min(0).optional(), status: z.enum(['init', 'in-progress', 'completed']).optional() }).strict().optional()]),
   reset: z.tuple([]),
 };
 
@@ -92,6 +94,7 @@ export function controlRouter(control: PhoneControl, state: NetworkState, lifeti
   router.get('/_control/calls/:phone', async (req, res) => void res.json(await control.calls(String(req.params.phone))));
   router.get('/_control/telegram/:chatId', async (req, res) => void res.json(await control.telegramChat(Number(req.params.chatId))));
   router.get('/_control/callbacks', async (_req, res) => void res.json(await control.callbacks()));
+  router.get('/_control/conferences', async (_req, res) => void res.json(await control.conferences()));
 
   router.get('/_control/events', (req: Request, res: Response) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

@@ -13,6 +13,7 @@ import type {
   CallRecord,
   CallStatus,
   CallbackLogEntry,
+  ConferenceRecord,
   FaultSpec,
   GatherPrompt,
   InboxItem,
@@ -38,6 +39,15 @@ export interface CallbackMatch {
   kind?: CallbackLogEntry['kind'];
   /** CallStatus or MessageStatus of the callback */
   status?: string;
+}
+
+export interface ConferenceWait {
+  /** default 5000 */
+  timeoutMs?: number;
+  /** resolve once this many participants are connected at the same time */
+  connected?: number;
+  /** resolve once the room has this status */
+  status?: ConferenceRecord['status'];
 }
 
 export interface TelegramProfile {
@@ -96,6 +106,10 @@ export interface PhoneControl {
   /** The next bot message in this chat. */
   waitForTelegram(chatId: number, opts?: WaitOptions): Promise<TelegramMessageRecord>;
   waitForCallback(match: CallbackMatch, opts?: WaitOptions): Promise<CallbackLogEntry>;
+  /** Conference rooms, oldest first, with every participant they had. */
+  conferences(): Promise<ConferenceRecord[]>;
+  /** The newest room of this friendly name (or with this sid) once it is as asked (connected count, status). */
+  waitForConference(nameOrSid: string, opts?: ConferenceWait): Promise<ConferenceRecord>;
   /** Forget everything (records, behaviours, faults, logs); the Telegram webhook stays registered. */
   reset(): Promise<void>;
 }
@@ -359,6 +373,32 @@ export class LocalPhoneControl implements PhoneControl {
     return snapshot(found);
   }
 
+  async conferences(): Promise<ConferenceRecord[]> {
+    return snapshot(this.state.conferences);
+  }
+
+  async waitForConference(nameOrSid: string, opts: ConferenceWait = {}): Promise<ConferenceRecord> {
+    const newest = () => [...this.state.conferences].reverse().find((c) => c.sid === nameOrSid || c.friendlyName === nameOrSid);
+    const found = await this.state.waitUntil(
+      () => {
+        const c = newest();
+        if (!c) return undefined;
+        const connected = c.participants.filter((p) => p.status === 'connected').length;
+        if (opts.connected !== undefined && connected < opts.connected) return undefined;
+        if (opts.status !== undefined && c.status !== opts.status) return undefined;
+        return c;
+      },
+      opts.timeoutMs ?? DEFAULT_WAIT_MS,
+      `waitForConference(${nameOrSid}${opts.connected !== undefined ? `, ${opts.connected} connected` : ''}${opts.status ? `, ${opts.status}` : ''})`,
+      () => {
+        const c = newest();
+        if (!c) return `No conference ${nameOrSid}; rooms: ${this.state.conferences.map((x) => x.friendlyName).join(', ') || 'none'}.`;
+        return `Conference ${c.friendlyName} is ${c.status}; participants: ${c.participants.map((p) => `${p.label ?? p.number} ${p.status}`).join(', ') || 'none'}.`;
+      },
+    );
+    return snapshot(found);
+  }
+
   async reset(): Promise<void> {
     this.state.reset();
   }
@@ -511,5 +551,7 @@ export class HttpPhoneControl implements PhoneControl {
   waitForCallEnd(callSid: string, opts?: WaitOptions) { return this.rpc<CallRecord>('waitForCallEnd', callSid, opts ?? {}); }
   waitForTelegram(chatId: number, opts?: WaitOptions) { return this.rpc<TelegramMessageRecord>('waitForTelegram', chatId, opts ?? {}); }
   waitForCallback(match: CallbackMatch, opts?: WaitOptions) { return this.rpc<CallbackLogEntry>('waitForCallback', match, opts ?? {}); }
+  conferences() { return this.rpc<ConferenceRecord[]>('conferences'); }
+  waitForConference(nameOrSid: string, opts?: ConferenceWait) { return this.rpc<ConferenceRecord>('waitForConference', nameOrSid, opts ?? {}); }
   reset() { return this.rpc<void>('reset'); }
 }

@@ -14,6 +14,7 @@ import { telegramApiRouter } from './telegram-api';
 import { twilioApiRouter } from './twilio-api';
 import type { PhoneNetworkOptions } from './types';
 import { VoiceEngine } from './voice';
+import { ConferenceEngine } from './conference';
 import { WebhookSender } from './webhooks';
 
 export type { PhoneNetworkOptions } from './types';
@@ -42,12 +43,14 @@ export async function startPhoneNetwork(o: PhoneNetworkOptions): Promise<PhoneNe
   };
   const sms = new SmsEngine(ctx);
   const voice = new VoiceEngine(ctx);
+  const conferences = new ConferenceEngine(ctx, voice);
+  voice.conferences = conferences;
   const telegram = new TelegramEngine(ctx);
   const control = new LocalPhoneControl({ ctx, sms, voice, telegram });
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(twilioApiRouter(ctx, sms, voice));
+  app.use(twilioApiRouter(ctx, sms, voice, conferences));
   app.use(telegramApiRouter(ctx, telegram));
   app.use(controlRouter(control, state, lifetime));
   app.use(express.static(path.join(__dirname, 'public')));

@@ -7,6 +7,7 @@ import type {
   Behaviour,
   CallRecord,
   CallbackLogEntry,
+  ConferenceRecord,
   FaultSpec,
   SmsRecord,
   TelegramBehaviour,
@@ -14,7 +15,7 @@ import type {
   TelegramMessageRecord,
 } from './types';
 
-export type ChangeKind = 'sms' | 'call' | 'telegram' | 'callback' | 'behaviour' | 'reset';
+export type ChangeKind = 'sms' | 'call' | 'telegram' | 'callback' | 'behaviour' | 'conference' | 'reset';
 
 export interface ChangeEvent {
   kind: ChangeKind;
@@ -34,6 +35,7 @@ export class NetworkState {
   readonly events = new EventEmitter();
   messages: SmsRecord[] = [];
   calls: CallRecord[] = [];
+  conferences: ConferenceRecord[] = [];
   telegramChats = new Map<number, TelegramChatRecord>();
   telegramMessages: TelegramMessageRecord[] = [];
   callbacks: CallbackLogEntry[] = [];
@@ -76,6 +78,7 @@ export class NetworkState {
   reset(): void {
     this.messages = [];
     this.calls = [];
+    this.conferences = [];
     this.telegramChats.clear();
     this.telegramMessages = [];
     this.callbacks = [];

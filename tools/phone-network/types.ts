@@ -232,7 +232,8 @@ export interface CallbackLogEntry {
     | 'record-action'
     | 'redirect'
     | 'incoming-voice'
-    | 'telegram-update';
+    | 'telegram-update'
+    | 'conference-status';
   method: 'POST' | 'GET';
   url: string;
   /** form params (Twilio) or the update object (Telegram) */
@@ -278,4 +279,44 @@ export interface ApiRequestLogEntry {
   /** HTTP status answered; 0 when the request was held without answer (timeout fault) */
   status: number;
   fault: FaultKind | null;
+}
+
+export type ConferenceStatus = 'init' | 'in-progress' | 'completed';
+export type ParticipantStatus = 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
+
+/** One call's place in a conference: added by the Participants API or by <Dial><Conference> TwiML. */
+export interface ParticipantRecord {
+  callSid: string;
+  /** the number the participant's call went to (or came from) */
+  number: string;
+  label: string | null;
+  status: ParticipantStatus;
+  muted: boolean;
+  hold: boolean;
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  dateCreated: string;
+  dateUpdated: string;
+  joinedAt: string | null;
+  leftAt: string | null;
+  /** why the participant left: participant_hung_up, participant_was_kicked, conference_ended, call_not_answered */
+  leftBecause: string | null;
+}
+
+export interface ConferenceRecord {
+  seq: number;
+  sid: string;
+  accountSid: string;
+  friendlyName: string;
+  status: ConferenceStatus;
+  dateCreated: string;
+  dateUpdated: string;
+  reasonConferenceEnded: string | null;
+  callSidEndingConference: string | null;
+  statusCallback: string | null;
+  statusCallbackMethod: 'POST' | 'GET';
+  /** the events asked for, as TwiML spells them: start end join leave mute hold */
+  statusCallbackEvents: string[];
+  /** every participant it ever had, in the order they were added */
+  participants: ParticipantRecord[];
 }

@@ -9,6 +9,7 @@ import { TwimlRunner, type RunEnd } from './twiml-runner';
 import { LiveCall, type GatherInput, type TwimlSource } from './voice-live';
 import { statusCallbackParams } from './voice-params';
 import type { CallRecord, CallStatus } from './types';
+import type { ConferenceEngine } from './conference';
 
 export interface OutboundCallParams {
   To?: string;
@@ -53,6 +54,8 @@ export class CallStateError extends Error {
 export class VoiceEngine {
   private readonly live = new Map<string, LiveCall>();
   private readonly runner: TwimlRunner;
+  /** Conference rooms (set by the network once both engines exist). */
+  conferences?: ConferenceEngine;
 
   constructor(private readonly ctx: NetworkContext) {
     this.runner = new TwimlRunner(ctx, {
@@ -61,6 +64,10 @@ export class VoiceEngine {
         if (live.record.status === 'ringing' && verb !== 'Reject') this.setStatus(live, 'in-progress');
       },
       changed: (live) => this.changed(live),
+      conference: (live, element) => {
+        if (!this.conferences) throw new Error('conferences are not set up on this network');
+        return this.conferences.join(live, element);
+      },
     });
   }
 
@@ -227,6 +234,7 @@ export class VoiceEngine {
 
   private async progress(live: LiveCall, status: CallStatus): Promise<void> {
     this.setStatus(live, status);
+    this.conferences?.callProgress(live.record);
     const event = EVENT_OF[status];
     if (event && live.record.statusCallbackEvents.includes(event)) await this.statusCallback(live);
   }
@@ -240,6 +248,7 @@ export class VoiceEngine {
     this.setStatus(live, status);
     this.live.delete(call.sid);
     this.changed(live);
+    this.conferences?.callEnded(call);
     if (TERMINAL.includes(status) && call.statusCallbackEvents.includes('completed')) await this.statusCallback(live, sip);
   }
 
