@@ -131,9 +131,10 @@ function live(init: Setup, happenings: Happening[]): void {
         } else if (h.kind === 'attempt') {
           apply({ type: 'attempt_outcome', attempt: Math.max(1, state.attempts + h.offset), outcome: h.outcome, permanent: h.permanent });
         } else if (h.kind === 'desk') {
-          if (!handoff) continue; // the desk acts on a handoff it sees
-          if (h.what === 'claim') handoff = { ...handoff, status: 'claimed' };
-          if (h.what === 'release') handoff = { ...handoff, status: 'open' };
+          const seen: LifecycleWorld['handoff'] = handoff;
+          if (!seen) continue; // the desk acts on a handoff it sees
+          if (h.what === 'claim') handoff = { ...seen, status: 'claimed' };
+          if (h.what === 'release') handoff = { ...seen, status: 'open' };
           if (h.what === 'claim' || h.what === 'release') {
             apply({ type: h.what === 'claim' ? 'handoff_claimed' : 'handoff_released' });
             continue;
