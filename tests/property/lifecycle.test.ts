@@ -131,7 +131,7 @@ function live(init: Setup, happenings: Happening[]): void {
         } else if (h.kind === 'attempt') {
           apply({ type: 'attempt_outcome', attempt: Math.max(1, state.attempts + h.offset), outcome: h.outcome, permanent: h.permanent });
         } else if (h.kind === 'desk') {
-          const seen: LifecycleWorld['handoff'] = handoff;
+          const seen = handoff as LifecycleWorld['handoff']; // set by apply(), which TypeScript cannot see
           if (!seen) continue; // the desk acts on a handoff it sees
           if (h.what === 'claim') handoff = { ...seen, status: 'claimed' };
           if (h.what === 'release') handoff = { ...seen, status: 'open' };
