@@ -209,6 +209,53 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'closed', to: 'closed', on: 'timer_due', because: 'the follow-up check-in goes out' },
 ];
 
+/** What each event means (docs/lifecycle.md); every event type must be here. */
+export const LIFECYCLE_EVENTS: Record<LifecycleEventType, string> = {
+  warning_received: 'a warning for this person (every warning, not only the first): triage, or re-triage',
+  return_contact: 'a citizen with no case of their own called or wrote',
+  attempt_outcome: 'a provider status or answer for one contact attempt, matched to that attempt',
+  citizen_contact: 'the person called or wrote to us on an open case',
+  conversation_step: 'the script took a step (a classified reply, silence, voicemail, the first prompt of a call)',
+  handoff_claimed: 'an officer claimed the case',
+  handoff_released: 'an officer put the case back in the queue',
+  handoff_returned: 'an officer returned the case to the automation',
+  handoff_resolved: 'an officer decided the case with an outcome',
+  visit_reported: 'a police station reported its visit (issue 15 plugs the station page in here)',
+  timer_due: 'the case’s next action is due',
+  contact_after_close: 'the citizen wrote or called after their case closed',
+  opted_out: 'STOP by SMS',
+  opted_in: 'START by SMS',
+  human_requested: 'the citizen asked for an officer outside the script (Telegram /human)',
+  relative_replied: 'a relative answered our message',
+  automation_failing: 'automatic work on the case keeps failing',
+};
+
+/** What each command does when server/cases/outbox.ts carries it out; every command type must be here. */
+export const LIFECYCLE_COMMANDS: Record<LifecycleCommandType, string> = {
+  contact: 'an attempt row and an outbox row (a call, or the script’s first prompt as a message), in the decision’s transaction',
+  contact_relative: 'an attempt row and an outbox row with the relative flow’s first prompt (minimal disclosure)',
+  cancel_contacts: 'outbox rows of these attempts that nobody has started to send are called off',
+  schedule: 'the case’s next action and its moment (cases.next_action / next_action_at)',
+  open_handoff: 'a handoff opened, or the open one raised (priority, reason, deadline)',
+  request_visit: 'a police-station visit requested (for now on the case’s handoff; issue 15 turns it into a station task)',
+  step_conversation: 'the script’s silence handling runs, and its step comes back as conversation_step',
+  connect_desk: 'the call in progress is connected to the desk phone (<Dial>)',
+  close: 'the case closes with an outcome',
+  reopen: 'the closed case opens again, its history kept',
+  note: 'a line in the case’s audit trail',
+};
+
+/** What each next action does when due. */
+export const CASE_ACTION_DOCS: Record<CaseAction, string> = {
+  triage: 'triage left to a worker (intake without the services to decide)',
+  contact: 'a contact held by quiet hours goes out',
+  rung_deadline: 'nobody reached in time: the next rung',
+  no_reply: 'the script’s silence handling',
+  call_watchdog: 'a call no status callback has spoken of: counted as unanswered (or as ended, once answered)',
+  callback: 'a call-back the script scheduled',
+  follow_up: 'the check-in some days after close',
+};
+
 /** Handoff reasons that mean a person is owed to the citizen now (the script said so, or they are at risk). */
 const OWED: readonly string[] = ['already_paid', 'mid_scam', 'request_human', 'distrust', 'low_confidence'];
 /** How soon an officer must call back someone at risk whose call we could not connect. */
