@@ -15,7 +15,7 @@ test('every shipped flow passes every rule, warnings included', () => {
   expect(issues).toEqual([]);
   expect(checkPolicy(loadPolicy(), flows, 'policy.yaml')).toEqual([]);
   expect([...flows.keys()].sort()).toEqual(
-    ['fallback', 'gaming_trade', 'fake_customer_service', 'impersonation_police', 'investment', 'loan', 'pig_butchering', RELATIVE_FLOW_ID, 'relative_in_trouble', RETURN_CONTACT_FLOW_ID, 'sextortion', 'task_rebate'].sort(),
+    ['fallback', 'follow_up', 'gaming_trade', 'fake_customer_service', 'impersonation_police', 'investment', 'loan', 'pig_butchering', RELATIVE_FLOW_ID, 'relative_in_trouble', RETURN_CONTACT_FLOW_ID, 'sextortion', 'task_rebate'].sort(),
   );
   const policy = loadPolicy();
   for (const t of SCAM_TYPES) expect(flows.get(policy.flows.byScamType[t]!)?.def.locales).toEqual(['zh', 'en']);
