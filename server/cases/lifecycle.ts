@@ -366,7 +366,7 @@ function handle(r: Run, e: LifecycleEvent): void {
       r.note('visit_reported', { result: e.result, ...(e.note ? { note: e.note } : {}) });
       if (e.result === 'met') return close(r, e.outcome ?? 'visit_dispatched');
       // Nobody at the door, a refusal, money gone: the case stays with a person, more urgently.
-      if (e.result === 'paid') r.openHandoff('already_paid', { note: `station visit: already paid — stop-payment now${e.note ? ` (${e.note})` : ''}` });
+      if (e.result === 'paid') r.openHandoff('already_paid', { priority: HANDOFF_PRIORITIES.already_paid, note: `station visit: already paid — stop-payment now${e.note ? ` (${e.note})` : ''}` });
       else if (e.result === 'refused') r.openHandoff('distrust', { priority: HANDOFF_PRIORITIES.mid_scam, note: `station visit: refused to talk${e.note ? ` (${e.note})` : ''}` });
       else r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: `station visit: nobody found${e.note ? ` (${e.note})` : ''}` });
       if (e.result !== 'not_found' && s.phase !== 'human') r.move('human');
