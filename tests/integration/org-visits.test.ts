@@ -177,4 +177,43 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     const reportAudit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', c.caseId).where('action', '=', 'visit_reported').where('actor', '=', 's1.li').executeTakeFirstOrThrow();
     expect(JSON.parse(reportAudit.detail!)).toMatchObject({ result: 'already_paid', withinDeadline: false });
   });
+
+  it('lets the officer holding the case write to and call a relative, on the record', async () => {
+    const relative = nextPhone();
+    const c = await reviewCase({ relatives: [{ phone: relative, relation: '女儿', name: '张小红' }] });
+    const body = '您好，这里是市反诈中心，请尽快联系您的父亲，提醒他不要向陌生人转账。中心电话96110。';
+    expect((await p['d1.sup']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body })).status).toBe(403);
+    expect((await p['d1.desk']!.json('POST', `/api/desk/handoffs/${c.handoffId}/claim`)).status).toBe(200);
+    expect(await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/3/messages`, { body })).toEqual({ status: 404, body: { error: 'not_found', message: 'the case has 1 relative(s): no relative 3' } });
+    const sent = await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body });
+    expect(sent).toMatchObject({ status: 202, body: { message: { channel: 'sms', author: 'd1.desk', delivery: 'pending' } } });
+    const got = await h.net.waitForSms(relative, { timeoutMs: 10_000 });
+    expect(got).toMatchObject({ to: relative, from: h.stack.env.TWILIO_FROM, body });
+    // The same outbox as every message: one row, sent once, to the relative's number.
+    const outboxRows = () => h.store.db.selectFrom('outbox').select(['purpose', 'target', 'status']).where('case_id', '=', c.caseId).where('purpose', '=', 'relative').execute();
+    await eventually(async () => (await outboxRows())[0]?.status === 'sent', 'the relative message marked sent in the outbox');
+    expect(await outboxRows()).toEqual([{ purpose: 'relative', target: relative, status: 'sent' }]);
+    const view = (await p['d1.desk']!.json('GET', `/api/desk/cases/${c.caseId}`)).body;
+    expect(view.timeline.find((t: { kind: string; body?: string }) => t.kind === 'message' && t.body === body)).toMatchObject({ direction: 'out', author: 'd1.desk', toRelative: true });
+    expect(view.timeline.find((t: { action?: string }) => t.action === 'relative_message').detail).toMatchObject({ relative: 0, relation: '女儿', length: body.length });
+    // Her answer lands on the person's case.
+    await h.net.sendSms(relative, '好的，我马上给他打电话');
+    await eventually(async () => (await h.store.db.selectFrom('messages').select('author').where('case_id', '=', c.caseId).where('direction', '=', 'in').where('author', '=', 'relative').executeTakeFirst()), 'the relative reply on the case');
+
+    // The call: the officer's phone rings first, then the relative is connected.
+    expect(await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`)).toEqual({
+      status: 400, body: { error: 'validation_error', message: 'no phone to ring for you: add yours with `npm run user:add -- --username <you> --phone +86… --update`, or set TWILIO_DESK_NUMBER' },
+    });
+    await h.store.db.updateTable('users').set({ phone: '+8613911115555' }).where('username', '=', 'd1.desk').execute();
+    await p['d1.desk']!.login('d1.desk');
+    await h.net.setBehaviour('+8613911115555', { call: 'answer' });
+    const call = await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`);
+    expect(call.status).toBe(202);
+    const ended = await eventually(async () => {
+      const rec = await h.net.call(call.body.callSid);
+      return rec.dialed.length ? rec : undefined;
+    }, 'the officer call to dial the relative');
+    expect(ended.dialed[0]!.number).toBe(relative);
+    expect(ended.to).toBe('+8613911115555');
+  });
 });

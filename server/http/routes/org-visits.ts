@@ -11,6 +11,7 @@ import { decideReview, reviewSchema } from '../../org/review';
 import { advanceVisit, listVisitTasks, loadTask, presentVisitTask, reportSchema, reportVisit } from '../../org/visits';
 import { audit } from '../../store/repositories/audit';
 import { unitRoleOf } from '../../org/people';
+import { callRelative, messageRelative, relativeMessageSchema, relativeParams } from '../../people/relatives';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
 const listQuery = z.object({ status: z.enum(['open', 'all']).default('open') });
@@ -20,6 +21,20 @@ export function orgVisitRoutes(s: Services): Router {
   const desk = requireRole('desk', 'manager');
   const station = requireRole('station', 'desk', 'manager');
   router.use('/api/desk/handoffs/:id', unitScope(s, 'handoff'));
+  router.use('/api/desk/cases/:id', unitScope(s, 'case'));
+
+  // Relatives from the desk (the holder of the case only).
+  router.post('/api/desk/cases/:id/relatives/:index/messages', desk, async (req, res) => {
+    const { id, index } = parseWith(relativeParams, req.params, 'relative');
+    const { body } = parseWith(relativeMessageSchema, req.body ?? {}, 'message');
+    const m = await messageRelative(s, viewerOf(req), id, index, body);
+    res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
+  });
+
+  router.post('/api/desk/cases/:id/relatives/:index/call', desk, async (req, res) => {
+    const { id, index } = parseWith(relativeParams, req.params, 'relative');
+    res.status(202).json(await callRelative(s, viewerOf(req), id, index, req.user?.phone ?? null));
+  });
 
   router.post('/api/desk/handoffs/:id/review', desk, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'handoff id');
