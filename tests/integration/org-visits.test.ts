@@ -216,4 +216,28 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect(ended.dialed[0]!.number).toBe(relative);
     expect(ended.to).toBe('+8613911115555');
   });
+
+  it('reports per unit: a district with its stations, visits by their deadline, times to contact and to a human', async () => {
+    expect((await p['d1.desk']!.json('GET', '/api/org/reports')).status).toBe(403);
+    const r = await p['d1.sup']!.json('GET', '/api/org/reports');
+    expect(r.status).toBe(200);
+    expect(r.body.units.map((u: { unit: { code: string; depth: number } }) => [u.unit.code, u.unit.depth])).toEqual([['D01', 0], ['D01-S01', 1], ['D01-S02', 1]]);
+    const byCode = Object.fromEntries(r.body.units.map((u: { unit: { code: string }; row: unknown }) => [u.unit.code, u.row]));
+    // The first case's visit was reported in time; the overdue one came in after its deadline.
+    expect(byCode['D01-S01'].visitDeadlines).toEqual({ tasks: 2, reported: 2, inTime: 1, due: 2, inTimeRate: 0.5 });
+    expect(byCode['D01-S02'].visitDeadlines).toEqual({ tasks: 0, reported: 0, inTime: 0, due: 0, inTimeRate: null });
+    // The district holds its stations' cases too.
+    expect(byCode.D01.people).toBeGreaterThanOrEqual(byCode['D01-S01'].people + byCode['D01-S02'].people);
+    expect(byCode.D01.visitDeadlines.tasks).toBe(2);
+    expect(byCode.D01.firstContact.n).toBe(byCode.D01.people);
+    expect(byCode.D01.firstContact.median).toEqual(expect.any(Number));
+    expect(byCode.D01.humanPickup.n).toBeGreaterThan(0);
+    // The managers' report groups by unit code as well, and its CSV carries the new columns.
+    const csv = await h.stack.api('GET', '/api/reports.csv?groupBy=unit', 'manager');
+    const [head, ...lines] = String(csv.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    const cols = head!.split(',');
+    expect(cols).toEqual(expect.arrayContaining(['visit_tasks', 'visits_due', 'visits_in_time', 'visits_in_time_rate', 'stop_payment_requests', 'stop_payments_within_window']));
+    const s1 = lines.find((l) => l.startsWith('D01-S01,'))!.split(',');
+    expect([s1[cols.indexOf('visit_tasks')], s1[cols.indexOf('visits_in_time')], s1[cols.indexOf('visits_in_time_rate')]]).toEqual(['2', '1', '0.5']);
+  });
 });
