@@ -18,7 +18,7 @@ export type Phase = (typeof PHASES)[number];
  * The case's next action: what a timer asks for when it is due. `cases.next_action` holds one of these
  * (the earliest timer), and only server/cases/outbox.ts writes it.
  */
-export const CASE_ACTIONS = ['triage', 'contact', 'rung_deadline', 'no_reply', 'call_watchdog', 'callback', 'follow_up'] as const;
+export const CASE_ACTIONS = ['triage', 'contact', 'rung_deadline', 'no_reply', 'call_watchdog', 'callback', 'follow_up', 'visit_due'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 export interface Timer {
@@ -113,6 +113,9 @@ export interface ConversationStep {
   hangup?: boolean;
 }
 
+/** What the station found at the door: met (outcome says how it ended), nobody there, a refusal, money already gone. */
+export type VisitReport = 'met' | 'not_found' | 'refused' | 'paid';
+
 export type AttemptOutcome = 'answered' | 'call_ended' | 'unanswered' | 'voicemail' | 'failed' | 'delivered' | 'undelivered';
 
 export type LifecycleEvent =
@@ -125,7 +128,9 @@ export type LifecycleEvent =
   | { type: 'handoff_released' }
   | { type: 'handoff_returned' }
   | { type: 'handoff_resolved'; outcome: Outcome }
-  | { type: 'visit_reported'; result: 'met' | 'not_found'; outcome?: Outcome; note?: string }
+  | { type: 'visit_reported'; result: VisitReport; outcome?: Outcome; note?: string }
+  // Organisation (issue 15): the second review (二次研判) decided; a visit carries the station and its deadline.
+  | { type: 'review_decided'; decision: 'visit' | 'call_again' | 'false_alarm'; reason: string; station?: string; deadlineAt?: string }
   | { type: 'timer_due' }
   | { type: 'contact_after_close'; channel: ChannelName }
   | { type: 'opted_out' }
@@ -143,7 +148,8 @@ export type LifecycleCommand =
   | { type: 'cancel_contacts'; attempts: number[] }
   | { type: 'schedule'; action: CaseAction | null; at: string | null }
   | { type: 'open_handoff'; reason: HandoffReason; priority?: number; slaMinutes?: number; note?: string }
-  | { type: 'request_visit'; reasons: string[]; note: string }
+  | { type: 'request_visit'; reasons: string[]; note: string; /** a second review chose the station (issue 15) */ station?: string; deadlineAt?: string }
+  | { type: 'visit_overdue' }
   | { type: 'step_conversation'; event: 'no_reply' }
   | { type: 'connect_desk' }
   | { type: 'close'; outcome: Outcome }
@@ -205,6 +211,16 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'outreach', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
   { from: 'conversation', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
   { from: 'human', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
+  // Organisation (issue 15): the second review's decisions and what the station reports.
+  { from: 'outreach', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
+  { from: 'conversation', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
+  { from: 'human', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
+  { from: 'human', to: 'outreach', on: 'review_decided', because: 'call again (not reached yet) or a visit while the ladder goes on' },
+  { from: 'human', to: 'conversation', on: 'review_decided', because: 'call again, or a visit while the script waits' },
+  { from: 'outreach', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
+  { from: 'conversation', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
+  { from: 'outreach', to: 'human', on: 'timer_due', because: 'the station did not report by its deadline' },
+  { from: 'conversation', to: 'human', on: 'timer_due', because: 'the station did not report by its deadline' },
   { from: 'closed', to: 'conversation', on: 'contact_after_close', because: 'the citizen wrote or called: their own case reopens, with its history' },
   { from: 'closed', to: 'closed', on: 'timer_due', because: 'the follow-up check-in goes out' },
 ];
@@ -406,10 +422,17 @@ function handle(r: Run, e: LifecycleEvent): void {
       return close(r, e.outcome);
     case 'visit_reported':
       if (s.phase === 'closed' || s.phase === 'new') return r.note('visit_reported', { result: e.result, ignored: `case is ${s.phase}` });
+      s.timers = s.timers.filter((t) => t.action !== 'visit_due');
       r.note('visit_reported', { result: e.result, ...(e.note ? { note: e.note } : {}) });
       if (e.result === 'met') return close(r, e.outcome ?? 'visit_dispatched');
-      // Nobody at the door: the case stays with a person, more urgently.
-      return r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: `station visit: nobody found${e.note ? ` (${e.note})` : ''}` });
+      // Nobody at the door, a refusal, money gone: the case stays with a person, more urgently.
+      if (e.result === 'paid') r.openHandoff('already_paid', { priority: HANDOFF_PRIORITIES.already_paid, note: `station visit: already paid — stop-payment now${e.note ? ` (${e.note})` : ''}` });
+      else if (e.result === 'refused') r.openHandoff('distrust', { priority: HANDOFF_PRIORITIES.mid_scam, note: `station visit: refused to talk${e.note ? ` (${e.note})` : ''}` });
+      else r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: `station visit: nobody found${e.note ? ` (${e.note})` : ''}` });
+      if (e.result !== 'not_found' && s.phase !== 'human') r.move('human');
+      return;
+    case 'review_decided':
+      return reviewDecided(r, e);
     case 'timer_due':
       return timersDue(r);
     case 'contact_after_close':
@@ -802,6 +825,14 @@ function fire(r: Run, t: Timer): void {
       if (s.phase === 'conversation' && s.conversation && !s.conversation.ended && !s.timers.some((x) => x.action === 'no_reply')) setNoReply(r, 0);
       return;
     }
+    case 'visit_due': {
+      // The station did not report by its deadline: its district's desk takes the case, urgently.
+      if (s.phase === 'closed') return;
+      r.emit({ type: 'visit_overdue' });
+      r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: 'station visit overdue: no report by its deadline' });
+      if (s.phase !== 'human') r.move('human');
+      return;
+    }
     case 'callback': {
       if (s.phase === 'closed') return;
       const channel = t.channel && (resolveChannel(r, t.channel) ?? resolveChannel(r, 'text') ?? resolveChannel(r, 'voice'));
@@ -831,6 +862,27 @@ function fire(r: Run, t: Timer): void {
 }
 
 // ---- closing --------------------------------------------------------------------------------------------
+
+/**
+ * Organisation (issue 15): the second review's decision. A false alarm closes the case; "call again" places
+ * a call now (a call-back, through the tier's channels); a visit sends the chosen station with a deadline
+ * (a visit_due timer: an overdue visit comes back to a person). Outreach and the script go on meanwhile.
+ */
+function reviewDecided(r: Run, e: Extract<LifecycleEvent, { type: 'review_decided' }>): void {
+  const { s } = r;
+  if (s.phase === 'closed') return;
+  r.note('review_decided', { decision: e.decision, reason: e.reason, ...(e.station ? { station: e.station } : {}) });
+  if (e.decision === 'false_alarm') return close(r, 'false_alarm');
+  if (e.decision === 'visit') {
+    r.emit({ type: 'request_visit', reasons: ['review'], note: e.reason, ...(e.station ? { station: e.station } : {}), ...(e.deadlineAt ? { deadlineAt: e.deadlineAt } : {}) });
+    s.timers = s.timers.filter((t) => t.action !== 'visit_due');
+    if (e.deadlineAt) s.timers.push({ action: 'visit_due', at: e.deadlineAt });
+  } else {
+    s.timers.push({ action: 'callback', at: r.w.now, channel: 'voice' });
+  }
+  if (s.phase === 'human') r.move(s.reached ? 'conversation' : 'outreach');
+  if (e.decision === 'call_again') timersDue(r);
+}
 
 function close(r: Run, outcome: Outcome): void {
   const { s } = r;
