@@ -46,6 +46,14 @@ export const PolicySchema = z
     review: z.array(RuleSchema).describe('A human reviews the case before/alongside outreach when any rule holds.'),
     visit: z.array(RuleSchema).describe('An in-person visit is proposed when any rule holds.'),
     quietHours: z.object({ start: hhmm, end: hhmm, overrideForHighRisk: z.boolean() }).strict().optional(),
+    recording: z
+      .object({
+        enabled: z.boolean(),
+        notice: z.object({ zh: z.string().trim().min(1).max(300), en: z.string().trim().min(1).max(300) }).strict(),
+      })
+      .strict()
+      .optional()
+      .describe('Warning calls recorded by Twilio for review, with a spoken notice first. Off when absent.'),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema>;

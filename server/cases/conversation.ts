@@ -180,9 +180,11 @@ export async function beginConversation(
   flow: CompiledFlow,
   channel: ChannelName,
   pending: PendingEvents,
-  opts: { voice?: VoiceRenderContext; actor: string },
+  opts: { voice?: VoiceRenderContext; actor: string; /** Spoken before the flow's first words (the call-recording notice). */ notice?: string },
 ): Promise<TurnOutput> {
   const result = startConversation(flow, flowContext(s, c, channel));
+  const first = result.prompts[0];
+  if (opts.notice && first) result.prompts.unshift({ ...first, text: opts.notice, expects: { kind: 'free' }, hints: undefined, final: false });
   const out = await recordStep(db, s, c, flow, channel, result, pending, opts);
   return { caseId: c.id, result, ...out };
 }

@@ -12,6 +12,7 @@ import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
 import { fraudReportsRoutes } from './routes/fraud-reports';
 import { trialsRoutes } from './routes/trials';
+import { recordingsRoutes } from './routes/recordings';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
@@ -46,6 +47,7 @@ export function createApp(s: Services): Express {
   app.use(flowsRoutes(s));
   app.use(reportsRoutes(s));
   app.use(trialsRoutes(s));
+  app.use(recordingsRoutes(s));
 
   app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
   app.use('/manager', express.static(path.resolve(__dirname, '..', '..', 'web', 'manager')));

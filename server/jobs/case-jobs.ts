@@ -133,11 +133,14 @@ async function contact(s: Services, c: CaseRow): Promise<string> {
     await updateCase(s.store.db, c.id, { plan: toJson(plan), active_channel: channel });
     if (channel === 'voice') {
       providerAsked = true;
+      // Recorded calls (policy.yaml recording) say so first: the answer URL tells the webhook to give the notice.
+      const recorded = s.policy.recording?.enabled === true;
       const sent = await s.channels.voice.call({
         to: c.phone,
-        answerUrl: `${s.callbackBase}/webhooks/twilio/voice?caseId=${c.id}&attemptId=${attempt.id}`,
+        answerUrl: `${s.callbackBase}/webhooks/twilio/voice?caseId=${c.id}&attemptId=${attempt.id}${recorded ? '&recorded=1' : ''}`,
         statusCallbackUrl: `${s.callbackBase}/webhooks/twilio/voice/status?caseId=${c.id}&attemptId=${attempt.id}`,
         machineDetection: true,
+        ...(recorded ? { recordingStatusCallbackUrl: `${s.callbackBase}/webhooks/twilio/voice/recording?caseId=${c.id}&attemptId=${attempt.id}` } : {}),
       });
       await updateAttempt(s.store.db, attempt.id, { provider_id: sent.providerId, status: sent.status });
       await scheduleNext(s, c.id, 'no_reply', isoIn(CALL_WATCHDOG_MS));

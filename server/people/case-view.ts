@@ -35,6 +35,9 @@ const TIMELINE_ACTIONS = new Set([
   'flow_ended',
   'case_closed',
   'delivery_failed',
+  'fraud_report_matched',
+  'call_recorded',
+  'recording_deleted',
 ]);
 
 export type TimelineItem =

@@ -5,7 +5,8 @@ import twilio from 'twilio';
 import { RETURN_CONTACT_FLOW_ID, type Rendered } from '../../flows/engine';
 import type { Services } from '../services';
 import { verifyTwilioSignature } from './twilio-signature';
-import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema, smsStatusSchema, voiceAnswerSchema } from './twilio-schema';
+import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema, recordingStatusSchema, smsStatusSchema, voiceAnswerSchema } from './twilio-schema';
+import { recordRecordingStatus } from '../recordings/recordings';
 import { parseWith } from '../http/validate';
 import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
 import { findAttemptByProviderId, getAttempt, updateAttempt } from '../store/repositories/attempts';
@@ -116,7 +117,8 @@ export function twilioWebhooks(s: Services): Router {
         twimlReply(res, hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
         return;
       }
-      const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'outreach', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
+      const notice = q.recorded ? s.policy.recording?.notice[localeOf(c)] : undefined;
+      const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'outreach', notice, voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
       pending.flushTo(s.events);
       twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
       return;
@@ -191,6 +193,14 @@ export function twilioWebhooks(s: Services): Router {
         if (c && conv && !conv.state.ended && c.next_action === null) await scheduleNext(s, c.id, 'no_reply', new Date(Date.now() + 60_000).toISOString());
       }
     });
+    res.status(204).end();
+  });
+
+  // A call recording started, finished, or came out empty: keep our reference to it (Twilio holds the audio).
+  router.post('/voice/recording', async (req, res) => {
+    const r = parseWith(recordingStatusSchema, req.body, 'recording status callback');
+    const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
+    await once(`twilio:recording:${r.RecordingSid}:${r.RecordingStatus}`, () => recordRecordingStatus(s, r, q));
     res.status(204).end();
   });
 

@@ -8,6 +8,7 @@ import type {
   CallRecord,
   CallbackLogEntry,
   FaultSpec,
+  RecordingRecord,
   SmsRecord,
   TelegramBehaviour,
   TelegramChatRecord,
@@ -34,6 +35,7 @@ export class NetworkState {
   readonly events = new EventEmitter();
   messages: SmsRecord[] = [];
   calls: CallRecord[] = [];
+  recordings: RecordingRecord[] = [];
   telegramChats = new Map<number, TelegramChatRecord>();
   telegramMessages: TelegramMessageRecord[] = [];
   callbacks: CallbackLogEntry[] = [];
@@ -74,6 +76,7 @@ export class NetworkState {
   reset(): void {
     this.messages = [];
     this.calls = [];
+    this.recordings = [];
     this.telegramChats.clear();
     this.telegramMessages = [];
     this.callbacks = [];

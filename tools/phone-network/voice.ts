@@ -9,8 +9,9 @@ import { TwimlRunner, type RunEnd } from './twiml-runner';
 import { LiveCall, type GatherInput, type TwimlSource } from './voice-live';
 import { statusCallbackParams } from './voice-params';
 import type { CallRecord, CallStatus } from './types';
+import type { RecordingEngine, RecordingRequest } from './recordings';
 
-export interface OutboundCallParams {
+export interface OutboundCallParams extends RecordingRequest {
   To?: string;
   From?: string;
   Url?: string;
@@ -54,7 +55,10 @@ export class VoiceEngine {
   private readonly live = new Map<string, LiveCall>();
   private readonly runner: TwimlRunner;
 
-  constructor(private readonly ctx: NetworkContext) {
+  constructor(
+    private readonly ctx: NetworkContext,
+    private readonly recordings?: RecordingEngine,
+  ) {
     this.runner = new TwimlRunner(ctx, {
       beforeVerb: (live, verb) => {
         // An inbound call is picked up by the first verb that does something other than refuse it.
@@ -85,6 +89,7 @@ export class VoiceEngine {
     record.statusCallbackEvents = events.length ? events : ['completed'];
     record.machineDetection = p.MachineDetection ?? null;
     const live = this.track(record);
+    this.recordings?.arm(record, p);
     live.statusCallbackMethod = httpMethod(p.StatusCallbackMethod);
     live.fallbackUrl = p.FallbackUrl ?? null;
     live.fallbackMethod = httpMethod(p.FallbackMethod);
@@ -196,6 +201,7 @@ export class VoiceEngine {
     }
     if (w.machine) call.voicemail = [];
     await this.progress(live, 'in-progress');
+    await this.recordings?.callAnswered(call);
     if (live.amd) this.ctx.lifetime.spawn(() => this.asyncAmd(live, w.type === 'answer' && w.machine), this.ctx.onInternalError);
     const end = await this.runner.run(live, source);
     await this.ended(live, end);
@@ -241,6 +247,7 @@ export class VoiceEngine {
     this.live.delete(call.sid);
     this.changed(live);
     if (TERMINAL.includes(status) && call.statusCallbackEvents.includes('completed')) await this.statusCallback(live, sip);
+    if (TERMINAL.includes(status)) await this.recordings?.callEnded(call);
   }
 
   private async statusCallback(live: LiveCall, sip?: string): Promise<void> {
