@@ -13,6 +13,7 @@ import { reportsRoutes } from './routes/reports';
 import { fraudReportsRoutes } from './routes/fraud-reports';
 import { trialsRoutes } from './routes/trials';
 import { recordingsRoutes } from './routes/recordings';
+import { qaReviewsRoutes } from './routes/qa-reviews';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes } from './routes/desk';
@@ -48,6 +49,7 @@ export function createApp(s: Services): Express {
   app.use(reportsRoutes(s));
   app.use(trialsRoutes(s));
   app.use(recordingsRoutes(s));
+  app.use(qaReviewsRoutes(s));
 
   app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
   app.use('/manager', express.static(path.resolve(__dirname, '..', '..', 'web', 'manager')));
