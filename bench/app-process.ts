@@ -47,7 +47,7 @@ export async function spawnApp(role: ProcessRole, env: Record<string, string>, o
       cleanup();
       child.kill('SIGKILL');
       reject(new Error(`${role} process did not become ready in time; output:\n${out.slice(-3000)}`));
-    }, opts.readyTimeoutMs ?? 30_000);
+    }, opts.readyTimeoutMs ?? 90_000); // a start-up on a loaded 2-core machine (the classifier, tsx) can take tens of seconds
     const onData = () => {
       if (out.includes(READY_LINE[role])) {
         cleanup();

@@ -1,6 +1,6 @@
 // The warning contract upstream systems post to POST /api/warnings.
 import { z } from 'zod';
-import { LOCALES, RISK_LEVELS, SCAM_TYPES } from '../../flows/engine/vocabulary';
+import { LOCALES, RISK_LEVELS } from '../../flows/engine/vocabulary';
 
 // Text that will be stored, shown to a dissuader and maybe spoken: no control characters (PostgreSQL
 // refuses NUL), no broken UTF-16, no bidi overrides that make one id look like another.
@@ -28,7 +28,8 @@ export const warningSchema = z.object({
   phone: z.string().max(40),
   name: cleanText(100).optional().nullable(),
   locale: z.enum(LOCALES).optional().nullable(),
-  scamType: z.enum(SCAM_TYPES).optional().nullable(),
+  // An upstream's own label for a scam type we do not know (e.g. "romance") is worked as `other` and kept.
+  scamType: shortText(60).optional().nullable(),
   riskLevel: z.enum(RISK_LEVELS).optional().nullable(),
   signals: z.array(cleanText(100)).max(50).optional().nullable(),
   amount: z.number().finite().min(0).max(1e12).optional().nullable(),

@@ -7,6 +7,8 @@ import type { Database } from '../store/schema';
 import type { ConversationState } from '../../flows/engine';
 import { fromJson } from '../store/ids';
 
+/** A case's next action that means the automatic process still waits for the person (lifecycle CaseAction). */
+const WAITING_ACTIONS = ['no_reply', 'rung_deadline', 'call_watchdog'];
 /** Handoffs the conversation caused; unreachable, review and opt-out come from outside the script. */
 const CONVERSATION_HANDOFFS = ['already_paid', 'mid_scam', 'request_human', 'low_confidence', 'distrust', 'flow_error', 'other'];
 
@@ -56,7 +58,7 @@ export async function stepAnalytics(db: Kysely<Database>, flowId: string, versio
     const [replies, handoffs, cases] = await Promise.all([
       db.selectFrom('messages').select(['case_id', 'state_id', 'flow_id', 'flow_version', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').orderBy('created_at').execute(),
       db.selectFrom('handoffs').select(['case_id', 'reason', 'created_at']).where('case_id', 'in', slice).where('reason', 'in', CONVERSATION_HANDOFFS).orderBy('created_at').execute(),
-      db.selectFrom('cases').select(['id', 'conversation', 'flow_id', 'flow_version', 'next_action', 'next_action_at']).where('id', 'in', slice).execute(),
+      db.selectFrom('cases').select(['id', 'status', 'conversation', 'flow_id', 'flow_version', 'next_action', 'next_action_at']).where('id', 'in', slice).execute(),
     ]);
     const caseById = new Map(cases.map((c) => [c.id, c]));
     for (const caseId of slice) {
@@ -88,7 +90,7 @@ export async function stepAnalytics(db: Kysely<Database>, flowId: string, versio
       // Silence after a handoff is the officer's to deal with, not a drop out of the script.
       const withHuman = myHandoffs.length > 0;
       if (!answeredAfter && !withHuman && !conv?.ended) {
-        const stillWaiting = c?.next_action === 'no_reply' && !!c.next_action_at && c.next_action_at > now;
+        const stillWaiting = c?.status === 'open' && WAITING_ACTIONS.includes(c.next_action ?? '') && !!c.next_action_at && c.next_action_at > now;
         if (stillWaiting) at(last.state_id!).waiting += 1;
         else at(last.state_id!).dropped += 1;
       }

@@ -2,6 +2,7 @@
 // engines: reached, dropped with no reply (once the wait is over), still waiting, handed off from a state.
 import { ENGINES } from '../support/databases';
 import { eventually } from '../support/stack';
+import { advance } from '../e2e/helpers';
 import { fileWarning, managerFetch, startHarness, type Harness } from './manager-harness';
 
 describe.each(ENGINES)('per-step analytics on %s', (_name, make) => {
@@ -28,9 +29,14 @@ describe.each(ENGINES)('per-step analytics on %s', (_name, make) => {
     await net.sendSms(paid, '我已经转了5000块给他们');
     await net.waitForSms(paid, { timeoutMs: 15000, contains: '大概转了多少钱' });
 
-    // The silent person's wait for an answer is over: the outbox sweeper runs the due no_reply now.
-    await h.store.db.updateTable('cases').set({ next_action_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', ids[silent]!).execute();
-    await eventually(() => h.store.db.selectFrom('handoffs').select('reason').where('case_id', '=', ids[silent]!).where('reason', '=', 'unreachable').executeTakeFirst(), 'the silent person handed off as unreachable', 20000);
+    // The silent person's waits are over, rung after rung, until the ladder hands them to a human as unreachable.
+    const e = { stack: h.stack, store: h.store, stop: async () => undefined };
+    const unreachable = () => h.store.db.selectFrom('handoffs').select('reason').where('case_id', '=', ids[silent]!).where('reason', '=', 'unreachable').executeTakeFirst();
+    for (let rung = 0; rung < 4 && !(await unreachable()); rung++) {
+      await advance(e, ids[silent]!);
+      await eventually(async () => (await unreachable()) || (await h.store.db.selectFrom('cases').select('next_action_at').where('id', '=', ids[silent]!).executeTakeFirstOrThrow()).next_action_at! > new Date().toISOString(), 'the rung to pass');
+    }
+    await eventually(unreachable, 'the silent person handed off as unreachable', 20000);
 
     const res = await managerFetch(h, '/api/flows/fallback/versions/1/steps');
     expect(res.status).toBe(200);

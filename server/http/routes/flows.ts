@@ -5,6 +5,7 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { FlowsAdmin } from '../../flows-admin/service';
+import { stringify as stringifyYaml } from 'yaml';
 import { buildGraph } from '../../flows-admin/graph';
 import { stepAnalytics } from '../../flows-admin/step-analytics';
 import { checkDraft } from '../../flows-admin/checking';
@@ -79,7 +80,7 @@ export function flowsRoutes(s: Services): Router {
   router.get('/api/flows/:id', manager, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'flow id');
     const flow = await admin.get(id);
-    const check = checkDraft(flow.yaml, { flowId: id });
+    const check = checkDraft(flow.yaml, { flowId: id, base: (b) => s.flows.source(b) });
     res.json({ flow, issues: check.issues, graph: buildGraph(flow.yaml, check.issues) });
   });
 
@@ -92,7 +93,9 @@ export function flowsRoutes(s: Services): Router {
   router.get('/api/flows/:id/versions/:version/steps', manager, async (req, res) => {
     const p = parseWith(versionParams, req.params, 'flow version');
     const yaml = await admin.versionYaml(p.id, p.version);
-    res.json({ ...(await stepAnalytics(s.store.db, p.id, p.version)), graph: buildGraph(yaml) });
+    // A flow that extends a base is drawn whole (resolved against the base), as conversations ran it.
+    const resolved = s.flows.version(p.id, p.version);
+    res.json({ ...(await stepAnalytics(s.store.db, p.id, p.version)), graph: buildGraph(resolved ? stringifyYaml(resolved.def) : yaml) });
   });
 
   router.put('/api/flows/:id/draft', manager, async (req, res) => {
@@ -135,7 +138,7 @@ export function flowsRoutes(s: Services): Router {
   router.post('/api/flows/:id/try', manager, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'flow id');
     const b = parseWith(tryBody, req.body, 'try request');
-    const checked = checkDraft(b.yaml, { flowId: id, version: b.state?.flowVersion ?? 1 });
+    const checked = checkDraft(b.yaml, { flowId: id, version: b.state?.flowVersion ?? 1, base: (base) => s.flows.source(base) });
     if (!checked.flow) {
       const first = checked.issues.find((i) => i.severity === 'error');
       throw new ValidationError(`the draft cannot run until its errors are fixed${first ? `: ${first.message}` : ''}`, { issues: checked.issues });

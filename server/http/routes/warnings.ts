@@ -1,25 +1,38 @@
-// POST /api/warnings — intake from upstream anti-fraud systems.
+// POST /api/warnings — intake from upstream anti-fraud systems; GET /api/warnings/:source/:externalId —
+// the status of a warning, for the system that posted it. A key scoped to sources posts only for them and
+// never learns the id of a case another source's warning opened.
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import type { Services } from '../../services';
-import { requireRole } from '../auth';
-import { ValidationError } from '../../errors';
+import { mayUseSource, requireRole, type Principal } from '../auth';
+import { parseWith } from '../validate';
+import { AppError, NotFoundError, ValidationError } from '../../errors';
+import { findWarning, sourceThatOpened } from '../../store/repositories/warnings';
+import { getCase } from '../../store/repositories/cases';
+import { audit } from '../../store/repositories/audit';
 import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
-import { enqueueCaseJob } from '../../jobs/queues';
+import { dispatch } from '../../cases/outbox';
 
 /** Warnings of one batch stored at the same time on PostgreSQL (the pool holds 10 connections). */
 const STORE_CONCURRENCY = 4;
 
-/** How long an intake answer waits for Redis before leaving the case to the outbox sweeper. */
-const ENQUEUE_WAIT_MS = 1000;
+const scopeMessage = (p: Principal, source: string) => `this key may post warnings for ${p.sources!.join(', ')} only, not for "${source}"`;
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+/** One warning's answer: an intake result, or only its status when the case is not the caller's to know. */
+type IntakeAnswer = IntakeResult | { index: number; status: 'accepted' | 'duplicate' };
+
+/** A scoped key learns the case of its warning only when one of its own sources opened that case. */
+async function hideForeignCase(s: Services, p: Principal, r: IntakeResult): Promise<IntakeAnswer> {
+  if (!p.sources || r.status === 'rejected' || (r.status === 'accepted' && r.newCase)) return r;
+  const opener = await sourceThatOpened(s.store.db, r.caseId);
+  if (opener !== undefined && p.sources.includes(opener)) return r;
+  return { index: r.index, status: r.status };
 }
+
+const SCOPE_REASON = 'source: this key may post';
+
+const statusParams = z.object({ source: z.string().min(1).max(100), externalId: z.string().min(1).max(200) });
 
 export function warningsRoutes(s: Services): Router {
   const router = express.Router();
@@ -33,37 +46,51 @@ export function warningsRoutes(s: Services): Router {
 
     // Each warning is its own transaction, so one bad warning never undoes the others. On PostgreSQL
     // several run at once (each on its own pooled connection); SQLite has one connection anyway.
+    const principal = req.principal!;
     const results: IntakeResult[] = new Array(items.length);
     const lockRows = s.store.dialect === 'postgres';
     let next = 0;
     const storeNext = async (): Promise<void> => {
       for (let index = next++; index < items.length; index = next++) {
         const v = validateWarning(items[index], s.config.defaultRegion);
-        results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows }) : { index, status: 'rejected', reason: v.reason };
+        if (v.ok && !mayUseSource(principal, v.value.input.source)) results[index] = { index, status: 'rejected', reason: `${SCOPE_REASON}${scopeMessage(principal, v.value.input.source).slice('this key may post'.length)}` };
+        else results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, principal.id, { lockRows, decide: s }) : { index, status: 'rejected', reason: v.reason };
       }
     };
     await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));
-    // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
-    // storeWarning reports the case's outbox entry, so the case is not read again here.
-    await Promise.all(
-      results.map(async (r) => {
-        if (r.status !== 'accepted' || !r.due) return;
-        // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
-        await withTimeout(enqueueCaseJob(s.queues, { caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }), ENQUEUE_WAIT_MS).catch((err) =>
-          s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'),
-        );
-      }),
-    );
-    for (const r of results) if (r.status === 'accepted') delete r.due;
+    // Fast path to the relay and the timers; if Redis is down the sweeper queues them once it is back.
+    // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
+    await Promise.all(results.map((r) => (r.status === 'accepted' && r.work ? dispatch(s, r.work) : undefined)));
+    for (const r of results) if (r.status === 'accepted') delete r.work;
+    const answers: IntakeAnswer[] = [];
+    for (const r of results) answers.push(await hideForeignCase(s, principal, r));
     const summary = { accepted: 0, duplicate: 0, rejected: 0 };
-    for (const r of results) summary[r.status] += 1;
+    for (const r of answers) summary[r.status] += 1;
     const single = !batch && !Array.isArray(body);
-    const first = results[0]!;
-    if (single && first.status === 'rejected') {
-      res.status(400).json({ error: 'validation_error', message: `invalid warning: ${first.reason}`, ...summary, results });
+    const first = answers[0]!;
+    if (single && 'reason' in first && first.reason.startsWith(SCOPE_REASON)) throw new AppError(403, 'source_not_allowed', first.reason.slice('source: '.length));
+    if (single && 'reason' in first) {
+      res.status(400).json({ error: 'validation_error', message: `invalid warning: ${first.reason}`, ...summary, results: answers });
       return;
     }
-    res.status(202).json(single ? { ...first, ...summary, results } : { ...summary, results });
+    res.status(202).json(single ? { ...first, ...summary, results: answers } : { ...summary, results: answers });
+  });
+
+  router.get('/api/warnings/:source/:externalId', requireRole('intake'), async (req, res) => {
+    const { source, externalId } = parseWith(statusParams, req.params, 'warning');
+    const principal = req.principal!;
+    const w = mayUseSource(principal, source) ? await findWarning(s.store.db, source, externalId) : undefined;
+    await audit(s.store.db, { caseId: w?.case_id ?? null, actor: principal.id, action: 'warning_status_read', detail: { source, externalId, found: !!w } });
+    if (!w) throw new NotFoundError(`no warning ${source}/${externalId} from this key's sources`);
+    const opener = await sourceThatOpened(s.store.db, w.case_id);
+    const c = opener !== undefined && mayUseSource(principal, opener) ? await getCase(s.store.db, w.case_id) : undefined;
+    res.json({
+      source,
+      externalId,
+      status: 'accepted',
+      receivedAt: w.received_at,
+      case: c ? { caseRef: c.case_ref, status: c.status, outcome: c.outcome, openedAt: c.opened_at, closedAt: c.closed_at } : null,
+    });
   });
   return router;
 }
