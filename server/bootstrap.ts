@@ -16,6 +16,7 @@ import { CallRecordings } from '../bots/recordings';
 import { TelegramChannel, createTelegramBot } from '../bots/telegram';
 import type { Services } from './services';
 import { connectionErrorLogger } from './log';
+import { Organisation, syncOrganisation } from './org/organisation';
 
 export interface Runtime {
   services: Services;
@@ -32,6 +33,8 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
   const flows = await FlowRegistry.fromStore(store.db, { log });
   const flowSync = await syncFlowRegistry(flows, store.db, { publisher: redis.client, subscriber: redis.create('subscriber'), channel: `${config.queuePrefix}:flows` }, log);
   const policy = loadPolicy(config.policyFile);
+  const org = await Organisation.load(store.db, config.org, log);
+  const orgSync = await syncOrganisation(org, store.db, { publisher: redis.client, subscriber: redis.create('subscriber'), channel: `${config.queuePrefix}:units` }, log);
   const twilioClient = createTwilioClient(config.twilio.accountSid, config.twilio.authToken, config.twilio.apiBase);
   const telegramBot = config.telegram.botToken ? createTelegramBot(config.telegram.botToken, config.telegram.apiRoot) : undefined;
   const services: Services = {
@@ -51,11 +54,14 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
     recordings: new CallRecordings(twilioClient, { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, apiBase: config.twilio.apiBase }),
     telegramBot,
     callbackBase: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
+    org,
+    twilio: twilioClient,
   };
   return {
     services,
     async close() {
       flowSync.stop();
+      orgSync.stop();
       await queues.close().catch(() => undefined);
       await redis.close();
       await store.close();

@@ -4,7 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
-export const ROLES = ['intake', 'desk', 'manager', 'admin'] as const;
+// 'station': police-station officers (issue 15) — the station page and its API only.
+export const ROLES = ['intake', 'desk', 'station', 'manager', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface ApiKey {
@@ -50,6 +51,14 @@ export interface Config {
   providerConfirmWaitMs: number;
   /** An outbox send claimed longer ago than this, and not finished, is confirmed with the provider before anything else. */
   outboxClaimStaleMs: number;
+  /** How long an API request may take before it is answered 503 dependency_timeout, ms. */
+  requestTimeoutMs: number;
+  /** At SIGTERM: how long the process keeps answering (readiness already failing) before it stops listening, ms. */
+  shutdownDrainMs: number;
+  /** Then: how long open requests and active jobs get before their connections are cut, ms. */
+  shutdownTimeoutMs: number;
+  /** Organisation (issue 15): the units and banks files, officers' default capacity, how often auto-assignment runs. */
+  org: { unitsFile?: string; banksFile?: string; defaultCapacity: number; autoAssignMs: number };
 }
 
 export class ConfigError extends Error {
@@ -96,6 +105,13 @@ const envSchema = z.object({
   OUTBOX_SWEEP_MS: optional,
   PROVIDER_CONFIRM_WAIT_MS: optional,
   OUTBOX_CLAIM_STALE_MS: optional,
+  SHUTDOWN_DRAIN_MS: optional,
+  REQUEST_TIMEOUT_MS: optional,
+  SHUTDOWN_TIMEOUT_MS: optional,
+  UNITS_FILE: optional,
+  BANKS_FILE: optional,
+  DESK_CAPACITY: optional,
+  AUTO_ASSIGN_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -237,7 +253,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const outboxClaimStaleMs = e.OUTBOX_CLAIM_STALE_MS === undefined ? 60_000 : Number(e.OUTBOX_CLAIM_STALE_MS);
   // Longer than a provider request may take (the Twilio client gives up after 10 s), or a live send would be confirmed early.
   if (!Number.isInteger(outboxClaimStaleMs) || outboxClaimStaleMs < 11_000) problems.push(`OUTBOX_CLAIM_STALE_MS must be whole milliseconds ≥ 11000 (longer than a provider request may take), got "${e.OUTBOX_CLAIM_STALE_MS}".`);
+  const requestTimeoutMs = e.REQUEST_TIMEOUT_MS === undefined ? 10_000 : Number(e.REQUEST_TIMEOUT_MS);
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 100 || requestTimeoutMs > 600_000)
+    problems.push(`REQUEST_TIMEOUT_MS must be whole milliseconds from 100 to 600000, got "${e.REQUEST_TIMEOUT_MS}".`);
+  const shutdownDrainMs = e.SHUTDOWN_DRAIN_MS === undefined ? 0 : Number(e.SHUTDOWN_DRAIN_MS);
+  if (!Number.isInteger(shutdownDrainMs) || shutdownDrainMs < 0 || shutdownDrainMs > 120_000)
+    problems.push(`SHUTDOWN_DRAIN_MS must be whole milliseconds from 0 to 120000 (about your load balancer's probe interval × failures), got "${e.SHUTDOWN_DRAIN_MS}".`);
+  const shutdownTimeoutMs = e.SHUTDOWN_TIMEOUT_MS === undefined ? 10_000 : Number(e.SHUTDOWN_TIMEOUT_MS);
+  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 100 || shutdownTimeoutMs > 300_000)
+    problems.push(`SHUTDOWN_TIMEOUT_MS must be whole milliseconds from 100 to 300000, got "${e.SHUTDOWN_TIMEOUT_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
+  if (e.UNITS_FILE && !fs.existsSync(e.UNITS_FILE)) problems.push(`UNITS_FILE points to "${e.UNITS_FILE}", which does not exist (see org/units.example.yaml).`);
+  if (e.BANKS_FILE && !fs.existsSync(e.BANKS_FILE)) problems.push(`BANKS_FILE points to "${e.BANKS_FILE}", which does not exist (see org/banks.example.yaml).`);
+  const defaultCapacity = e.DESK_CAPACITY === undefined ? 3 : Number(e.DESK_CAPACITY);
+  if (!Number.isInteger(defaultCapacity) || defaultCapacity < 1 || defaultCapacity > 100) problems.push(`DESK_CAPACITY must be a whole number of cases from 1 to 100, got "${e.DESK_CAPACITY}".`);
+  const autoAssignMs = e.AUTO_ASSIGN_MS === undefined ? 2000 : Number(e.AUTO_ASSIGN_MS);
+  if (!Number.isInteger(autoAssignMs) || (autoAssignMs !== 0 && autoAssignMs < 100)) problems.push(`AUTO_ASSIGN_MS must be whole milliseconds ≥ 100 (or 0 to turn auto-assignment off), got "${e.AUTO_ASSIGN_MS}".`);
 
   const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
   if (workerMetricsPort !== undefined && (!Number.isInteger(workerMetricsPort) || workerMetricsPort < 0 || workerMetricsPort > 65535))
@@ -281,5 +312,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxSweepMs,
     providerConfirmWaitMs,
     outboxClaimStaleMs,
+    requestTimeoutMs,
+    shutdownDrainMs,
+    shutdownTimeoutMs,
+    org: { unitsFile: e.UNITS_FILE, banksFile: e.BANKS_FILE, defaultCapacity, autoAssignMs },
   };
 }

@@ -4,7 +4,9 @@ import type { Redis } from 'ioredis';
 
 export type LiveEvent =
   | { type: 'handoff'; handoffId: string; caseId: string; change: 'opened' | 'raised' | 'claimed' | 'released' | 'resolved' | 'escalated' }
-  | { type: 'case'; caseId: string; change: string };
+  | { type: 'case'; caseId: string; change: string }
+  // Organisation (issue 15): presence, visit tasks and stop-payment requests changing.
+  | { type: 'org'; change: 'presence' | 'visit' | 'stop_payment' | 'unit'; username?: string; caseId?: string; taskId?: string; requestId?: string };
 
 export interface EventSink {
   publish(e: LiveEvent): void;

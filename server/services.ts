@@ -12,6 +12,8 @@ import type { SmsChannel } from '../bots/sms';
 import type { TelegramChannel } from '../bots/telegram';
 import type { VoiceChannel } from '../bots/voice';
 import type { CallRecordings } from '../bots/recordings';
+import type { Organisation } from './org/organisation';
+import type { TwilioClient } from '../bots/twilio-client';
 
 export interface Channels {
   sms: SmsChannel;
@@ -34,4 +36,8 @@ export interface Services {
   telegramBot?: Telegraf;
   /** The URL providers call us back on: PUBLIC_URL, or the loopback address in development. */
   callbackBase: string;
+  /** Units, visit deadlines and banks (issue 15). */
+  org: Organisation;
+  /** The twilio library client (the stop-payment conference needs more than the channels use). */
+  twilio: TwilioClient;
 }

@@ -19,7 +19,7 @@ export function makeLocalCredentials(): LocalCredentials {
     authToken: randomBytes(16).toString('hex'),
     botToken: `${100000 + Math.floor(Math.random() * 899999)}:${randomBytes(18).toString('base64url')}`,
     telegramSecret: randomBytes(24).toString('hex'),
-    keys: { intake: key('intake'), desk: key('desk'), manager: key('manager'), admin: key('admin') },
+    keys: { intake: key('intake'), desk: key('desk'), station: key('station'), manager: key('manager'), admin: key('admin') },
   };
 }
 

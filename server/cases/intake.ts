@@ -15,6 +15,10 @@ import { advanceCase, readLifecycle } from './case-events';
 import { conversationPort } from './conversation';
 import { deferredTriage } from './lifecycle';
 import type { Applied } from './outbox';
+import type { Routed, RoutingHints } from '../org/routing';
+
+/** Organisation (issue 15): places a warning's case in a unit (server/org/routing.ts); absent = no units. */
+export type RouteWarning = (hints: RoutingHints) => Routed;
 
 export type IntakeResult =
   | { index: number; status: 'accepted'; caseId: string; caseRef: string; newCase: boolean; warningCount: number; /** what the decision left for after commit (internal: not for the response) */ work?: Pick<Applied, 'caseId' | 'outbox' | 'next'> }
@@ -63,6 +67,8 @@ export interface StoreOptions {
    * contacts go to the outbox with it. Without them the case is left due for triage by a worker.
    */
   decide?: Services;
+  /** Organisation (issue 15): places a new case in a unit (server/org/routing.ts); absent = no unit. */
+  route?: RouteWarning;
 }
 
 /**
@@ -85,6 +91,7 @@ export async function storeWarning(db: Kysely<Database>, index: number, w: Norma
 
 async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions, pending: PendingEvents): Promise<IntakeResult> {
   const lockRows = opts.lockRows ?? false;
+  const route = opts.route;
   const { input } = w;
   const seen = await findWarning(db, input.source, input.externalId);
   if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
@@ -99,6 +106,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
   let caseRef: string;
   let warningCount: number;
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
+  const routed = route?.({ unitCode: input.unitCode, address: input.address, precinct: input.precinct });
 
   if (open) {
     caseId = open.id;
@@ -116,6 +124,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
       name: open.name ?? input.name ?? null,
       precinct: open.precinct ?? input.precinct ?? null,
       relatives: toJson(relatives),
+      ...reroute(open, routed, input.address),
     });
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {
@@ -149,6 +158,10 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
       opened_at: now,
       updated_at: now,
       closed_at: null,
+      unit_id: routed?.unit.id ?? null,
+      routing: routed?.routing ?? null,
+      routing_hint: routed?.hint ?? null,
+      address: input.address ?? null,
     });
     await audit(db, { caseId, actor, action: 'case_opened', detail: { source: input.source, externalId: input.externalId } });
   }
@@ -169,6 +182,8 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
     relatives: toJson(w.relatives),
     precinct: input.precinct ?? null,
     telegram_chat_id: telegramChatId,
+    unit_code: input.unitCode ?? null,
+    address: input.address ?? null,
     received_at: input.receivedAt ? new Date(input.receivedAt).toISOString() : now,
     created_at: now,
   };
@@ -191,6 +206,19 @@ async function deferTriage(db: Kysely<Database>, c: CaseRow, now: string): Promi
   const first = [...state.timers].sort((a, b) => (a.at < b.at ? -1 : 1))[0]!;
   await updateCase(db, c.id, { lifecycle: toJson(state), next_action: first.action, next_action_at: first.at });
   return { action: first.action, at: first.at };
+}
+
+/**
+ * A repeat warning may place a case that routing could not: a case at the default unit or flagged
+ * unrouted moves where the new warning's code or address says. A case placed by a code, an address or a
+ * supervisor stays put.
+ */
+function reroute(open: { routing: string | null; address: string | null }, routed: Routed | undefined, address: string | null | undefined) {
+  const patch: { unit_id?: string; routing?: Routed['routing']; routing_hint?: string | null; address?: string } = {};
+  if (!open.address && address) patch.address = address;
+  const weak = open.routing === null || open.routing === 'default' || open.routing === 'unrouted';
+  if (routed && weak && (routed.routing === 'code' || routed.routing === 'address')) Object.assign(patch, { unit_id: routed.unit.id, routing: routed.routing, routing_hint: routed.hint });
+  return patch;
 }
 
 export function isUniqueViolation(err: unknown): boolean {

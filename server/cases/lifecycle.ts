@@ -61,8 +61,8 @@ export interface LifecycleState {
   visitReasons: string[];
   timers: Timer[];
   callbacks: number;
-  /** The conversation's channel and whether it still expects an answer. */
-  conversation?: { channel: ChannelName; open: boolean };
+  /** The conversation's channel; whether the script has ended; whether it expects an answer now. */
+  conversation?: { channel: ChannelName; ended: boolean; awaiting: boolean };
   /** The attempt number of the call in progress, once answered. */
   onCall?: number;
   followUps: number;
@@ -329,7 +329,7 @@ function handle(r: Run, e: LifecycleEvent): void {
       s.flowId = r.w.policy.flows.returnContact;
       s.tier = r.w.facts.riskLevel;
       s.reached = true;
-      s.conversation = { channel: e.channel, open: true };
+      s.conversation = { channel: e.channel, ended: false, awaiting: true };
       return r.move('conversation');
     case 'attempt_outcome':
       return attemptOutcome(r, e);
@@ -361,7 +361,7 @@ function handle(r: Run, e: LifecycleEvent): void {
       s.script = 'follow_up';
       s.reached = true;
       s.timers = [];
-      s.conversation = { channel: e.channel, open: true };
+      s.conversation = { channel: e.channel, ended: true, awaiting: true };
       r.emit({ type: 'reopen' });
       return r.move('conversation');
     case 'opted_out': {
@@ -477,6 +477,7 @@ function startRung(r: Run, index: number): void {
     if (i >= ladder.length) return exhausted(r);
     s.rung = i;
     const rung = ladder[i]!;
+    // The rung runs from when its last contact goes out (a contact held by quiet hours goes out at their end).
     let start = r.w.now;
     const made: string[] = [];
     const held: string[] = [];
@@ -498,11 +499,10 @@ function startRung(r: Run, index: number): void {
         if (until) {
           s.timers.push({ action: 'contact', at: until, channel, rung: i });
           held.push(channel);
-          if (made.length === 0 && (start === r.w.now || until < start)) start = until;
+          if (until > start) start = until;
         } else {
           contact(r, channel, 'warning');
           made.push(channel);
-          start = r.w.now;
         }
       }
     }
@@ -568,7 +568,7 @@ function attemptOutcome(r: Run, e: Extract<LifecycleEvent, { type: 'attempt_outc
     if (s.onCall !== e.attempt) return r.note('attempt_superseded', { attempt: e.attempt, outcome: e.outcome });
     s.onCall = undefined;
     s.timers = s.timers.filter((t) => t.action !== 'call_watchdog');
-    if (s.phase === 'conversation' && s.conversation?.open) setNoReply(r, AFTER_CALL_SILENCE_SECONDS);
+    if (s.phase === 'conversation' && s.conversation?.awaiting) setNoReply(r, AFTER_CALL_SILENCE_SECONDS);
     return;
   }
   const c = s.live.find((x) => x.attempt === e.attempt);
@@ -614,7 +614,7 @@ function conversationStep(r: Run, step: ConversationStep): void {
   }
   // The contact is over when the script ended or hangs up; the conversation goes on at the next contact.
   const over = step.ended || !!step.hangup;
-  s.conversation = { channel: step.channel, open: !over };
+  s.conversation = { channel: step.channel, ended: step.ended, awaiting: !over };
   s.timers = s.timers.filter((t) => t.action !== 'no_reply');
 
   for (const h of step.handoffs) r.openHandoff(h.reason, { ...(h.priority !== undefined ? { priority: h.priority } : {}), ...(h.note ? { note: h.note } : {}) });
@@ -684,7 +684,7 @@ function returned(r: Run): void {
     r.move('outreach');
     return startRung(r, s.rung >= 0 && s.rung < ladder.length ? s.rung : 0);
   }
-  if (s.conversation?.open) {
+  if (s.conversation && !s.conversation.ended) {
     s.timers = s.timers.filter((t) => t.action !== 'no_reply');
     s.timers.push({ action: 'no_reply', at: addMinutes(r.w.now, RETURNED_WAIT_MINUTES) });
     return r.move('conversation');
@@ -731,12 +731,12 @@ function fire(r: Run, t: Timer): void {
       // No status callback came for a call: count it as unanswered, or as ended if it was answered.
       if (s.onCall !== undefined) {
         s.onCall = undefined;
-        if (s.conversation?.open) setNoReply(r, 0);
+        if (s.conversation?.awaiting) setNoReply(r, 0);
         return;
       }
       const call = s.live.find((c) => c.channel === 'voice' && c.status === 'pending');
       if (call) return attemptOutcome(r, { type: 'attempt_outcome', attempt: call.attempt, outcome: 'unanswered' });
-      if (s.phase === 'conversation' && s.conversation?.open && !s.timers.some((x) => x.action === 'no_reply')) setNoReply(r, 0);
+      if (s.phase === 'conversation' && s.conversation && !s.conversation.ended && !s.timers.some((x) => x.action === 'no_reply')) setNoReply(r, 0);
       return;
     }
     case 'callback': {
@@ -774,7 +774,7 @@ function close(r: Run, outcome: Outcome): void {
   s.timers = [];
   s.onCall = undefined;
   s.outcome = outcome;
-  if (s.conversation) s.conversation.open = false;
+  if (s.conversation) s.conversation = { ...s.conversation, awaiting: false };
   r.emit({ type: 'close', outcome });
   const f = r.w.policy.followUp;
   if (f && f.outcomes.includes(outcome) && s.followUps === 0) s.timers.push({ action: 'follow_up', at: iso(Date.parse(r.w.now) + f.afterDays * 86_400_000) });
@@ -800,7 +800,7 @@ export function legacyState(c: { status: string; next_action: string | null; nex
     return s;
   }
   s.phase = s.reached ? 'conversation' : 'outreach';
-  if (s.reached) s.conversation = { channel: 'sms', open: true };
+  if (s.reached) s.conversation = { channel: 'sms', ended: false, awaiting: true };
   if (c.next_action && c.next_action_at) s.timers.push({ action: c.next_action === 'no_reply' ? 'no_reply' : 'triage', at: c.next_action_at });
   return s;
 }

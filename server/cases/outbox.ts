@@ -47,7 +47,7 @@ export interface Applied {
 export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Transition, pending: PendingEvents, port: ConversationPort, actor: string): Promise<Applied> {
   const applied: Applied = { caseId: c.id, outbox: [], connectDesk: false, stepSilence: false, state: t.state };
   const patch: Parameters<typeof updateCase>[2] = { lifecycle: toJson(t.state) };
-  // Commands read the decided state (a first contact needs the flow triage just chose), not the one before it.
+  // The scripts a command starts read the decided state (the flow triage chose, the follow-up script).
   c.lifecycle = patch.lifecycle!;
   for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor);
   await updateCase(trx, c.id, patch);
@@ -126,7 +126,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       patch.status = 'closed';
       patch.outcome = cmd.outcome;
       patch.closed_at = now;
-      await audit(trx, { caseId: c.id, actor, action: 'case_closed', detail: { outcome: cmd.outcome } });
+      await audit(trx, { caseId: c.id, actor: 'lifecycle', action: 'case_closed', detail: { outcome: cmd.outcome, by: actor } });
       pending.publish({ type: 'case', caseId: c.id, change: 'closed' });
       return;
     }
@@ -134,7 +134,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       patch.status = 'open';
       patch.closed_at = null;
       patch.outcome = null;
-      await audit(trx, { caseId: c.id, actor, action: 'case_reopened', detail: { previousOutcome: c.outcome, closedAt: c.closed_at } });
+      await audit(trx, { caseId: c.id, actor: 'lifecycle', action: 'case_reopened', detail: { previousOutcome: c.outcome, closedAt: c.closed_at, by: actor } });
       pending.publish({ type: 'case', caseId: c.id, change: 'reopened' });
       return;
     case 'note':

@@ -45,6 +45,11 @@ export async function openReturnContactCase(s: Services, phone: string, channel:
         opened_at: now,
         updated_at: now,
         closed_at: null,
+        // Organisation (issue 15): back to the unit that had the person before, else the default unit.
+        unit_id: previous?.unit_id ?? s.org.units.defaultUnit.id,
+        routing: previous?.routing ?? 'default',
+        routing_hint: previous?.routing_hint ?? null,
+        address: previous?.address ?? null,
       });
       await audit(trx, { caseId: id, actor: 'citizen', action: 'return_contact', detail: { channel, previousCaseId: previous?.id ?? null } });
       await advanceCase(trx, s, (await getCase(trx, id))!, { type: 'return_contact', channel }, pending, conversationPort, 'citizen');

@@ -35,6 +35,10 @@ export const warningSchema = z.object({
   amount: z.number().finite().min(0).max(1e12).optional().nullable(),
   relatives: z.array(relativeSchema).max(10).optional().nullable(),
   precinct: cleanText(100).optional().nullable(),
+  // Organisation (issue 15): a district or station code, and the person's address. An unknown code is
+  // accepted and routed to the city, flagged unrouted (server/org/routing.ts).
+  unitCode: cleanText(64).optional().nullable(),
+  address: cleanText(300).optional().nullable(),
   telegramChatId: z.union([z.string().regex(/^-?\d{1,20}$/, 'must be a Telegram chat id (digits)'), z.number().int()]).optional().nullable(),
   receivedAt: z.iso.datetime({ offset: true }).optional().nullable(),
 });

@@ -4,11 +4,12 @@ import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { apiKeyAuth } from './auth';
 import { accessLog } from './access-log';
+import { requestDeadline } from './deadline';
 import { errorMiddleware, NotFoundError } from '../errors';
 import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
 import { handoffsRoutes } from './routes/handoffs';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type Readiness } from './routes/health';
 import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
 import { fraudReportsRoutes } from './routes/fraud-reports';
@@ -24,10 +25,18 @@ import { securityHeaders } from './security-headers';
 import { ensureWebBuild, WEB_ROOT } from './web-build';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
 import { deskCorrectionRoutes } from './routes/desk-corrections';
+import { orgRoutes } from './routes/org';
+import { orgStopPaymentRoutes } from './routes/org-stop-payments';
+import { twilioConferenceWebhooks } from '../webhooks/twilio-conference';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
-export function createApp(s: Services): Express {
+export interface AppOptions {
+  /** Shared with server/main.ts, which flips it at SIGTERM. */
+  readiness?: Readiness;
+}
+
+export function createApp(s: Services, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(s.log));
@@ -36,15 +45,17 @@ export function createApp(s: Services): Express {
   app.use(securityHeaders({ https: s.config.publicUrl?.startsWith('https://') ?? false }));
   ensureWebBuild(s.log);
 
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use('/webhooks', webhookLatency());
+  app.use('/webhooks/twilio/conference', twilioConferenceWebhooks(s));
   app.use('/webhooks/twilio', twilioWebhooks(s));
   if (s.telegramBot) {
     registerTelegramHandlers(s, s.telegramBot);
     app.use(telegramWebhook(s, s.telegramBot));
   }
 
+  app.use('/api', requestDeadline(s.config.requestTimeoutMs, s.log));
   app.use('/api', express.json({ limit: s.config.bodyLimit, strict: false }));
   app.use('/api', apiKeyAuth(s.config.apiKeys));
   app.use('/api', sessionAuth(s));
@@ -56,6 +67,8 @@ export function createApp(s: Services): Express {
   });
   app.use(sessionRoutes(s));
   app.use(meRoutes(s));
+  app.use(orgRoutes(s));
+  app.use(orgStopPaymentRoutes(s));
   app.use(deskRoutes(s));
   app.use(cannedRepliesRoutes(s));
   app.use(stopPaymentRoutes(s));
@@ -80,12 +93,12 @@ export function createApp(s: Services): Express {
 }
 
 /** Health and metrics only: what a worker process serves to its operators. */
-export function createOpsApp(s: Services): Express {
+export function createOpsApp(s: Services, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', s.config.trustProxy);
   app.use(accessLog(s.log));
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(s.log));

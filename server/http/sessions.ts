@@ -21,6 +21,9 @@ export interface SessionUser {
   role: UserRole;
   displayName: string | null;
   phone: string | null;
+  /** Organisation (issue 15): the person's unit (null = the whole centre) and role in it. */
+  unitId: string | null;
+  unitRole: UserRow['unit_role'];
 }
 
 declare module 'express-serve-static-core' {
@@ -123,7 +126,7 @@ export function sessionAuth(s: Services): RequestHandler {
         const expires = Math.min(now + IDLE_MS, Date.parse(session.created_at) + ABSOLUTE_MS);
         await touchSession(s.store.db, idHash, new Date(now).toISOString(), new Date(expires).toISOString());
       }
-      req.user = { id: user.id, username: user.username, role: user.role, displayName: user.display_name, phone: user.phone };
+      req.user = { id: user.id, username: user.username, role: user.role, displayName: user.display_name, phone: user.phone, unitId: user.unit_id, unitRole: user.unit_role };
       req.principal = { id: user.username, role: user.role, kind: 'user' };
       req.sessionAuth = { idHash, csrfToken: session.csrf_token };
       next();

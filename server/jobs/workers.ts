@@ -13,6 +13,7 @@ import { processCaseJob } from './case-jobs';
 import { processRelayJob, sweepOutbox } from './outbox-relay';
 import { CASE_JOB_NAMES, enqueueCaseJob, type CaseJob } from './queues';
 import { startSlaChecks } from './sla';
+import { startOrgChecks } from '../org/checks';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -81,12 +82,14 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
   }, opts.sweepEveryMs ?? 5000);
   timer.unref();
   const stopSla = startSlaChecks(s);
+  const stopOrg = startOrgChecks(s);
 
   return {
     sweep,
     async stop() {
       clearInterval(timer);
       stopSla();
+      stopOrg();
       // Waits for active jobs to finish; queued ones stay in Redis for the next worker.
       await Promise.all([s.queues.cases.pause(true, false), s.queues.delivery.pause(true, false)]);
     },

@@ -13,6 +13,8 @@ import type { ConversationState } from '../../flows/engine';
 import type { Classification } from '../../nlu-models/src/intents';
 import { holdsClaim, isSupervisor, phoneMasker, seesPhones, type Viewer } from './visibility';
 import { stopPaymentPrefill } from './stop-payment';
+import { presentPlacement } from '../org/people';
+import { countdown, listStopPaymentRequestsForCase, presentStopPayment } from '../org/stop-payments';
 
 /** Desk events worth a line on the timeline (reads and routine bookkeeping are left out). */
 export const TIMELINE_ACTIONS = new Set([
@@ -39,6 +41,23 @@ export const TIMELINE_ACTIONS = new Set([
   'fraud_report_matched',
   'call_recorded',
   'recording_deleted',
+  // Organisation (issue 15)
+  'handoff_assigned',
+  'handoff_transferred',
+  'handoff_taken_over',
+  'case_moved',
+  'review_decided',
+  'visit_requested',
+  'visit_accepted',
+  'visit_on_the_way',
+  'visit_reported',
+  'visit_overdue',
+  'relative_message',
+  'relative_call',
+  'stop_payment_filed',
+  'stop_payment_status',
+  'bank_call',
+  'bank_call_event',
 ]);
 
 export type TimelineItem =
@@ -155,6 +174,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
   timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 
   const prefill = stopPaymentPrefill(messages, conversation?.slots ?? {});
+  const stopPaymentRequests = await listStopPaymentRequestsForCase(db, c.id);
   const mine = holdsClaim(viewer, active);
   return mask.deep({
     case: {
@@ -178,6 +198,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
       closedAt: c.closed_at,
     },
     phoneVisible: visible,
+    placement: { ...presentPlacement(s.org.units, c), address: c.address },
     flow: {
       flowId: c.flow_id,
       flowVersion: c.flow_version,
@@ -194,6 +215,9 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
     handoff: active ? presentHandoff(active) : null,
     handoffs: handoffs.map(presentHandoff),
     stopPayment: prefill,
+    // Organisation (issue 15): the requests filed, and the clock against the first-level window.
+    stopPaymentRequests: stopPaymentRequests.map((r) => presentStopPayment(s, r)),
+    stopPaymentClock: countdown(prefill?.firstMentionedAt ?? null, s.org.firstLevelWindowMinutes, stopPaymentRequests[0]?.requested_at ?? null),
     you: {
       username: viewer.id,
       holdsClaim: mine,

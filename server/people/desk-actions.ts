@@ -18,6 +18,7 @@ import { conversationPort } from '../cases/conversation';
 import { dispatch, queueMessage } from '../cases/outbox';
 import { holdsClaim, isSupervisor, type Viewer } from './visibility';
 import { stopPaymentSchema } from './stop-payment';
+import { fileOnResolve } from '../org/stop-payment-resolve';
 
 export { DESK_OUTCOMES };
 
@@ -90,6 +91,8 @@ export async function resolve(s: Services, v: Viewer, handoffId: string, input: 
     const c = await lockCase(trx, s, h.case_id);
     if (!c || !(await resolveHandoff(trx, h.id, input.outcome, detail, input.note || null))) return false;
     await audit(trx, { caseId: h.case_id, actor: v.id, action: 'handoff_resolved', detail: { handoffId: h.id, outcome: input.outcome, ...(detail ?? {}), note: input.note ?? null } });
+    // Organisation (issue 15): a stop-payment outcome files the request (with a status) unless one was filed during the call.
+    if (input.outcome === 'stop_payment_requested') await fileOnResolve(trx, s, h, input.stopPayment, v.id, input.note ?? null);
     // A person decided the case: automation stops and the case closes with their outcome.
     return advanceCase(trx, s, c, { type: 'handoff_resolved', outcome: input.outcome }, pending, conversationPort, v.id);
   });

@@ -32,6 +32,8 @@ const filterShape = Object.fromEntries(
 export const deskListQuery = z.object({
   q: z.string().trim().max(64, 'at most 64 characters').optional(),
   ...filterShape,
+  /** Organisation (issue 15): a unit's code; the list keeps that unit and the units under it. */
+  unit: z.string().trim().min(1).max(32).optional(),
   /** resolved list: cursor (the resolvedAt of the last row seen), newest first */
   before: z.iso.datetime({ message: 'must be an ISO 8601 time' }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -74,8 +76,20 @@ export function deskWhere(eb: Row, q: DeskListQuery, viewer: Viewer): Expression
 
 export type DeskList = 'active' | 'resolved';
 
+/** Organisation (issue 15): the units whose cases a list may hold (and, for the whole centre, cases without a unit). */
+export interface DeskScope {
+  units: string[];
+  includeUnitless: boolean;
+}
+
+const inScope = (eb: Row, scope: DeskScope): Expression<SqlBool> =>
+  scope.includeUnitless ? eb.or([eb('c.unit_id', 'in', scope.units), eb('c.unit_id', 'is', null)]) : eb('c.unit_id', 'in', scope.units);
+
 export interface DeskListRow {
   handoff: HandoffRow;
+  unit_id: string | null;
+  routing: string | null;
+  routing_hint: string | null;
   case_ref: string;
   name: string | null;
   phone: string;
@@ -87,13 +101,14 @@ export interface DeskListRow {
 }
 
 /** A desk list, filtered: the active queue (most urgent first) or resolved handoffs (newest first, paged). */
-export async function searchDeskList(db: Kysely<Database>, list: DeskList, q: DeskListQuery, viewer: Viewer): Promise<DeskListRow[]> {
+export async function searchDeskList(db: Kysely<Database>, list: DeskList, q: DeskListQuery, viewer: Viewer, scope?: DeskScope): Promise<DeskListRow[]> {
   let query = db
     .selectFrom('handoffs as h')
     .innerJoin('cases as c', 'c.id', 'h.case_id')
     .selectAll('h')
-    .select(['c.case_ref', 'c.name', 'c.phone', 'c.scam_type', 'c.risk_level', 'c.warning_count', 'c.locale', 'c.status as case_status'])
+    .select(['c.case_ref', 'c.name', 'c.phone', 'c.scam_type', 'c.risk_level', 'c.warning_count', 'c.locale', 'c.status as case_status', 'c.unit_id as case_unit_id', 'c.routing', 'c.routing_hint'])
     .where((eb) => deskWhere(eb as unknown as Row, q, viewer));
+  if (scope) query = query.where((eb) => inScope(eb as unknown as Row, scope));
   if (list === 'active') {
     query = query.where('h.status', '<>', 'resolved').orderBy('h.priority', 'desc').orderBy('h.created_at', 'asc').limit(500);
   } else {
@@ -102,8 +117,11 @@ export async function searchDeskList(db: Kysely<Database>, list: DeskList, q: De
     query = query.orderBy('h.resolved_at', 'desc').orderBy('h.id').limit(q.limit);
   }
   const rows = await query.execute();
-  return rows.map(({ case_ref, name, phone, scam_type, risk_level, warning_count, locale, case_status, ...handoff }) => ({
+  return rows.map(({ case_ref, name, phone, scam_type, risk_level, warning_count, locale, case_status, case_unit_id, routing, routing_hint, ...handoff }) => ({
     handoff: handoff as DeskListRow['handoff'],
+    unit_id: case_unit_id,
+    routing,
+    routing_hint,
     case_ref,
     name,
     phone,
@@ -116,7 +134,7 @@ export async function searchDeskList(db: Kysely<Database>, list: DeskList, q: De
 }
 
 /** How many of a list's handoffs hold each value of each filter (before any filter is applied). */
-export async function deskFacets(db: Kysely<Database>, list: DeskList): Promise<Record<string, { value: string; count: number }[]>> {
+export async function deskFacets(db: Kysely<Database>, list: DeskList, scope?: DeskScope): Promise<Record<string, { value: string; count: number }[]>> {
   const facets: Record<string, { value: string; count: number }[]> = {};
   for (const f of DESK_FILTERS) {
     const col = sql.ref(f.column);
@@ -126,9 +144,22 @@ export async function deskFacets(db: Kysely<Database>, list: DeskList): Promise<
       .select([col.as('value'), (eb) => eb.fn.countAll<number>().as('count')])
       .groupBy(col);
     query = list === 'active' ? query.where('h.status', '<>', 'resolved') : query.where('h.status', '=', 'resolved');
+    if (scope) query = query.where((eb) => inScope(eb as unknown as Row, scope));
     const rows = (await query.execute()) as { value: string; count: number | string }[];
     const counts = new Map(rows.map((r) => [r.value, Number(r.count)]));
     facets[f.param] = [...f.values.map((value) => ({ value, count: counts.get(value) ?? 0 })), ...rows.filter((r) => !f.values.includes(r.value)).map((r) => ({ value: r.value, count: Number(r.count) }))];
   }
   return facets;
+}
+
+/** Organisation (issue 15): how many of a list's handoffs each unit holds (unit ids; null = no unit). */
+export async function deskUnitCounts(db: Kysely<Database>, list: DeskList, scope?: DeskScope): Promise<Map<string | null, number>> {
+  let query = db
+    .selectFrom('handoffs as h')
+    .innerJoin('cases as c', 'c.id', 'h.case_id')
+    .select(['c.unit_id as unit', (eb) => eb.fn.countAll<number>().as('count')])
+    .groupBy('c.unit_id');
+  query = list === 'active' ? query.where('h.status', '<>', 'resolved') : query.where('h.status', '=', 'resolved');
+  if (scope) query = query.where((eb) => inScope(eb as unknown as Row, scope));
+  return new Map((await query.execute()).map((r) => [r.unit, Number(r.count)]));
 }

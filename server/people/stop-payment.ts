@@ -108,12 +108,14 @@ const TIME_COLUMNS = new Set<string>(['requestedAt', 'firstMentionedAt']);
  * is prefixed with ' so a spreadsheet never runs it as a formula; plain numbers such as +8613800138000 are
  * left as they are.
  */
+export function csvCell(v: unknown): string {
+  let s = v == null ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d*. ]+$/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
 export function toCsv(rows: StopPaymentRecord[], opts: { locale: UiLocale; utcOffsetMinutes: number }): string {
-  const cell = (v: unknown): string => {
-    let s = v == null ? '' : String(v);
-    if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d*. ]+$/.test(s)) s = `'${s}`;
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const cell = csvCell;
   const value = (r: StopPaymentRecord, c: (typeof STOP_PAYMENT_COLUMNS)[number]): unknown =>
     TIME_COLUMNS.has(c) ? localTimeWithOffset(r[c] as string | null, opts.utcOffsetMinutes) : c === 'method' ? vocabularyLabel('paymentMethod', r.method, opts.locale) : r[c];
   const head = STOP_PAYMENT_COLUMNS.map((c) => cell(STOP_PAYMENT_HEADERS[c][opts.locale])).join(',');

@@ -3,19 +3,24 @@
 import type { Request } from 'express';
 import type { HandoffRow } from '../store/schema';
 import { maskDeep, maskPhone, maskNumbersIn } from '../masking';
+import type { UnitRole } from '../org/people';
 
 export interface Viewer {
   id: string;
   role: string;
   kind: 'api_key' | 'user';
+  /** Organisation (issue 15): the person's unit (null = the whole centre) and role in it. */
+  unitId?: string | null;
+  unitRole?: UnitRole | null;
 }
 
 export function viewerOf(req: Request): Viewer {
   const p = req.principal!;
-  return { id: p.id, role: p.role, kind: p.kind };
+  return { id: p.id, role: p.role, kind: p.kind, unitId: req.user?.unitId ?? null, unitRole: req.user?.unitRole ?? null };
 }
 
-export const isSupervisor = (v: Viewer): boolean => v.role === 'manager' || v.role === 'admin';
+/** Managers, admins and unit supervisors (whose unit scope the desk routes check, server/org/scope-guard.ts). */
+export const isSupervisor = (v: Viewer): boolean => v.role === 'manager' || v.role === 'admin' || v.unitRole === 'supervisor';
 
 /** The active handoff is claimed by this viewer. */
 export const holdsClaim = (v: Viewer, handoff: Pick<HandoffRow, 'status' | 'claimed_by'> | undefined): boolean =>

@@ -66,6 +66,8 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     const pool = new Pool({
       connectionString: url,
       max: 10,
+      // A database that stops answering must not hold a caller for ever waiting for a free connection.
+      connectionTimeoutMillis: 10_000,
       ...(schema ? { options: `-c search_path="${schema}"` } : {}),
     });
     // A server restart or failover drops connections. Unhandled, pg's 'error' event would end the process;

@@ -17,6 +17,9 @@ export interface WarningsTable {
   relatives: string; // JSON {phone, relation}[]
   precinct: string | null;
   telegram_chat_id: string | null;
+  /** Organisation (008): the district or station code the warning named, and the address it gave. */
+  unit_code: string | null;
+  address: string | null;
   received_at: string;
   created_at: string;
   /** The upstream's scam type when it is not one of ours (the warning is worked as `other`). */
@@ -55,6 +58,11 @@ export interface CasesTable {
   opened_at: string;
   updated_at: string;
   closed_at: string | null;
+  /** Organisation (008): the unit whose queue holds the case, how routing placed it there, and the address. */
+  unit_id: string | null;
+  routing: 'code' | 'address' | 'default' | 'unrouted' | 'moved' | null;
+  routing_hint: string | null;
+  address: string | null;
 }
 
 export interface ContactAttemptsTable {
@@ -111,6 +119,9 @@ export interface HandoffsTable {
   sla_due_at: string;
   escalated_at: string | null;
   created_at: string;
+  /** Organisation (008): 'review' for the second review (二次研判), else 'dissuasion'; who assigned the claim. */
+  kind: Generated<'dissuasion' | 'review'>;
+  assigned_by: string | null;
 }
 
 export type OutboxStatus = 'pending' | 'sending' | 'unconfirmed' | 'sent' | 'failed' | 'cancelled';
@@ -155,7 +166,7 @@ export interface UsersTable {
   id: string;
   username: string;
   display_name: string | null;
-  role: 'desk' | 'manager' | 'admin';
+  role: 'desk' | 'station' | 'manager' | 'admin';
   /** The officer's own phone: the desk's "call" button rings it first, then connects the citizen. */
   phone: string | null;
   /** scrypt$N$r$p$salt$hash (base64). */
@@ -163,6 +174,13 @@ export interface UsersTable {
   disabled_at: string | null;
   created_at: string;
   updated_at: string;
+  /** Organisation (008): the person's unit and role in it; null = the default unit, role from `role`. */
+  unit_id: string | null;
+  unit_role: 'desk_officer' | 'supervisor' | 'station_officer' | 'manager' | 'admin' | null;
+  /** Most handoffs the person holds at once (auto-assignment stops there); null = the centre's default. */
+  capacity: number | null;
+  presence: Generated<'online' | 'away'>;
+  presence_at: string | null;
 }
 
 export interface SessionsTable {
@@ -340,6 +358,74 @@ export interface CannedRepliesTable {
   updated_at: string;
 }
 
+export interface UnitsTable {
+  id: string;
+  code: string;
+  kind: 'city' | 'district' | 'station';
+  parent_id: string | null;
+  name_zh: string;
+  name_en: string;
+  /** JSON string[]: other names an address may use for this unit. */
+  aliases: string;
+  is_default: number;
+  source: 'file' | 'admin';
+  retired_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface VisitTasksTable {
+  id: string;
+  case_id: string;
+  /** The police station that goes to the door. */
+  unit_id: string;
+  handoff_id: string | null;
+  status: 'assigned' | 'accepted' | 'on_the_way' | 'reported' | 'cancelled';
+  risk_level: string;
+  deadline_at: string;
+  summary: string;
+  address: string | null;
+  relatives: string;
+  reason: string | null;
+  requested_by: string;
+  accepted_by: string | null;
+  accepted_at: string | null;
+  on_the_way_at: string | null;
+  reported_by: string | null;
+  reported_at: string | null;
+  result: 'met_dissuaded' | 'not_home' | 'refused' | 'already_paid' | 'wrong_person' | null;
+  result_note: string | null;
+  escalated_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface StopPaymentRequestsTable {
+  id: string;
+  case_id: string;
+  handoff_id: string | null;
+  unit_id: string | null;
+  status: 'requested' | 'confirmed' | 'frozen' | 'refused' | 'amount_returned';
+  amount: number;
+  currency: string;
+  method: string;
+  account: string;
+  paid_at: string;
+  bank_code: string | null;
+  first_mentioned_at: string | null;
+  requested_by: string;
+  requested_at: string;
+  status_by: string | null;
+  status_at: string | null;
+  returned_amount: number | null;
+  bank_reference: string | null;
+  note: string | null;
+  conference_name: string | null;
+  conference_sid: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   warnings: WarningsTable;
   cases: CasesTable;
@@ -363,6 +449,9 @@ export interface Database {
   user_preferences: UserPreferencesTable;
   case_notes: CaseNotesTable;
   canned_replies: CannedRepliesTable;
+  units: UnitsTable;
+  visit_tasks: VisitTasksTable;
+  stop_payment_requests: StopPaymentRequestsTable;
 }
 
 export type WarningRow = Selectable<WarningsTable>;
@@ -387,3 +476,6 @@ export type QaReviewRow = Selectable<QaReviewsTable>;
 export type UserPreferencesRow = Selectable<UserPreferencesTable>;
 export type CaseNoteRow = Selectable<CaseNotesTable>;
 export type CannedReplyRow = Selectable<CannedRepliesTable>;
+export type UnitRow = Selectable<UnitsTable>;
+export type VisitTaskRow = Selectable<VisitTasksTable>;
+export type StopPaymentRequestRow = Selectable<StopPaymentRequestsTable>;

@@ -1,5 +1,5 @@
 // Providers re-deliver callbacks (timeouts, their own retries). The second delivery, byte for byte the same
-// and correctly signed, must change nothing: no second message, no second retry, no second reply.
+// and correctly signed, must change nothing: no second message, no second rung, no second reply.
 import { startE2E, warn, caseView, caseRow, waitAudit, waitHandoff, type E2E } from './helpers';
 
 describe('re-delivered callbacks', () => {
@@ -25,7 +25,7 @@ describe('re-delivered callbacks', () => {
     };
   };
 
-  it('a call status (same CallSid + status) re-delivered schedules no second retry', async () => {
+  it('a call status (same CallSid + status) re-delivered starts no second rung', async () => {
     const phone = '+8613900139061';
     const net = e.stack.network.control;
     await net.setBehaviour(phone, { call: 'no-answer' });
@@ -33,7 +33,9 @@ describe('re-delivered callbacks', () => {
     const call = await net.waitForCall(phone, { timeoutMs: 15000 });
     await net.waitForCallEnd(call.sid, { timeoutMs: 10000 });
     const cb = await net.waitForCallback({ ref: call.sid, kind: 'call-status', status: 'no-answer' });
-    await waitAudit(e.stack, caseId, 'retry_scheduled');
+    // Unanswered: the next rung started (the written warning).
+    await waitAudit(e.stack, caseId, 'rung_started', 2);
+    await net.waitForSms(phone, { timeoutMs: 15000 });
     const before = await snapshot(caseId);
     const again = await net.redeliver(cb.id);
     expect(again.status).toBeGreaterThanOrEqual(200);

@@ -57,7 +57,7 @@ let counter = 0;
  */
 export async function warnCitizen(
   h: DeskHarness,
-  w: { phone: string; name?: string; scamType?: string; riskLevel?: 'high' | 'medium' | 'low'; locale?: 'zh' | 'en'; precinct?: string; relatives?: { phone: string; relation?: string }[] },
+  w: { phone: string; name?: string; scamType?: string; riskLevel?: 'high' | 'medium' | 'low'; locale?: 'zh' | 'en'; precinct?: string; unitCode?: string; address?: string; relatives?: { phone: string; relation?: string }[] },
 ): Promise<Warned> {
   const body = { source: 'province-centre', externalId: `W-${process.pid}-${Date.now()}-${++counter}`, scamType: 'other', riskLevel: 'medium', locale: 'zh', ...w };
   const r = await h.stack.api('POST', '/api/warnings', 'intake', body);

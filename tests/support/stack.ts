@@ -24,7 +24,7 @@ export interface Stack {
   appUrl: string;
   network: PhoneNetwork;
   env: Record<string, string>;
-  keys: Record<'intake' | 'desk' | 'manager' | 'admin', string>;
+  keys: Record<'intake' | 'desk' | 'station' | 'manager' | 'admin', string>;
   prefix: string;
   db: TestDatabase;
   api(method: string, path: string, role: keyof Stack['keys'], body?: unknown): Promise<{ status: number; body: any }>;

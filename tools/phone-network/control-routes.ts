@@ -59,6 +59,8 @@ const ARGS: Record<keyof PhoneControl, z.ZodType<unknown[]>> = {
   waitForCallEnd: z.tuple([sid, wait.optional()]),
   waitForTelegram: z.tuple([chatId, wait.optional()]),
   waitForCallback: z.tuple([match, wait.optional()]),
+  conferences: z.tuple([]),
+  waitForConference: z.tuple([z.string().min(1), z.object({ timeoutMs: z.number().int().positive().max(600_000).optional(), connected: z.number().int().min(0).optional(), status: z.enum(['init', 'in-progress', 'completed']).optional() }).strict().optional()]),
   reset: z.tuple([]),
 };
 
@@ -93,13 +95,21 @@ export function controlRouter(control: PhoneControl, state: NetworkState, lifeti
   router.get('/_control/calls/:phone', async (req, res) => void res.json(await control.calls(String(req.params.phone))));
   router.get('/_control/telegram/:chatId', async (req, res) => void res.json(await control.telegramChat(Number(req.params.chatId))));
   router.get('/_control/callbacks', async (_req, res) => void res.json(await control.callbacks()));
+  router.get('/_control/conferences', async (_req, res) => void res.json(await control.conferences()));
 
   router.get('/_control/events', (req: Request, res: Response) => {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     res.write('retry: 1000\n\n');
     const onChange = (e: ChangeEvent): void => void res.write(`event: change\ndata: ${JSON.stringify(e)}\n\n`);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    state.viewers++;
+    state.events.emit('viewers', state.viewers);
+    let stopped = false;
     const stop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      state.viewers--;
+      state.events.emit('viewers', state.viewers);
       clearInterval(heartbeat);
       state.events.off('change', onChange);
       unregister();

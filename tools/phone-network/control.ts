@@ -14,6 +14,7 @@ import type {
   CallRecord,
   CallStatus,
   CallbackLogEntry,
+  ConferenceRecord,
   FaultSpec,
   GatherPrompt,
   InboxItem,
@@ -40,6 +41,15 @@ export interface CallbackMatch {
   kind?: CallbackLogEntry['kind'];
   /** CallStatus, MessageStatus or RecordingStatus of the callback */
   status?: string;
+}
+
+export interface ConferenceWait {
+  /** default 5000 */
+  timeoutMs?: number;
+  /** resolve once this many participants are connected at the same time */
+  connected?: number;
+  /** resolve once the room has this status */
+  status?: ConferenceRecord['status'];
 }
 
 export interface TelegramProfile {
@@ -100,6 +110,10 @@ export interface PhoneControl {
   /** The next bot message in this chat. */
   waitForTelegram(chatId: number, opts?: WaitOptions): Promise<TelegramMessageRecord>;
   waitForCallback(match: CallbackMatch, opts?: WaitOptions): Promise<CallbackLogEntry>;
+  /** Conference rooms, oldest first, with every participant they had. */
+  conferences(): Promise<ConferenceRecord[]>;
+  /** The newest room of this friendly name (or with this sid) once it is as asked (connected count, status). */
+  waitForConference(nameOrSid: string, opts?: ConferenceWait): Promise<ConferenceRecord>;
   /** Forget everything (records, behaviours, faults, logs); the Telegram webhook stays registered. */
   reset(): Promise<void>;
 }
@@ -368,6 +382,32 @@ export class LocalPhoneControl implements PhoneControl {
     return snapshot(found);
   }
 
+  async conferences(): Promise<ConferenceRecord[]> {
+    return snapshot(this.state.conferences);
+  }
+
+  async waitForConference(nameOrSid: string, opts: ConferenceWait = {}): Promise<ConferenceRecord> {
+    const newest = () => [...this.state.conferences].reverse().find((c) => c.sid === nameOrSid || c.friendlyName === nameOrSid);
+    const found = await this.state.waitUntil(
+      () => {
+        const c = newest();
+        if (!c) return undefined;
+        const connected = c.participants.filter((p) => p.status === 'connected').length;
+        if (opts.connected !== undefined && connected < opts.connected) return undefined;
+        if (opts.status !== undefined && c.status !== opts.status) return undefined;
+        return c;
+      },
+      opts.timeoutMs ?? DEFAULT_WAIT_MS,
+      `waitForConference(${nameOrSid}${opts.connected !== undefined ? `, ${opts.connected} connected` : ''}${opts.status ? `, ${opts.status}` : ''})`,
+      () => {
+        const c = newest();
+        if (!c) return `No conference ${nameOrSid}; rooms: ${this.state.conferences.map((x) => x.friendlyName).join(', ') || 'none'}.`;
+        return `Conference ${c.friendlyName} is ${c.status}; participants: ${c.participants.map((p) => `${p.label ?? p.number} ${p.status}`).join(', ') || 'none'}.`;
+      },
+    );
+    return snapshot(found);
+  }
+
   async reset(): Promise<void> {
     this.state.reset();
   }
@@ -435,13 +475,14 @@ export class LocalPhoneControl implements PhoneControl {
     const row = (key: string, phone: string | null, at: string): NumberSummary => {
       let r = rows.get(key);
       if (!r) {
-        r = { key, phone, telegramChatIds: [], sms: 0, calls: 0, telegram: 0, ringing: false, waitingGather: false, lastActivity: at, behaviour: phone ? this.state.behaviourOf(phone) : {} };
+        r = { key, phone, telegramChatIds: [], sms: 0, calls: 0, telegram: 0, ringing: false, waitingGather: false, lastActivity: at, behaviour: phone ? this.state.behaviourOf(phone) : {}, desk: !!phone && this.n.ctx.options.deskPhones.includes(phone) };
         rows.set(key, r);
       }
       if (at > r.lastActivity) r.lastActivity = at;
       return r;
     };
     for (const [phone, b] of this.state.behaviours) if (!appNumbers.has(phone)) row(phone, phone, '').behaviour = b;
+    for (const phone of this.n.ctx.options.deskPhones) row(phone, phone, '');
     for (const m of this.state.messages) {
       const citizen = m.direction === 'inbound' ? m.from : m.to;
       if (!appNumbers.has(citizen) || m.direction === 'inbound') row(citizen, citizen, m.dateUpdated).sms++;
@@ -460,7 +501,8 @@ export class LocalPhoneControl implements PhoneControl {
       r.telegram++;
       if (!r.telegramChatIds.includes(m.chatId)) r.telegramChatIds.push(m.chatId);
     }
-    return [...rows.values()].sort((a, b) => (a.lastActivity < b.lastActivity ? 1 : -1));
+    // Desk phones first: the person playing the desk finds theirs at the top.
+    return [...rows.values()].sort((a, b) => (a.desk !== b.desk ? (a.desk ? -1 : 1) : a.lastActivity < b.lastActivity ? 1 : -1));
   }
 }
 
@@ -519,5 +561,7 @@ export class HttpPhoneControl implements PhoneControl {
   waitForCallEnd(callSid: string, opts?: WaitOptions) { return this.rpc<CallRecord>('waitForCallEnd', callSid, opts ?? {}); }
   waitForTelegram(chatId: number, opts?: WaitOptions) { return this.rpc<TelegramMessageRecord>('waitForTelegram', chatId, opts ?? {}); }
   waitForCallback(match: CallbackMatch, opts?: WaitOptions) { return this.rpc<CallbackLogEntry>('waitForCallback', match, opts ?? {}); }
+  conferences() { return this.rpc<ConferenceRecord[]>('conferences'); }
+  waitForConference(nameOrSid: string, opts?: ConferenceWait) { return this.rpc<ConferenceRecord>('waitForConference', nameOrSid, opts ?? {}); }
   reset() { return this.rpc<void>('reset'); }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Twilio resource ids: a two-letter prefix and 32 hex digits (34 characters). */
-export function twilioSid(prefix: 'SM' | 'CA' | 'MM' | 'RE' | 'PN'): string {
+export function twilioSid(prefix: 'SM' | 'CA' | 'MM' | 'RE' | 'PN' | 'CF'): string {
   return prefix + randomBytes(16).toString('hex');
 }
 

@@ -7,6 +7,7 @@ import type {
   Behaviour,
   CallRecord,
   CallbackLogEntry,
+  ConferenceRecord,
   FaultSpec,
   RecordingRecord,
   SmsRecord,
@@ -15,7 +16,7 @@ import type {
   TelegramMessageRecord,
 } from './types';
 
-export type ChangeKind = 'sms' | 'call' | 'telegram' | 'callback' | 'behaviour' | 'reset';
+export type ChangeKind = 'sms' | 'call' | 'telegram' | 'callback' | 'behaviour' | 'conference' | 'reset';
 
 export interface ChangeEvent {
   kind: ChangeKind;
@@ -36,6 +37,7 @@ export class NetworkState {
   messages: SmsRecord[] = [];
   calls: CallRecord[] = [];
   recordings: RecordingRecord[] = [];
+  conferences: ConferenceRecord[] = [];
   telegramChats = new Map<number, TelegramChatRecord>();
   telegramMessages: TelegramMessageRecord[] = [];
   callbacks: CallbackLogEntry[] = [];
@@ -46,6 +48,8 @@ export class NetworkState {
   apiRequests: ApiRequestLogEntry[] = [];
   /** per waiter name and key, the last seq a waitFor… call returned (so the next call waits for a newer one) */
   cursors = new Map<string, number>();
+  /** citizen pages (and other clients) following /_control/events now; `events` emits 'viewers' when it changes */
+  viewers = 0;
   private seqCounter = 0;
 
   constructor(private readonly lifetime: Lifetime) {
@@ -77,6 +81,7 @@ export class NetworkState {
     this.messages = [];
     this.calls = [];
     this.recordings = [];
+    this.conferences = [];
     this.telegramChats.clear();
     this.telegramMessages = [];
     this.callbacks = [];

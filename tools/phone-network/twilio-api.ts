@@ -4,7 +4,8 @@ import type { NetworkContext } from './context';
 import { sendFault, takeFault } from './faults';
 import { rfc2822, twilioError } from './twilio-format';
 import { TwilioRefusal } from './twilio-refusal';
-import { callJson, messageJson, recordingJson } from './twilio-resources';
+import { callJson, conferenceJson, messageJson, participantJson, recordingJson } from './twilio-resources';
+import type { ConferenceEngine } from './conference';
 import type { SmsEngine } from './sms';
 import { nowIso } from './state';
 import type { VoiceEngine } from './voice';
@@ -16,7 +17,7 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: VoiceEngine, recordings: RecordingEngine): express.Router {
+export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: VoiceEngine, conferences: ConferenceEngine, recordings: RecordingEngine): express.Router {
   const router = express.Router();
   const { accountSid, authToken } = ctx.options.twilio;
   const base = '/2010-04-01/Accounts/:accountSid';
@@ -188,6 +189,84 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
     if (fault === true) return;
     if (!recordings.remove(String(req.params.sid))) return notFound(req, res);
     if (fault === 'hold') return;
+    res.status(204).end();
+  });
+
+  // Conferences and their participants (the stop-payment three-way call).
+  const conferenceOr404 = (req: Request, res: Response) => {
+    const c = ctx.state.conferences.find((x) => x.sid === String(req.params.sid));
+    if (!c) notFound(req, res);
+    return c;
+  };
+
+  router.get(`${base}/Conferences.json`, (req, res) => {
+    const { FriendlyName, Status } = req.query as Record<string, string | undefined>;
+    const list = ctx.state.conferences.filter((c) => (!FriendlyName || c.friendlyName === FriendlyName) && (!Status || c.status === Status)).reverse();
+    res.json(page('conferences', list.map(conferenceJson), req));
+  });
+
+  router.get(`${base}/Conferences/:sid.json`, (req, res) => {
+    const c = conferenceOr404(req, res);
+    if (c) res.json(conferenceJson(c));
+  });
+
+  router.post(`${base}/Conferences/:sid.json`, async (req, res) => {
+    const c = conferenceOr404(req, res);
+    if (!c) return;
+    const b = (req.body ?? {}) as Body;
+    if (first(b.Status) === 'completed') await conferences.end(c, 'conference-ended-via-api', null);
+    res.json(conferenceJson(c));
+  });
+
+  router.post(`${base}/Conferences/:sid/Participants.json`, (req, res) => {
+    const fault = faulted(req, res);
+    if (fault === true) return;
+    const b = (req.body ?? {}) as Body;
+    const { conference, participant } = conferences.addParticipant(String(req.params.sid), {
+      From: first(b.From),
+      To: first(b.To),
+      Label: first(b.Label),
+      StatusCallback: first(b.StatusCallback),
+      StatusCallbackEvent: b.StatusCallbackEvent,
+      StatusCallbackMethod: first(b.StatusCallbackMethod),
+      Timeout: first(b.Timeout),
+      Muted: first(b.Muted),
+      StartConferenceOnEnter: first(b.StartConferenceOnEnter),
+      EndConferenceOnExit: first(b.EndConferenceOnExit),
+      ConferenceStatusCallback: first(b.ConferenceStatusCallback),
+      ConferenceStatusCallbackEvent: b.ConferenceStatusCallbackEvent,
+      ConferenceStatusCallbackMethod: first(b.ConferenceStatusCallbackMethod),
+    });
+    if (fault === 'hold') return;
+    res.status(201).json(participantJson(conference, participant));
+  });
+
+  router.get(`${base}/Conferences/:sid/Participants.json`, (req, res) => {
+    const c = conferenceOr404(req, res);
+    if (!c) return;
+    // As on Twilio: only participants connecting to or in the room, none who left.
+    res.json(page('participants', c.participants.filter((p) => p.status !== 'complete' && p.status !== 'failed').map((p) => participantJson(c, p)), req));
+  });
+
+  router.get(`${base}/Conferences/:sid/Participants/:callSid.json`, (req, res) => {
+    const c = conferenceOr404(req, res);
+    if (!c) return;
+    const p = c.participants.find((x) => x.callSid === String(req.params.callSid) && x.status !== 'complete' && x.status !== 'failed');
+    if (!p) return notFound(req, res);
+    res.json(participantJson(c, p));
+  });
+
+  router.post(`${base}/Conferences/:sid/Participants/:callSid.json`, async (req, res) => {
+    const c = conferenceOr404(req, res);
+    if (!c) return;
+    const b = (req.body ?? {}) as Body;
+    res.json(participantJson(c, await conferences.updateParticipant(c, String(req.params.callSid), { Muted: first(b.Muted), Hold: first(b.Hold) })));
+  });
+
+  router.delete(`${base}/Conferences/:sid/Participants/:callSid.json`, (req, res) => {
+    const c = conferenceOr404(req, res);
+    if (!c) return;
+    conferences.kick(c, String(req.params.callSid));
     res.status(204).end();
   });
 

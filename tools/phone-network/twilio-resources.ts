@@ -1,6 +1,6 @@
 // The JSON bodies Twilio's 2010-04-01 API answers with, built from our records.
 import { rfc2822 } from './twilio-format';
-import type { CallRecord, RecordingRecord, SmsRecord } from './types';
+import type { CallRecord, ConferenceRecord, ParticipantRecord, RecordingRecord, SmsRecord } from './types';
 
 export function messageJson(m: SmsRecord): Record<string, unknown> {
   const base = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}`;
@@ -94,5 +94,43 @@ export function recordingJson(r: RecordingRecord): Record<string, unknown> {
     subresource_uris: { add_on_results: `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}/AddOnResults.json`, transcriptions: `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}/Transcriptions.json` },
     track: 'both',
     uri,
+  };
+}
+
+export function conferenceJson(c: ConferenceRecord): Record<string, unknown> {
+  const base = `/2010-04-01/Accounts/${c.accountSid}/Conferences/${c.sid}`;
+  return {
+    account_sid: c.accountSid,
+    api_version: '2010-04-01',
+    call_sid_ending_conference: c.callSidEndingConference,
+    date_created: rfc2822(c.dateCreated),
+    date_updated: rfc2822(c.dateUpdated),
+    friendly_name: c.friendlyName,
+    reason_conference_ended: c.reasonConferenceEnded,
+    region: 'us1',
+    sid: c.sid,
+    status: c.status,
+    subresource_uris: { participants: `${base}/Participants.json`, recordings: `${base}/Recordings.json` },
+    uri: `${base}.json`,
+  };
+}
+
+export function participantJson(c: ConferenceRecord, p: ParticipantRecord): Record<string, unknown> {
+  return {
+    account_sid: c.accountSid,
+    call_sid: p.callSid,
+    call_sid_to_coach: null,
+    coaching: false,
+    conference_sid: c.sid,
+    date_created: rfc2822(p.dateCreated),
+    date_updated: rfc2822(p.dateUpdated),
+    end_conference_on_exit: p.endConferenceOnExit,
+    hold: p.hold,
+    label: p.label,
+    muted: p.muted,
+    queue_time: '0',
+    start_conference_on_enter: p.startConferenceOnEnter,
+    status: p.status,
+    uri: `/2010-04-01/Accounts/${c.accountSid}/Conferences/${c.sid}/Participants/${p.callSid}.json`,
   };
 }

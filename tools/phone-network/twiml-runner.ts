@@ -21,6 +21,8 @@ export interface RunnerHooks {
   /** called before each verb; an inbound call is answered by the first verb that is not <Reject> */
   beforeVerb(live: LiveCall, verb: string): void;
   changed(live: LiveCall): void;
+  /** <Dial><Conference>: the call is in the room until it leaves; resolves with what ended its stay. */
+  conference?(live: LiveCall, element: XmlElement): Promise<Wakeup>;
 }
 
 function method(value: string | undefined): 'POST' | 'GET' {
@@ -229,9 +231,28 @@ export class TwimlRunner {
     return null;
   }
 
+  /** A <Dial> into a conference room: after the stay, the Dial's action (if any) or the next verb. */
+  private async conferenceDial(live: LiveCall, verb: XmlElement, room: XmlElement): Promise<Step | null> {
+    const started = Date.now();
+    const name = textOf(room);
+    live.record.dialed.push({ number: `conference:${name}`, status: 'in-progress', at: nowIso() });
+    this.note(live, { kind: 'dial', number: `conference:${name}`, status: 'in-progress' });
+    const ended = await this.hooks.conference!(live, room);
+    live.record.dialed[live.record.dialed.length - 1].status = 'completed';
+    this.hooks.changed(live);
+    if (ended.type === 'redirect') return { next: ended.source };
+    if (ended.type === 'hangup' || ended.type === 'cancel') return { end: 'hangup', by: ended.type === 'hangup' ? ended.by : 'app' };
+    const a = verb.attrs;
+    const action = a.action ? this.resolveUrl(live, a.action) : null;
+    if (!action) return null;
+    const extra = { DialCallStatus: 'completed', DialCallDuration: String(Math.round((Date.now() - started) / 1000)), DialBridged: 'true' };
+    return { next: { url: action, method: method(a.method), kind: 'dial-action', extra } };
+  }
+
   private async dial(live: LiveCall, verb: XmlElement): Promise<Step | null> {
     const a = verb.attrs;
     const target = elementsOf(verb).find((e) => ['Number', 'Client', 'Sip', 'Queue', 'Conference'].includes(e.name));
+    if (target?.name === 'Conference' && this.hooks.conference) return this.conferenceDial(live, verb, target);
     const number = textOf(target ?? verb);
     const behaviour = this.ctx.state.behaviourOf(number).call;
     const failed: Record<string, string> = { busy: 'busy', reject: 'busy', 'no-answer': 'no-answer', fail: 'failed' };

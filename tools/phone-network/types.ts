@@ -31,6 +31,11 @@ export interface PhoneNetworkOptions {
   gatherTimeoutMs?: number;
   /** pause between SMS status steps queued → sent → delivered, ms (default 10) */
   smsStepMs?: number;
+  /**
+   * The centre's desk phones (the app's TWILIO_DESK_NUMBER, officers' own phones): listed on the citizen page from
+   * the start, so a person can answer the desk's "call the citizen" there (default none).
+   */
+  deskPhones?: string[];
 }
 
 export type CallBehaviour = 'manual' | 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'reject' | 'fail';
@@ -228,7 +233,8 @@ export interface CallbackLogEntry {
     | 'recording-status'
     | 'redirect'
     | 'incoming-voice'
-    | 'telegram-update';
+    | 'telegram-update'
+    | 'conference-status';
   method: 'POST' | 'GET';
   url: string;
   /** form params (Twilio) or the update object (Telegram) */
@@ -261,6 +267,8 @@ export interface NumberSummary {
   waitingGather: boolean;
   lastActivity: string;
   behaviour: Behaviour;
+  /** one of the desk phones given in the options */
+  desk: boolean;
 }
 
 export interface ApiRequestLogEntry {
@@ -288,4 +296,44 @@ export interface RecordingRecord {
   duration: number | null;
   /** set when the app deleted it (DELETE /Recordings/{sid}.json); its media is gone from then on */
   deletedAt: string | null;
+}
+
+export type ConferenceStatus = 'init' | 'in-progress' | 'completed';
+export type ParticipantStatus = 'queued' | 'connecting' | 'ringing' | 'connected' | 'complete' | 'failed';
+
+/** One call's place in a conference: added by the Participants API or by <Dial><Conference> TwiML. */
+export interface ParticipantRecord {
+  callSid: string;
+  /** the number the participant's call went to (or came from) */
+  number: string;
+  label: string | null;
+  status: ParticipantStatus;
+  muted: boolean;
+  hold: boolean;
+  startConferenceOnEnter: boolean;
+  endConferenceOnExit: boolean;
+  dateCreated: string;
+  dateUpdated: string;
+  joinedAt: string | null;
+  leftAt: string | null;
+  /** why the participant left: participant_hung_up, participant_was_kicked, conference_ended, call_not_answered */
+  leftBecause: string | null;
+}
+
+export interface ConferenceRecord {
+  seq: number;
+  sid: string;
+  accountSid: string;
+  friendlyName: string;
+  status: ConferenceStatus;
+  dateCreated: string;
+  dateUpdated: string;
+  reasonConferenceEnded: string | null;
+  callSidEndingConference: string | null;
+  statusCallback: string | null;
+  statusCallbackMethod: 'POST' | 'GET';
+  /** the events asked for, as TwiML spells them: start end join leave mute hold */
+  statusCallbackEvents: string[];
+  /** every participant it ever had, in the order they were added */
+  participants: ParticipantRecord[];
 }

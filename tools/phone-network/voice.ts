@@ -10,6 +10,7 @@ import { LiveCall, type GatherInput, type TwimlSource } from './voice-live';
 import { statusCallbackParams } from './voice-params';
 import type { CallRecord, CallStatus } from './types';
 import type { RecordingEngine, RecordingRequest } from './recordings';
+import type { ConferenceEngine } from './conference';
 
 export interface OutboundCallParams extends RecordingRequest {
   To?: string;
@@ -54,6 +55,8 @@ export class CallStateError extends Error {
 export class VoiceEngine {
   private readonly live = new Map<string, LiveCall>();
   private readonly runner: TwimlRunner;
+  /** Conference rooms (set by the network once both engines exist). */
+  conferences?: ConferenceEngine;
 
   constructor(
     private readonly ctx: NetworkContext,
@@ -65,6 +68,10 @@ export class VoiceEngine {
         if (live.record.status === 'ringing' && verb !== 'Reject') this.setStatus(live, 'in-progress');
       },
       changed: (live) => this.changed(live),
+      conference: (live, element) => {
+        if (!this.conferences) throw new Error('conferences are not set up on this network');
+        return this.conferences.join(live, element);
+      },
     });
   }
 
@@ -233,6 +240,7 @@ export class VoiceEngine {
 
   private async progress(live: LiveCall, status: CallStatus): Promise<void> {
     this.setStatus(live, status);
+    this.conferences?.callProgress(live.record);
     const event = EVENT_OF[status];
     if (event && live.record.statusCallbackEvents.includes(event)) await this.statusCallback(live);
   }
@@ -246,6 +254,7 @@ export class VoiceEngine {
     this.setStatus(live, status);
     this.live.delete(call.sid);
     this.changed(live);
+    this.conferences?.callEnded(call);
     if (TERMINAL.includes(status) && call.statusCallbackEvents.includes('completed')) await this.statusCallback(live, sip);
     if (TERMINAL.includes(status)) await this.recordings?.callEnded(call);
   }

@@ -94,6 +94,9 @@ const cue: Record<string, Label> = {
 
 /** States of the shipped scripts (flows/*.yaml); a manager's new state shows by its id until named here. */
 const flowState: Record<string, Label> = {
+  check_in: { zh: '回访问候', en: 'Follow-up check-in' },
+  fine: { zh: '已确认安全', en: 'Confirmed safe' },
+  paid: { zh: '已转账', en: 'Already paid' },
   greet: { zh: '开场问候', en: 'Greeting' },
   explain_tell: { zh: '讲解诈骗特征', en: 'Explaining the tell' },
   close_safe: { zh: '安全结束', en: 'Closing: safe' },
@@ -139,6 +142,23 @@ const timelineEvent: Record<string, Label> = {
   flow_ended: { zh: '流程结束', en: 'Flow ended' },
   case_closed: { zh: '案件关闭', en: 'Case closed' },
   delivery_failed: { zh: '发送失败', en: 'Delivery failed' },
+  // Organisation (issue 15)
+  handoff_assigned: { zh: '已指派', en: 'Assigned' },
+  handoff_transferred: { zh: '已转交', en: 'Transferred' },
+  handoff_taken_over: { zh: '主管已接手', en: 'Taken over by a supervisor' },
+  case_moved: { zh: '已调整所属单位', en: 'Moved to another unit' },
+  review_decided: { zh: '二次研判结论', en: 'Second review decided' },
+  visit_requested: { zh: '已派发上门任务', en: 'Visit requested' },
+  visit_accepted: { zh: '派出所已接收任务', en: 'Visit accepted by the station' },
+  visit_on_the_way: { zh: '民警已出发', en: 'Officers on the way' },
+  visit_reported: { zh: '上门结果已反馈', en: 'Visit reported' },
+  visit_overdue: { zh: '上门任务超时，已上报', en: 'Visit overdue: escalated' },
+  relative_message: { zh: '已给亲属发消息', en: 'Message to a relative' },
+  relative_call: { zh: '已致电亲属', en: 'Call to a relative' },
+  stop_payment_filed: { zh: '已提交止付申请', en: 'Stop-payment filed' },
+  stop_payment_status: { zh: '止付状态更新', en: 'Stop-payment status changed' },
+  bank_call: { zh: '已发起银行三方通话', en: 'Three-way call with the bank' },
+  bank_call_event: { zh: '三方通话进展', en: 'Three-way call progress' },
 };
 
 /** Provider statuses of a contact attempt (Twilio message and call statuses, ours for unconfirmed). */
@@ -184,8 +204,9 @@ const handoffStatus: Record<'open' | 'claimed' | 'resolved', Label> = {
   resolved: { zh: '已办结', en: 'resolved' },
 };
 
-const role: Record<'desk' | 'manager' | 'admin' | 'intake', Label> = {
+const role: Record<'desk' | 'station' | 'manager' | 'admin' | 'intake', Label> = {
   desk: { zh: '劝阻员', en: 'desk' },
+  station: { zh: '派出所民警', en: 'station' },
   manager: { zh: '主管', en: 'manager' },
   admin: { zh: '管理员', en: 'admin' },
   intake: { zh: '接入系统', en: 'intake' },
@@ -195,13 +216,76 @@ const role: Record<'desk' | 'manager' | 'admin' | 'intake', Label> = {
 const flowEvent: Record<string, Label> = {
   ...intent,
   low_confidence: { zh: '未能理解', en: 'not understood' },
+  default: { zh: '其他回答', en: 'default' },
   no_reply: { zh: '无回复', en: 'no reply' },
   turn_limit: { zh: '轮次上限', en: 'turn limit' },
   unanswered: { zh: '未接听', en: 'unanswered' },
   voicemail: { zh: '语音信箱', en: 'voicemail' },
 };
 
+/** Organisation (issue 15): people's roles in a unit (server/org/people.ts UNIT_ROLES). */
+const unitRole: Record<string, Label> = {
+  desk_officer: { zh: '劝阻民警', en: 'Desk officer' },
+  supervisor: { zh: '值班主管', en: 'Supervisor' },
+  station_officer: { zh: '派出所民警', en: 'Station officer' },
+  manager: { zh: '中心主管', en: 'Manager' },
+  admin: { zh: '管理员', en: 'Admin' },
+};
+
+const unitKind: Record<string, Label> = {
+  city: { zh: '市级中心', en: 'City centre' },
+  district: { zh: '分局中队', en: 'District squad' },
+  station: { zh: '派出所', en: 'Police station' },
+};
+
+/** How routing placed a case (server/org/routing.ts). */
+const routing: Record<string, Label> = {
+  code: { zh: '按单位代码', en: 'By unit code' },
+  address: { zh: '按地址', en: 'By address' },
+  default: { zh: '默认单位', en: 'Default unit' },
+  unrouted: { zh: '未能分派', en: 'Unrouted' },
+  moved: { zh: '主管调整', en: 'Moved by a supervisor' },
+};
+
+const stopPaymentStatus: Record<string, Label> = {
+  requested: { zh: '已申请止付', en: 'Requested' },
+  confirmed: { zh: '银行已止付', en: 'Stopped by the bank' },
+  frozen: { zh: '已冻结', en: 'Frozen' },
+  refused: { zh: '银行拒绝', en: 'Refused' },
+  amount_returned: { zh: '已返还', en: 'Amount returned' },
+};
+
+/** The second review's decisions (server/org/review.ts). */
+const reviewDecision: Record<string, Label> = {
+  visit: { zh: '派出所上门', en: 'Send officers to the door' },
+  call_again: { zh: '再次电话劝阻', en: 'Call again' },
+  false_alarm: { zh: '误报，结案', en: 'False alarm: close' },
+};
+
+const visitStatus: Record<string, Label> = {
+  assigned: { zh: '待接收', en: 'To accept' },
+  accepted: { zh: '已接收', en: 'Accepted' },
+  on_the_way: { zh: '已出发', en: 'On the way' },
+  reported: { zh: '已反馈', en: 'Reported' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+};
+
+const visitResult: Record<string, Label> = {
+  met_dissuaded: { zh: '见面并劝阻成功', en: 'Met and dissuaded' },
+  not_home: { zh: '不在家', en: 'Not at home' },
+  refused: { zh: '拒绝配合', en: 'Refused' },
+  already_paid: { zh: '已转账（需止付）', en: 'Already paid (stop-payment)' },
+  wrong_person: { zh: '非本人', en: 'Wrong person' },
+};
+
 export const VOCABULARY = {
+  unitRole,
+  unitKind,
+  routing,
+  stopPaymentStatus,
+  reviewDecision,
+  visitStatus,
+  visitResult,
   intent,
   scamType,
   risk,

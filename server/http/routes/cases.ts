@@ -16,12 +16,14 @@ import { audit, listAuditForCase } from '../../store/repositories/audit';
 import { fromJson } from '../../store/ids';
 import { presentCase } from '../present';
 import { phoneMasker, seesPhones, viewerOf } from '../../people/visibility';
+import { presentPlacement } from '../../org/people';
+import { unitScope } from '../../org/scope-guard';
 
 const params = z.object({ id: z.uuid('must be a case id') });
 
 export function casesRoutes(s: Services): Router {
   const router = express.Router();
-  router.get('/api/cases/:id', requireRole('desk', 'manager'), async (req, res) => {
+  router.get('/api/cases/:id', requireRole('desk', 'manager'), unitScope(s, 'case'), async (req, res) => {
     const { id } = parseWith(params, req.params, 'case id');
     const c = await getCase(s.store.db, id);
     if (!c) throw new NotFoundError(`case ${id} not found`);
@@ -39,6 +41,7 @@ export function casesRoutes(s: Services): Router {
     await audit(s.store.db, { caseId: id, actor: req.principal!.id, action: 'case_read', ...(visible ? {} : { detail: { phoneVisible: false } }) });
     res.json(mask.deep({
       case: { ...presentCase(c), phone: mask.phone(c.phone)!, relatives: maskRelatives(c.relatives) },
+      placement: { ...presentPlacement(s.org.units, c), address: c.address },
       warnings: warnings.map((w) => ({ ...w, phone: mask.phone(w.phone)!, signals: fromJson(w.signals, []), relatives: maskRelatives(w.relatives) })),
       transcript: messages.map((m) => ({
         id: m.id,

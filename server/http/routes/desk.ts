@@ -5,19 +5,22 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import type { LiveEvent } from '../../events';
 import { requireRole } from '../auth';
+import { idempotent } from '../idempotency';
 import { parseWith } from '../validate';
-import { NotFoundError } from '../../errors';
+import { NotFoundError, ValidationError } from '../../errors';
 import { getCase } from '../../store/repositories/cases';
 import { audit } from '../../store/repositories/audit';
 import { nowIso } from '../../store/ids';
 import { maskPhone, maskNumbersIn } from '../../masking';
 import { isSupervisor, phoneMasker, viewerOf, type Viewer } from '../../people/visibility';
-import { DESK_FILTERS, deskFacets, deskListQuery, searchDeskList, type DeskListRow } from '../../people/desk-search';
+import { DESK_FILTERS, deskFacets, deskListQuery, deskUnitCounts, searchDeskList, type DeskListQuery, type DeskListRow, type DeskScope } from '../../people/desk-search';
 import { fillPlaceholders } from '../../people/canned-replies';
 import { insertNote, listCannedReplies, listNotesForCase } from '../../store/repositories/console';
 import { findLiveSession } from '../../store/repositories/sessions';
 import { buildCaseView, presentHandoff } from '../../people/case-view';
 import { callCitizen, claim, messageSchema, release, resolve, resolveSchema, returnSchema, returnToFlow, sendMessage } from '../../people/desk-actions';
+import { presentPlacement, queueScope, unitRoleOf } from '../../org/people';
+import { unitScope } from '../../org/scope-guard';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
 const noteSchema = z.object({ body: z.string().trim().min(1, 'write something first').max(2000, 'at most 2000 characters') });
@@ -35,10 +38,17 @@ export function endDeskStreams(sessionIdHash: string): void {
 }
 /** Server-sent events keep-alive, under the usual 60 s proxy idle timeout. */
 const HEARTBEAT_MS = 20_000;
+/** Emitted on s.events by server/main.ts at shutdown: every open stream says so and ends. */
+export const STREAMS_END = 'streams_end';
+/** What a console is told to wait before reconnecting (to another web process) when a stream ends. */
+const RECONNECT_MS = 3000;
 
 export function deskRoutes(s: Services): Router {
   const router = express.Router();
   const people = requireRole('desk', 'manager');
+  // Organisation (issue 15): each person acts only on their units' cases.
+  router.use('/api/desk/cases/:id', unitScope(s, 'case'));
+  router.use('/api/desk/handoffs/:id', unitScope(s, 'handoff'));
 
   /** The last thing each case's citizen wrote, for the list rows. */
   async function lastRepliesOf(caseIds: string[]): Promise<Map<string, { body: string; intent: string | null; at: string }>> {
@@ -74,26 +84,51 @@ export function deskRoutes(s: Services): Router {
         locale: r.locale,
         caseStatus: r.case_status,
         mine: h.status === 'claimed' && h.claimed_by === v.id,
+        kind: h.kind,
+        assignedBy: h.assigned_by,
+        ...presentPlacement(s.org.units, r),
         overdue: h.status === 'open' && h.sla_due_at <= now,
         lastReply: last ? { body: (visible ? last.body : maskNumbersIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
       };
     }).map(phoneMasker(visible).deep);
   }
 
+  /**
+   * Organisation (issue 15): a list holds the viewer's units' cases; the unit filter narrows it to one unit
+   * and the units under it. The unit facet counts each unit the viewer sees.
+   */
+  function scopeOf(v: Viewer, q: DeskListQuery): { whole: DeskScope; filtered: DeskScope } {
+    const dir = s.org.units;
+    const whole = queueScope(dir, v);
+    if (!q.unit) return { whole, filtered: whole };
+    const unit = dir.byCode(q.unit);
+    if (!unit) throw new ValidationError(`invalid query: unit: no unit ${q.unit}`);
+    const seen = new Set(whole.units);
+    return { whole, filtered: { units: [...dir.subtree(unit.id)].filter((id) => seen.has(id)).concat(seen.has(unit.id) ? [] : ['(none)']), includeUnitless: whole.includeUnitless && unit.id === dir.root.id } };
+  }
+  async function unitFacet(list: 'active' | 'resolved', scope: DeskScope) {
+    const counts = await deskUnitCounts(s.store.db, list, scope);
+    const dir = s.org.units;
+    return scope.units.map((id) => dir.byId(id)!).filter(Boolean).map((u) => ({ value: u.code, count: (counts.get(u.id) ?? 0) + (u.id === dir.root.id ? counts.get(null) ?? 0 : 0) }));
+  }
+
   router.get('/api/desk/queue', people, async (req, res) => {
     const v = viewerOf(req);
     const q = parseWith(deskListQuery, req.query, 'query');
-    const filtered = Object.keys(req.query).some((k) => k === 'q' || DESK_FILTERS.some((f) => f.param === k));
-    const [all, matching, facets] = await Promise.all([
-      filtered ? searchDeskList(s.store.db, 'active', { limit: 500 }, v) : null,
-      searchDeskList(s.store.db, 'active', q, v),
-      deskFacets(s.store.db, 'active'),
+    const scope = scopeOf(v, q);
+    const filtered = Object.keys(req.query).some((k) => k === 'q' || k === 'unit' || DESK_FILTERS.some((f) => f.param === k));
+    const [all, matching, facets, unitCounts] = await Promise.all([
+      filtered ? searchDeskList(s.store.db, 'active', { limit: 500 }, v, scope.whole) : null,
+      searchDeskList(s.store.db, 'active', q, v, scope.filtered),
+      deskFacets(s.store.db, 'active', scope.whole),
+      unitFacet('active', scope.whole),
     ]);
+    facets.unit = unitCounts;
     const whole = all ?? matching;
     const items = await presentRows(matching, v);
     res.json({
       now: nowIso(),
-      you: { username: v.id, role: v.role, supervisor: isSupervisor(v) },
+      you: { username: v.id, role: v.role, supervisor: isSupervisor(v), unitRole: unitRoleOf(v), unit: presentPlacement(s.org.units, { unit_id: v.unitId ?? null, routing: null, routing_hint: null }).unit },
       // The whole queue's counts, whatever the filters: the tab title and the supervisor's banner say these.
       counts: {
         open: whole.filter((r) => r.handoff.status === 'open').length,
@@ -113,7 +148,9 @@ export function deskRoutes(s: Services): Router {
   router.get('/api/desk/resolved', people, async (req, res) => {
     const v = viewerOf(req);
     const q = parseWith(deskListQuery, req.query, 'query');
-    const [rows, facets] = await Promise.all([searchDeskList(s.store.db, 'resolved', q, v), deskFacets(s.store.db, 'resolved')]);
+    const scope = scopeOf(v, q);
+    const [rows, facets, unitCounts] = await Promise.all([searchDeskList(s.store.db, 'resolved', q, v, scope.filtered), deskFacets(s.store.db, 'resolved', scope.whole), unitFacet('resolved', scope.whole)]);
+    facets.unit = unitCounts;
     const items = await presentRows(rows, v);
     res.json({ now: nowIso(), facets, items, next: rows.length === q.limit ? rows.at(-1)!.handoff.resolved_at : null });
   });
@@ -129,7 +166,11 @@ export function deskRoutes(s: Services): Router {
     const onEvent = (e: LiveEvent) => {
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     };
+    const onEnd = () => {
+      res.end(`event: shutdown\ndata: ${JSON.stringify({ retryInMs: RECONNECT_MS })}\n\n`);
+    };
     s.events.on('event', onEvent);
+    s.events.once(STREAMS_END, onEnd);
     const session = req.sessionAuth?.idHash;
     const end = () => {
       // The browser would reconnect at once; "signed-out" tells the console to stop and go to the login page.
@@ -155,6 +196,7 @@ export function deskRoutes(s: Services): Router {
         set?.delete(end);
         if (set && !set.size) streamsBySession.delete(session);
       }
+      s.events.off(STREAMS_END, onEnd);
     });
   });
 
@@ -215,17 +257,26 @@ export function deskRoutes(s: Services): Router {
     res.json({ handoff: presentHandoff(await returnToFlow(s, viewerOf(req), id, note)) });
   });
 
-  router.post('/api/desk/cases/:id/messages', people, async (req, res) => {
-    const { id } = parseWith(idParams, req.params, 'case id');
-    const { body } = parseWith(messageSchema, req.body ?? {}, 'message');
-    const m = await sendMessage(s, viewerOf(req), id, body);
-    res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
-  });
+  // Idempotency-Key (server/http/idempotency.ts): a retried message or call is never sent twice.
+  router.post(
+    '/api/desk/cases/:id/messages',
+    people,
+    idempotent(s, 'desk_message', async (req, res) => {
+      const { id } = parseWith(idParams, req.params, 'case id');
+      const { body } = parseWith(messageSchema, req.body ?? {}, 'message');
+      const m = await sendMessage(s, viewerOf(req), id, body);
+      res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
+    }),
+  );
 
-  router.post('/api/desk/cases/:id/call', people, async (req, res) => {
-    const { id } = parseWith(idParams, req.params, 'case id');
-    res.status(202).json(await callCitizen(s, viewerOf(req), id, req.user?.phone ?? null));
-  });
+  router.post(
+    '/api/desk/cases/:id/call',
+    people,
+    idempotent(s, 'desk_call', async (req, res) => {
+      const { id } = parseWith(idParams, req.params, 'case id');
+      res.status(202).json(await callCitizen(s, viewerOf(req), id, req.user?.phone ?? null));
+    }),
+  );
 
   return router;
 }

@@ -13,7 +13,7 @@ import { tryTurn } from '../../flows-admin/tryit';
 import { timedClassify } from '../metrics';
 import { CHANNELS, LOCALES } from '../../../flows/engine/vocabulary';
 import type { ConversationState } from '../../../flows/engine';
-import { ValidationError } from '../../errors';
+import { AppError, ValidationError } from '../../errors';
 
 const flowId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a flow id (lower-case letters, digits, _)');
 const idParams = z.object({ id: flowId });
@@ -142,6 +142,11 @@ export function flowsRoutes(s: Services): Router {
     if (!checked.flow) {
       const first = checked.issues.find((i) => i.severity === 'error');
       throw new ValidationError(`the draft cannot run until its errors are fixed${first ? `: ${first.message}` : ''}`, { issues: checked.issues });
+    }
+    // A state id of the conversation the console sent must be one of the draft's own (not an Object.prototype name).
+    if (b.state && !Object.hasOwn(checked.flow.states, b.state.stateId)) {
+      const known = Object.keys(checked.flow.states);
+      throw new AppError(400, 'unknown_state', `state '${b.state.stateId.slice(0, 64)}' is not in this draft (it has ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}): start the conversation again`);
     }
     const turn = tryTurn(checked.flow, (b.state ?? undefined) as ConversationState | undefined, b.input, {
       locale: b.locale,

@@ -7,6 +7,7 @@ import { parseWith } from '../validate';
 import { listHandoffs } from '../../store/repositories/handoffs';
 import { maskPhone } from '../../masking';
 import { isSupervisor, phoneMasker, viewerOf } from '../../people/visibility';
+import { queueScope } from '../../org/people';
 
 const query = z.object({ status: z.enum(['open', 'claimed', 'resolved', 'active']).default('open') });
 
@@ -14,9 +15,9 @@ export function handoffsRoutes(s: Services): Router {
   const router = express.Router();
   router.get('/api/handoffs', requireRole('desk', 'manager'), async (req, res) => {
     const { status } = parseWith(query, req.query, 'query');
-    const rows = await listHandoffs(s.store.db, status);
     // Signed-in desk officers see numbers masked here; they see them in full in the case view of their own claim.
     const v = viewerOf(req);
+    const rows = await listHandoffs(s.store.db, status, queueScope(s.org.units, v));
     const full = v.kind === 'api_key' || isSupervisor(v);
     res.json({
       handoffs: rows.map((h) => ({
@@ -37,6 +38,9 @@ export function handoffsRoutes(s: Services): Router {
         riskLevel: h.risk_level,
         warningCount: h.warning_count,
         locale: h.locale,
+        kind: h.kind,
+        unitCode: s.org.units.byId(h.unit_id)?.code ?? s.org.units.root.code,
+        unrouted: h.routing === 'unrouted',
       })).map(phoneMasker(full).deep),
     });
   });

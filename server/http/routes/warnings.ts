@@ -13,6 +13,7 @@ import { audit } from '../../store/repositories/audit';
 import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { dispatch } from '../../cases/outbox';
+import { routeWarning } from '../../org/routing';
 
 /** Warnings of one batch stored at the same time on PostgreSQL (the pool holds 10 connections). */
 const STORE_CONCURRENCY = 4;
@@ -49,12 +50,13 @@ export function warningsRoutes(s: Services): Router {
     const principal = req.principal!;
     const results: IntakeResult[] = new Array(items.length);
     const lockRows = s.store.dialect === 'postgres';
+    const route = (hints: Parameters<typeof routeWarning>[1]) => routeWarning(s.org.units, hints);
     let next = 0;
     const storeNext = async (): Promise<void> => {
       for (let index = next++; index < items.length; index = next++) {
         const v = validateWarning(items[index], s.config.defaultRegion);
         if (v.ok && !mayUseSource(principal, v.value.input.source)) results[index] = { index, status: 'rejected', reason: `${SCOPE_REASON}${scopeMessage(principal, v.value.input.source).slice('this key may post'.length)}` };
-        else results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, principal.id, { lockRows, decide: s }) : { index, status: 'rejected', reason: v.reason };
+        else results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, principal.id, { lockRows, decide: s, route }) : { index, status: 'rejected', reason: v.reason };
       }
     };
     await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));

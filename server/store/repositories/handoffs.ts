@@ -2,6 +2,9 @@ import type { Db } from './cases';
 import type { HandoffRow } from '../schema';
 import { newId, nowIso } from '../ids';
 
+/** Organisation (issue 15): a review handoff is the second review (二次研判), with its own form. */
+export const handoffKindFor = (reason: string): HandoffRow['kind'] => (reason === 'review' ? 'review' : 'dissuasion');
+
 export const getHandoff = (db: Db, id: string): Promise<HandoffRow | undefined> =>
   db.selectFrom('handoffs').selectAll().where('id', '=', id).executeTakeFirst();
 
@@ -24,7 +27,7 @@ export async function openOrRaiseHandoff(
     if (h.priority > existing.priority) {
       await db
         .updateTable('handoffs')
-        .set({ priority: h.priority, reason: h.reason, sla_due_at: h.slaDueAt < existing.sla_due_at ? h.slaDueAt : existing.sla_due_at, note: h.note ?? existing.note })
+        .set({ priority: h.priority, reason: h.reason, kind: handoffKindFor(h.reason), sla_due_at: h.slaDueAt < existing.sla_due_at ? h.slaDueAt : existing.sla_due_at, note: h.note ?? existing.note })
         .where('id', '=', existing.id)
         .execute();
       return { handoff: (await getHandoff(db, existing.id))!, change: 'raised' };
@@ -46,6 +49,8 @@ export async function openOrRaiseHandoff(
     sla_due_at: h.slaDueAt,
     escalated_at: null,
     created_at: nowIso(),
+    kind: handoffKindFor(h.reason),
+    assigned_by: null,
   };
   try {
     await db.insertInto('handoffs').values(row).execute();
@@ -73,16 +78,23 @@ export interface HandoffListItem extends HandoffRow {
   risk_level: string;
   warning_count: number;
   locale: string;
+  unit_id: string | null;
+  routing: string | null;
+  routing_hint: string | null;
 }
 
-/** The desk queue: most urgent first, older first within a priority. */
-export function listHandoffs(db: Db, status: 'open' | 'claimed' | 'resolved' | 'active'): Promise<HandoffListItem[]> {
+/**
+ * The desk queue: most urgent first, older first within a priority. Organisation (issue 15): `units`
+ * keeps it to the cases of those units (`includeUnitless`: and cases stored before units existed).
+ */
+export function listHandoffs(db: Db, status: 'open' | 'claimed' | 'resolved' | 'active', scope?: { units: string[]; includeUnitless: boolean }): Promise<HandoffListItem[]> {
   let q = db
     .selectFrom('handoffs')
     .innerJoin('cases', 'cases.id', 'handoffs.case_id')
     .selectAll('handoffs')
-    .select(['cases.phone', 'cases.name', 'cases.case_ref', 'cases.scam_type', 'cases.risk_level', 'cases.warning_count', 'cases.locale']);
+    .select(['cases.phone', 'cases.name', 'cases.case_ref', 'cases.scam_type', 'cases.risk_level', 'cases.warning_count', 'cases.locale', 'cases.unit_id', 'cases.routing', 'cases.routing_hint']);
   q = status === 'active' ? q.where('handoffs.status', '<>', 'resolved') : q.where('handoffs.status', '=', status);
+  if (scope) q = q.where((eb) => (scope.includeUnitless ? eb.or([eb('cases.unit_id', 'in', scope.units), eb('cases.unit_id', 'is', null)]) : eb('cases.unit_id', 'in', scope.units)));
   return q.orderBy('handoffs.priority', 'desc').orderBy('handoffs.created_at', 'asc').limit(500).execute();
 }
 
@@ -153,7 +165,7 @@ export function listResolvedWithOutcome(db: Db, outcome: string, since?: string)
     .selectFrom('handoffs')
     .innerJoin('cases', 'cases.id', 'handoffs.case_id')
     .selectAll('handoffs')
-    .select(['cases.phone', 'cases.name', 'cases.case_ref', 'cases.scam_type', 'cases.risk_level', 'cases.warning_count', 'cases.locale'])
+    .select(['cases.phone', 'cases.name', 'cases.case_ref', 'cases.scam_type', 'cases.risk_level', 'cases.warning_count', 'cases.locale', 'cases.unit_id', 'cases.routing', 'cases.routing_hint'])
     .where('handoffs.status', '=', 'resolved')
     .where('handoffs.outcome', '=', outcome);
   if (since) q = q.where('handoffs.resolved_at', '>=', since);

@@ -1,0 +1,74 @@
+// The banks' anti-fraud liaison lines (org/banks.yaml, BANKS_FILE) and the stop-payment window for
+// first-level accounts. Read and checked once at start.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { unitNames } from './units-file';
+
+export const BANKS_FILE = path.resolve(__dirname, '..', '..', 'org', 'banks.yaml');
+
+const bankSchema = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{2,32}$/, 'must be 2-32 letters, digits, _ or -')
+      .transform((c) => c.toUpperCase()),
+    name: unitNames,
+    antiFraudLine: z.string().trim().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +861055550101 (the liaison line, dialled by Twilio)'),
+  })
+  .strict();
+export type Bank = z.infer<typeof bankSchema>;
+
+const fileSchema = z
+  .object({
+    version: z.literal(1),
+    firstLevelWindowMinutes: z.number().int().min(1).max(1440).default(30),
+    banks: z.array(bankSchema).max(500),
+  })
+  .strict();
+
+export class BanksFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid banks file ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'BanksFileError';
+  }
+}
+
+export interface BanksFile {
+  banks: Bank[];
+  firstLevelWindowMinutes: number;
+}
+
+export function parseBanksFile(text: string, file: string): BanksFile {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { maxAliasCount: 100 });
+  } catch (e) {
+    throw new BanksFileError(file, [`YAML syntax: ${(e as Error).message.split('\n')[0]}`]);
+  }
+  const r = fileSchema.safeParse(raw);
+  if (!r.success) throw new BanksFileError(file, r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
+  const seen = new Set<string>();
+  const problems: string[] = [];
+  r.data.banks.forEach((b, i) => {
+    if (seen.has(b.code)) problems.push(`banks.${i}: code ${b.code} is used twice`);
+    seen.add(b.code);
+  });
+  if (problems.length) throw new BanksFileError(file, problems);
+  return r.data;
+}
+
+export function loadBanksFile(file: string = BANKS_FILE): BanksFile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new BanksFileError(file, [`cannot read it: ${(e as Error).message}`]);
+  }
+  return parseBanksFile(text, file);
+}
