@@ -27,7 +27,7 @@ describe.each(ENGINES)('per-step analytics on %s', (_name, make) => {
     await net.waitForSms(safe, { timeoutMs: 15000, contains: '很好' });
 
     await net.sendSms(paid, '我已经转了5000块给他们');
-    await net.waitForSms(paid, { timeoutMs: 15000, contains: '大概转了多少钱' });
+    await net.waitForSms(paid, { timeoutMs: 15000, contains: '是怎么转的' });
 
     // The silent person's waits are over, rung after rung, until the ladder hands them to a human as unreachable.
     const e = { stack: h.stack, store: h.store, stop: async () => undefined };
@@ -46,8 +46,9 @@ describe.each(ENGINES)('per-step analytics on %s', (_name, make) => {
     expect(pick('greet')).toEqual({ reached: 4, dropped: 1, waiting: 1, handedOff: 1, handoffReasons: { already_paid: 1 } });
     expect(pick('explain_tell')).toEqual({ reached: 1, dropped: 0, waiting: 0, handedOff: 0, handoffReasons: {} });
     expect(pick('close_safe')).toEqual({ reached: 1, dropped: 0, waiting: 0, handedOff: 0, handoffReasons: {} });
-    expect(pick('ask_amount')).toEqual({ reached: 1, dropped: 0, waiting: 0, handedOff: 0, handoffReasons: {} });
-    expect(Object.keys(body.states).sort()).toEqual(['ask_amount', 'close_safe', 'explain_tell', 'greet']);
+    // The amount was in the first answer: the script goes straight on to the method, and the officer has the case.
+    expect(pick('ask_method')).toEqual({ reached: 1, dropped: 0, waiting: 0, handedOff: 0, handoffReasons: {} });
+    expect(Object.keys(body.states).sort()).toEqual(['ask_method', 'close_safe', 'explain_tell', 'greet']);
     // The graph of the same version, to draw the figures on.
     expect(body.graph.start).toBe('greet');
     expect(body.graph.nodes.map((n: { id: string }) => n.id)).toContain('stop_paying');
