@@ -1,6 +1,6 @@
 // Supervisors score a conversation on the QA form and flag a reply as a training example, on both engines.
 import { ENGINES } from '../support/databases';
-import { managerFetch, startHarness, type Harness } from './manager-harness';
+import { EXAMPLE_UNITS, managerFetch, startHarness, type Harness } from './manager-harness';
 import { kpiCaseId, seedKpiPeople } from './kpi-seed';
 
 describe.each(ENGINES)('QA reviews on %s', (_name, make) => {
@@ -8,7 +8,7 @@ describe.each(ENGINES)('QA reviews on %s', (_name, make) => {
   const caseId = kpiCaseId('P4');
   const other = kpiCaseId('P1');
   beforeAll(async () => {
-    h = await startHarness(make());
+    h = await startHarness(make(), { env: { UNITS_FILE: EXAMPLE_UNITS } });
     await seedKpiPeople(h.store);
   });
   afterAll(async () => {

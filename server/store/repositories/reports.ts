@@ -25,6 +25,8 @@ const OFFICER_TALKED = ['dissuaded', 'stop_payment_requested', 'safe_aware', 'fa
 /** Replies that are not an exchange with the warned person: not understood, or someone else's phone. */
 const NOT_EFFECTIVE_INTENTS = ['other', 'wrong_person'];
 export const NO_UNIT = '(no unit)';
+/** Visit results that mean the officers met the person (not_home and wrong_person do not). */
+const MET_AT_THE_DOOR = ['met_dissuaded', 'refused', 'already_paid'];
 export const NOT_REACHED = '(not reached)';
 
 export interface CaseFacts {
@@ -41,7 +43,7 @@ export interface CaseFacts {
   handoffReasons: string[];
   firstPickupAt?: number;
   outcomes: string[];
-  /** The unit holding the case; null until units exist (issue 15). */
+  /** The code of the unit holding the case; null for a case no unit holds. */
   unit: string | null;
   /** Contact attempts to the person's own number or chat, each with whether it connected. */
   attempts: { channel: string; connected: boolean }[];
@@ -49,7 +51,7 @@ export interface CaseFacts {
   relativeAttempts: number;
   /** The person replied with something understood, pressed a menu key, or an officer talked with them. */
   effective: boolean;
-  /** When an in-person visit happened (until issue 15: when the officer dispatched it). */
+  /** When a station reported meeting the person at the door. */
   visitAt?: number;
   /** Losses reported after a warning: days from that warning to the loss. */
   lossDaysAfterWarning: number[];
@@ -131,7 +133,7 @@ const ms = (iso: string) => Date.parse(iso);
 export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]> {
   let q = db
     .selectFrom('cases')
-    .select(['id', 'opened_at', 'scam_type', 'flow_id', 'flow_version', 'outcome'])
+    .select(['id', 'opened_at', 'scam_type', 'flow_id', 'flow_version', 'outcome', 'unit_id'])
     .where('opened_at', '>=', r.from)
     .where('opened_at', '<', r.to);
   if (r.flowId) q = q.where('flow_id', '=', r.flowId);
@@ -139,6 +141,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
   const cases = await q.execute();
   if (!cases.length) return [];
   const ids = cases.map((c) => c.id);
+  const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]));
   const facts = new Map<string, CaseFacts>();
   for (const c of cases) {
     facts.set(c.id, {
@@ -152,7 +155,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       atRiskReplies: 0,
       handoffReasons: [],
       outcomes: c.outcome ? [c.outcome] : [],
-      unit: null,
+      unit: c.unit_id ? (unitCodes.get(c.unit_id) ?? c.unit_id) : null,
       attempts: [],
       relativeAttempts: 0,
       effective: false,
@@ -162,7 +165,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
   // Case ids go to the database in slices: PostgreSQL and SQLite both cap bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    const [warnings, attempts, replies, handoffs, voicemails, losses] = await Promise.all([
+    const [warnings, attempts, replies, handoffs, voicemails, losses, visits] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'intent', 'body', 'classification', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
@@ -170,6 +173,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       // A call answered by a machine is 'completed' too; the webhook notes it as a voicemail.
       db.selectFrom('audit_events').select(['case_id', 'detail']).where('case_id', 'in', slice).where('action', '=', 'voicemail').execute(),
       db.selectFrom('fraud_reports').select(['case_id', 'occurred_at', 'warning_at']).where('case_id', 'in', slice).where('warning_at', 'is not', null).execute(),
+      db.selectFrom('visit_tasks').select(['case_id', 'result', 'reported_at']).where('case_id', 'in', slice).where('status', '=', 'reported').execute(),
     ]);
     const voicemailCalls = new Set(voicemails.map((v) => fromJson<{ callSid?: string }>(v.detail, {}).callSid).filter(Boolean));
     const reachedAt = new Map<string, { at: number; channel: string }>();
@@ -211,8 +215,12 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       if (h.claimed_at) f.firstPickupAt = Math.min(f.firstPickupAt ?? Infinity, ms(h.claimed_at));
       if (h.outcome && !f.outcomes.includes(h.outcome)) f.outcomes.push(h.outcome);
       if (h.outcome && OFFICER_TALKED.includes(h.outcome)) f.effective = true;
-      // Until issue 15's visit tasks: the moment the officer dispatched the visit.
-      if (h.outcome === 'visit_dispatched' && h.resolved_at) f.visitAt = Math.min(f.visitAt ?? Infinity, ms(h.resolved_at));
+    }
+    // Face to face: the station reported that its officers met the person at the door.
+    for (const v of visits) {
+      if (!v.result || !MET_AT_THE_DOOR.includes(v.result) || !v.reported_at) continue;
+      const f = facts.get(v.case_id)!;
+      f.visitAt = Math.min(f.visitAt ?? Infinity, ms(v.reported_at));
     }
   }
   for (const f of facts.values()) if (f.outcomes.some((o) => DISSUADED.includes(o))) f.effective = true;
