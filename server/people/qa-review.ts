@@ -1,8 +1,8 @@
 // A supervisor's quality review of one conversation: a score on each point of how a good dissuader talks
 // (docs/kpis.md lists them), a comment, the recording heard, and optionally a reply in it flagged as a
 // training example for the classifier with the intent it should have had.
-// Until issue 16's corrections table (migration 007) is merged the flag lives on the review only
-// (GET /api/qa/training-examples); then it should also feed intent corrections, reviewed as made.
+// The flag feeds the classifier's labelled data the way a desk correction does (intent_corrections,
+// issue 16: reviewed as made when a signed-in supervisor flags it), and stays on the review too.
 import { z } from 'zod';
 import type { Services } from '../services';
 import type { QaReviewRow } from '../store/schema';
@@ -15,6 +15,7 @@ import { listQaReviewsForCase, upsertQaReview } from '../store/repositories/qa-r
 import { audit } from '../store/repositories/audit';
 import { fromJson, newId, nowIso, toJson } from '../store/ids';
 import type { Viewer } from './visibility';
+import { correctIntent } from './intent-correction';
 
 /** The points of the form, in the order the form shows them. */
 export const QA_CRITERIA = [
@@ -106,6 +107,7 @@ export async function saveQaReview(s: Services, v: Viewer, caseId: string, input
     await audit(trx, { caseId, actor: v.id, action: 'qa_reviewed', detail: { reviewId: row.id, score, trainingExample: example } });
     return row;
   });
+  if (example) await correctIntent(s, v, example.messageId, { intent: example.intent, note: `QA review ${saved.id}` });
   s.events.publish({ type: 'case', caseId, change: 'qa_reviewed' });
   return presentQaReview(saved);
 }

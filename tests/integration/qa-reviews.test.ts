@@ -40,6 +40,9 @@ describe.each(ENGINES)('QA reviews on %s', (_name, make) => {
 
     const examples = await (await managerFetch(h, '/api/qa/training-examples')).json();
     expect(examples.examples).toEqual([expect.objectContaining({ caseId, messageId: mumble.id, text: '嗯嗯', channel: 'voice', classifiedAs: 'other', intent: 'safe_aware', by: 'key:manager' })]);
+    // The same labelled data as a desk correction: the next model learns from it once reviewed.
+    const correction = await h.store.db.selectFrom('intent_corrections').selectAll().where('message_id', '=', mumble.id).executeTakeFirstOrThrow();
+    expect(correction).toMatchObject({ case_id: caseId, text: '嗯嗯', channel: 'voice', intent: 'safe_aware', previous_intent: 'other', corrected_by: 'key:manager', note: `QA review ${first.body.id}` });
     const audits = await h.store.db.selectFrom('audit_events').select('action').where('case_id', '=', caseId).where('action', '=', 'qa_reviewed').execute();
     expect(audits).toHaveLength(2);
   });
