@@ -12,6 +12,7 @@ import { syncFlowRegistry } from './flows-admin/sync';
 import { createTwilioClient } from '../bots/twilio-client';
 import { SmsChannel } from '../bots/sms';
 import { VoiceChannel } from '../bots/voice';
+import { CallRecordings } from '../bots/recordings';
 import { TelegramChannel, createTelegramBot } from '../bots/telegram';
 import type { Services } from './services';
 import { connectionErrorLogger } from './log';
@@ -50,6 +51,7 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
       voice: new VoiceChannel(twilioClient, config.twilio.from),
       ...(telegramBot ? { telegram: new TelegramChannel(telegramBot) } : {}),
     },
+    recordings: new CallRecordings(twilioClient, { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken, apiBase: config.twilio.apiBase }),
     telegramBot,
     callbackBase: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
     org,

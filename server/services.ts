@@ -11,6 +11,7 @@ import type { FlowRegistry } from './cases/flow-registry';
 import type { SmsChannel } from '../bots/sms';
 import type { TelegramChannel } from '../bots/telegram';
 import type { VoiceChannel } from '../bots/voice';
+import type { CallRecordings } from '../bots/recordings';
 import type { Organisation } from './org/organisation';
 import type { TwilioClient } from '../bots/twilio-client';
 
@@ -30,6 +31,8 @@ export interface Services {
   flows: FlowRegistry;
   policy: Policy;
   channels: Channels;
+  /** Call recordings at Twilio (replay, retention). */
+  recordings: CallRecordings;
   telegramBot?: Telegraf;
   /** The URL providers call us back on: PUBLIC_URL, or the loopback address in development. */
   callbackBase: string;

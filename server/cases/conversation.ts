@@ -168,9 +168,11 @@ export async function beginConversation(
   flow: CompiledFlow,
   channel: ChannelName,
   pending: PendingEvents,
-  opts: { voice?: VoiceRenderContext; actor: string },
+  opts: { voice?: VoiceRenderContext; actor: string; /** Spoken before the flow's first words (the call-recording notice). */ notice?: string },
 ): Promise<TurnOutput> {
   const result = startConversation(flow, flowContext(s, c, channel));
+  const first = result.prompts[0];
+  if (opts.notice && first) result.prompts.unshift({ ...first, text: opts.notice, expects: { kind: 'free' }, hints: undefined, final: false });
   const out = await recordStep(db, s, c, flow, channel, result, pending, opts);
   return { caseId: c.id, result, ...out, handoffOpened: false };
 }
@@ -312,7 +314,7 @@ export async function handleFlowEvent(s: Services, caseId: string, event: Exclud
  */
 export async function answerCall(
   s: Services,
-  a: { caseId: string; attemptNo?: number; inbound: boolean; voice: VoiceRenderContext },
+  a: { caseId: string; attemptNo?: number; inbound: boolean; voice: VoiceRenderContext; /** The call-recording notice, said first. */ notice?: string },
 ): Promise<{ rendered?: Rendered; connectDesk: boolean } | undefined> {
   const pending = new PendingEvents();
   const after: Advanced[] = [];
@@ -331,7 +333,7 @@ export async function answerCall(
       ? (script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : undefined) ?? s.flows.current(s.policy.flows.returnContact) ?? s.flows.current(fallbackFlowId(s))
       : await flowForCase(s, c, trx);
     if (!flow) return { connectDesk: false };
-    const turn = await beginConversation(trx, s, c, flow, 'voice', pending, { actor: a.inbound ? 'citizen' : 'outreach', voice: a.voice });
+    const turn = await beginConversation(trx, s, c, flow, 'voice', pending, { actor: a.inbound ? 'citizen' : 'outreach', voice: a.voice, notice: a.notice });
     const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(flow, turn.result!, 'voice', 'start') }, pending, conversationPort, 'outreach');
     after.push(adv);
     return { rendered: turn.rendered, connectDesk: adv.connectDesk };

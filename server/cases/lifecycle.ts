@@ -137,6 +137,8 @@ export type LifecycleEvent =
   | { type: 'opted_in' }
   | { type: 'human_requested'; note: string }
   | { type: 'relative_replied'; reason: HandoffReason }
+  /** The police case system reports this person lost money (POST /api/fraud-reports): stop-payment now. */
+  | { type: 'loss_reported'; note: string }
   | { type: 'automation_failing'; note: string };
 export type LifecycleEventType = LifecycleEvent['type'];
 
@@ -464,6 +466,9 @@ function handle(r: Run, e: LifecycleEvent): void {
     case 'relative_replied':
       if (s.phase === 'closed') return;
       return r.openHandoff(e.reason, { note: 'a relative replied to our SMS' });
+    case 'loss_reported':
+      if (s.phase === 'closed') return;
+      return r.openHandoff('already_paid', { note: e.note });
     case 'automation_failing':
       if (s.phase === 'closed') return;
       return r.openHandoff('other', { note: e.note });

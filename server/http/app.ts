@@ -14,6 +14,8 @@ import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
 import { fraudReportsRoutes } from './routes/fraud-reports';
 import { trialsRoutes } from './routes/trials';
+import { recordingsRoutes } from './routes/recordings';
+import { qaReviewsRoutes } from './routes/qa-reviews';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes, endDeskStreams } from './routes/desk';
@@ -80,6 +82,8 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
   app.use(flowsRoutes(s));
   app.use(reportsRoutes(s));
   app.use(trialsRoutes(s));
+  app.use(recordingsRoutes(s));
+  app.use(qaReviewsRoutes(s));
 
   for (const dir of ['desk', 'manager', 'shared', 'build']) app.use(`/${dir}`, express.static(path.join(WEB_ROOT, dir), { index: dir === 'build' ? false : 'index.html' }));
   app.get('/login', (_req, res) => res.sendFile(path.join(WEB_ROOT, 'shared', 'login.html')));

@@ -68,12 +68,15 @@ async function send(s: Services, row: OutboxRow, token: string): Promise<string>
     if (row.kind === 'call') {
       const attemptId = row.attempt_id!;
       const opts = fromJson<{ machineDetection?: boolean }>(row.payload, {});
+      // Recorded calls (policy.yaml recording) say so first: the answer URL tells the webhook to give the notice.
+      const recorded = s.policy.recording?.enabled === true;
       request = () =>
         s.channels.voice.call({
           to: row.target,
-          answerUrl: `${base}/voice?caseId=${c.id}&attemptId=${attemptId}`,
+          answerUrl: `${base}/voice?caseId=${c.id}&attemptId=${attemptId}${recorded ? '&recorded=1' : ''}`,
           statusCallbackUrl: `${base}/voice/status?caseId=${c.id}&attemptId=${attemptId}&outboxId=${row.id}`,
           machineDetection: opts.machineDetection ?? true,
+          ...(recorded ? { recordingStatusCallbackUrl: `${base}/voice/recording?caseId=${c.id}&attemptId=${attemptId}` } : {}),
         });
     } else {
       const m = row.message_id ? await getMessage(s.store.db, row.message_id) : undefined;

@@ -35,6 +35,7 @@ const ARGS: Record<keyof PhoneControl, z.ZodType<unknown[]>> = {
   inbox: z.tuple([phone]),
   calls: z.tuple([phone]),
   call: z.tuple([sid]),
+  recordings: z.tuple([sid]),
   message: z.tuple([sid]),
   telegramChat: z.tuple([chatId]),
   numbers: z.tuple([]),

@@ -7,6 +7,7 @@ import type { SmsEngine } from './sms';
 import type { TelegramEngine } from './telegram';
 import type { GatherInput } from './voice-live';
 import type { VoiceEngine } from './voice';
+import type { RecordingEngine } from './recordings';
 import type {
   ApiRequestLogEntry,
   Behaviour,
@@ -17,6 +18,7 @@ import type {
   FaultSpec,
   GatherPrompt,
   InboxItem,
+  RecordingRecord,
   NumberSummary,
   SmsRecord,
   TelegramBehaviour,
@@ -37,7 +39,7 @@ export interface CallbackMatch {
   /** CallSid, MessageSid or update_id */
   ref?: string;
   kind?: CallbackLogEntry['kind'];
-  /** CallStatus or MessageStatus of the callback */
+  /** CallStatus, MessageStatus or RecordingStatus of the callback */
   status?: string;
 }
 
@@ -68,6 +70,8 @@ export interface PhoneControl {
   /** Calls to and from this number, oldest first. */
   calls(phone: string): Promise<CallRecord[]>;
   call(callSid: string): Promise<CallRecord>;
+  /** Recordings of a call (record=true), deleted ones included with deletedAt set. */
+  recordings(callSid: string): Promise<RecordingRecord[]>;
   message(messageSid: string): Promise<SmsRecord>;
   telegramChat(chatId: number): Promise<{ chat: TelegramChatRecord | null; messages: TelegramMessageRecord[] }>;
   /** Every number and chat with activity or a behaviour, most recent first. */
@@ -122,6 +126,7 @@ export interface NetworkEngines {
   sms: SmsEngine;
   voice: VoiceEngine;
   telegram: TelegramEngine;
+  recordings: RecordingEngine;
 }
 
 function excerpt(text: string | null): string {
@@ -166,6 +171,10 @@ export class LocalPhoneControl implements PhoneControl {
     const c = this.state.call(callSid);
     if (!c) throw new Error(`no call ${callSid} on the phone network`);
     return snapshot(c);
+  }
+
+  async recordings(callSid: string): Promise<RecordingRecord[]> {
+    return snapshot(this.n.recordings.forCall(callSid));
   }
 
   async message(messageSid: string): Promise<SmsRecord> {
@@ -499,7 +508,7 @@ export class LocalPhoneControl implements PhoneControl {
 
 function statusParam(c: CallbackLogEntry): string | undefined {
   const p = c.params as Record<string, unknown>;
-  return (p.CallStatus ?? p.MessageStatus ?? p.SmsStatus) as string | undefined;
+  return (p.CallStatus ?? p.MessageStatus ?? p.SmsStatus ?? p.RecordingStatus) as string | undefined;
 }
 
 function matches(c: CallbackLogEntry, m: CallbackMatch): boolean {
@@ -528,6 +537,7 @@ export class HttpPhoneControl implements PhoneControl {
   inbox(phone: string) { return this.rpc<InboxItem[]>('inbox', phone); }
   calls(phone: string) { return this.rpc<CallRecord[]>('calls', phone); }
   call(callSid: string) { return this.rpc<CallRecord>('call', callSid); }
+  recordings(callSid: string) { return this.rpc<RecordingRecord[]>('recordings', callSid); }
   message(messageSid: string) { return this.rpc<SmsRecord>('message', messageSid); }
   telegramChat(chatId: number) { return this.rpc<{ chat: TelegramChatRecord | null; messages: TelegramMessageRecord[] }>('telegramChat', chatId); }
   numbers() { return this.rpc<NumberSummary[]>('numbers'); }

@@ -9,6 +9,7 @@ import type {
   CallbackLogEntry,
   ConferenceRecord,
   FaultSpec,
+  RecordingRecord,
   SmsRecord,
   TelegramBehaviour,
   TelegramChatRecord,
@@ -35,6 +36,7 @@ export class NetworkState {
   readonly events = new EventEmitter();
   messages: SmsRecord[] = [];
   calls: CallRecord[] = [];
+  recordings: RecordingRecord[] = [];
   conferences: ConferenceRecord[] = [];
   telegramChats = new Map<number, TelegramChatRecord>();
   telegramMessages: TelegramMessageRecord[] = [];
@@ -78,6 +80,7 @@ export class NetworkState {
   reset(): void {
     this.messages = [];
     this.calls = [];
+    this.recordings = [];
     this.conferences = [];
     this.telegramChats.clear();
     this.telegramMessages = [];

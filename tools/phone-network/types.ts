@@ -230,6 +230,7 @@ export interface CallbackLogEntry {
     | 'gather-action'
     | 'dial-action'
     | 'record-action'
+    | 'recording-status'
     | 'redirect'
     | 'incoming-voice'
     | 'telegram-update'
@@ -279,6 +280,22 @@ export interface ApiRequestLogEntry {
   /** HTTP status answered; 0 when the request was held without answer (timeout fault) */
   status: number;
   fault: FaultKind | null;
+}
+
+/** A call recording (record=true on the call): Twilio keeps it until it is deleted through the API. */
+export interface RecordingRecord {
+  sid: string;
+  accountSid: string;
+  callSid: string;
+  status: 'in-progress' | 'completed' | 'absent' | 'failed';
+  channels: 1 | 2;
+  dateCreated: string;
+  dateUpdated: string;
+  startTime: string;
+  /** whole seconds, once completed */
+  duration: number | null;
+  /** set when the app deleted it (DELETE /Recordings/{sid}.json); its media is gone from then on */
+  deletedAt: string | null;
 }
 
 export type ConferenceStatus = 'init' | 'in-progress' | 'completed';

@@ -5,7 +5,9 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { FlowsAdmin } from '../../flows-admin/service';
+import { stringify as stringifyYaml } from 'yaml';
 import { buildGraph } from '../../flows-admin/graph';
+import { stepAnalytics } from '../../flows-admin/step-analytics';
 import { checkDraft } from '../../flows-admin/checking';
 import { tryTurn } from '../../flows-admin/tryit';
 import { timedClassify } from '../metrics';
@@ -85,6 +87,15 @@ export function flowsRoutes(s: Services): Router {
   router.get('/api/flows/:id/versions/:version', manager, async (req, res) => {
     const p = parseWith(versionParams, req.params, 'flow version');
     res.json({ flowId: p.id, version: p.version, yaml: await admin.versionYaml(p.id, p.version) });
+  });
+
+  // Per-step figures of a version with its graph: the managers' graph draws them on the states.
+  router.get('/api/flows/:id/versions/:version/steps', manager, async (req, res) => {
+    const p = parseWith(versionParams, req.params, 'flow version');
+    const yaml = await admin.versionYaml(p.id, p.version);
+    // A flow that extends a base is drawn whole (resolved against the base), as conversations ran it.
+    const resolved = s.flows.version(p.id, p.version);
+    res.json({ ...(await stepAnalytics(s.store.db, p.id, p.version)), graph: buildGraph(resolved ? stringifyYaml(resolved.def) : yaml) });
   });
 
   router.put('/api/flows/:id/draft', manager, async (req, res) => {
