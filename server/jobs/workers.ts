@@ -12,6 +12,7 @@ import { processCaseJob } from './case-jobs';
 import { processDeliveryJob } from './delivery-job';
 import { enqueueCaseJob, type CaseJob } from './queues';
 import { startSlaChecks } from './sla';
+import { startRetentionJob } from './retention-job';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -85,12 +86,14 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
   }, opts.sweepEveryMs ?? 5000);
   timer.unref();
   const stopSla = startSlaChecks(s);
+  const stopRetention = startRetentionJob(s);
 
   return {
     sweep,
     async stop() {
       clearInterval(timer);
       stopSla();
+      stopRetention();
       // Waits for active jobs to finish; queued ones stay in Redis for the next worker.
       await Promise.all([s.queues.cases.pause(true, false), s.queues.delivery.pause(true, false)]);
     },
