@@ -14,6 +14,7 @@ import { processRelayJob, sweepOutbox } from './outbox-relay';
 import { CASE_JOB_NAMES, enqueueCaseJob, type CaseJob } from './queues';
 import { startSlaChecks } from './sla';
 import { startOrgChecks } from '../org/checks';
+import { startRetentionJob } from './retention-job';
 
 export interface WorkerOptions {
   concurrency?: number;
@@ -83,6 +84,7 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
   timer.unref();
   const stopSla = startSlaChecks(s);
   const stopOrg = startOrgChecks(s);
+  const stopRetention = startRetentionJob(s);
 
   return {
     sweep,
@@ -90,6 +92,7 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
       clearInterval(timer);
       stopSla();
       stopOrg();
+      stopRetention();
       // Waits for active jobs to finish; queued ones stay in Redis for the next worker.
       await Promise.all([s.queues.cases.pause(true, false), s.queues.delivery.pause(true, false)]);
     },
