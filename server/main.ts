@@ -25,7 +25,7 @@ export interface Running {
 export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): Promise<Running> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel);
-  const runtime = await createRuntime(config, log, { listenForEvents: role !== 'worker' });
+  const runtime = await createRuntime(config, log, { listenForEvents: role !== 'worker', classifies: role !== 'worker' });
   const s = runtime.services;
   let server: Server | undefined;
   let workers: Workers | undefined;

@@ -203,7 +203,8 @@ export interface IncomingReply {
  * arriving together step the conversation one after the other, never from the same old state.
  */
 export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOutput> {
-  const classification = timedClassify(() => s.classifier.classify(r.text));
+  const classifier = await s.classifier.get();
+  const classification = timedClassify(() => classifier.classify(r.text));
   const pending = new PendingEvents();
   const out = await s.store.db.transaction().execute(async (trx): Promise<TurnOutput> => {
     const c = await lockCase(trx, s, r.caseId);

@@ -9,7 +9,7 @@ import { PendingEvents } from '../events';
 import { handOff } from './handoff';
 
 export async function recordRelativeReply(s: Services, c: CaseRow, text: string, providerId: string): Promise<void> {
-  const classification = s.classifier.classify(text);
+  const classification = (await s.classifier.get()).classify(text);
   const pending = new PendingEvents();
   await s.store.db.transaction().execute(async (trx) => {
     await insertMessage(trx, {

@@ -132,12 +132,13 @@ export function flowsRoutes(s: Services): Router {
       const first = checked.issues.find((i) => i.severity === 'error');
       throw new ValidationError(`the draft cannot run until its errors are fixed${first ? `: ${first.message}` : ''}`, { issues: checked.issues });
     }
+    const classifier = await s.classifier.get();
     const turn = tryTurn(checked.flow, (b.state ?? undefined) as ConversationState | undefined, b.input, {
       locale: b.locale,
       channel: b.channel,
       centre: s.config.centre,
       voices: { zh: s.config.twilio.voiceZh, en: s.config.twilio.voiceEn },
-      classify: (text, locale) => timedClassify(() => s.classifier.classify(text, locale)),
+      classify: (text, locale) => timedClassify(() => classifier.classify(text, locale)),
     });
     res.json(turn);
   });
