@@ -3,9 +3,7 @@ import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from './config';
 import { createLogger } from './log';
 import { createRuntime } from './bootstrap';
-import { createApp, createOpsApp } from './http/app';
 import { startWorkers, type Workers } from './jobs/workers';
-import { TELEGRAM_WEBHOOK_PATH } from './webhooks/telegram';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -32,6 +30,9 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
   let port = config.port;
 
   if (role !== 'worker') {
+    // Imported here: a worker never loads the HTTP edge (routes, webhooks, consoles).
+    const { createApp } = await import('./http/app');
+    const { TELEGRAM_WEBHOOK_PATH } = await import('./webhooks/telegram');
     const app = createApp(s);
     server = await new Promise<Server>((resolve, reject) => {
       const srv = app.listen(config.port, '0.0.0.0', () => resolve(srv));
@@ -57,6 +58,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
   const metricsPort = config.workerMetricsPort;
   if (role === 'worker' && metricsPort !== undefined) {
     // A worker's job timings exist only in its own process: it serves its own health and metrics.
+    const { createOpsApp } = await import('./http/ops-app');
     const ops = createOpsApp(s);
     server = await new Promise<Server>((resolve, reject) => {
       const srv = ops.listen(metricsPort, '0.0.0.0', () => resolve(srv));

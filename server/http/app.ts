@@ -53,14 +53,3 @@ export function createApp(s: Services): Express {
   app.use(errorMiddleware(s.log));
   return app;
 }
-
-/** Health and metrics only: what a worker process serves to its operators. */
-export function createOpsApp(s: Services): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.use(healthRoutes(s));
-  app.use(metricsRoutes(s, s.config.apiKeys));
-  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
-  app.use(errorMiddleware(s.log));
-  return app;
-}

@@ -1,0 +1,16 @@
+// Health and metrics only: what a worker process serves to its operators (without the HTTP edge's routes).
+import express, { type Express } from 'express';
+import type { Services } from '../services';
+import { errorMiddleware, NotFoundError } from '../errors';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './metrics';
+
+export function createOpsApp(s: Services): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(s));
+  app.use(metricsRoutes(s, s.config.apiKeys));
+  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
+  app.use(errorMiddleware(s.log));
+  return app;
+}
