@@ -58,7 +58,11 @@ export async function storeWarning(db: Kysely<Database>, index: number, w: Norma
   }
 }
 
-async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, lockRows: boolean): Promise<IntakeResult> {
+/**
+ * The unit of work of storing one warning, in a transaction the caller opens and commits (the intake route's
+ * group commit). It only touches the database, so it can run again after a rollback.
+ */
+export async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, lockRows: boolean): Promise<IntakeResult> {
   const { input } = w;
   const seen = await findWarning(db, input.source, input.externalId);
   if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
@@ -150,6 +154,12 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
   };
   await insertWarning(db, row);
   return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, due };
+}
+
+/** Worth running the warning again: another transaction took the same warning or case first, or PostgreSQL broke a deadlock. */
+export function isRetriableConflict(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return isUniqueViolation(err) || code === '40P01' || code === '40001';
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -3,12 +3,15 @@ import express, { type Router } from 'express';
 import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { ValidationError } from '../../errors';
-import { storeWarning, validateWarning, type IntakeResult } from '../../cases/intake';
+import { isRetriableConflict, storeWarningOnce, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
-import { enqueueCaseJob } from '../../jobs/queues';
+import { GroupCommitter } from '../../store/group-commit';
+import { caseJobBatcher } from '../../jobs/bulk-enqueue';
 
-/** Warnings of one batch stored at the same time on PostgreSQL (the pool holds 10 connections). */
-const STORE_CONCURRENCY = 4;
+/** Intake transactions in flight at once on PostgreSQL, each on its own pooled connection (the pool holds 10). */
+const PG_LANES = 4;
+/** Most warnings in one intake transaction. */
+const MAX_GROUP = 200;
 
 /** How long an intake answer waits for Redis before leaving the case to the outbox sweeper. */
 const ENQUEUE_WAIT_MS = 1000;
@@ -23,6 +26,10 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 export function warningsRoutes(s: Services): Router {
   const router = express.Router();
+  // Concurrent requests' warnings share transactions (group commit) and their jobs share one Redis round trip.
+  const lockRows = s.store.dialect === 'postgres';
+  const committer = new GroupCommitter(s.store.db, { lanes: lockRows ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict });
+  const jobs = caseJobBatcher(s.queues);
   router.post('/api/warnings', requireRole('intake'), async (req, res) => {
     const body = req.body as unknown;
     if (body === undefined || body === null || typeof body !== 'object') throw new ValidationError('body must be a warning object or {"warnings":[…]} (send Content-Type: application/json)');
@@ -31,25 +38,26 @@ export function warningsRoutes(s: Services): Router {
     if (items.length === 0) throw new ValidationError('warnings: must hold at least one warning');
     if (items.length > MAX_BATCH) throw new ValidationError(`warnings: at most ${MAX_BATCH} per request, got ${items.length}`);
 
-    // Each warning is its own transaction, so one bad warning never undoes the others. On PostgreSQL
-    // several run at once (each on its own pooled connection); SQLite has one connection anyway.
-    const results: IntakeResult[] = new Array(items.length);
-    const lockRows = s.store.dialect === 'postgres';
-    let next = 0;
-    const storeNext = async (): Promise<void> => {
-      for (let index = next++; index < items.length; index = next++) {
-        const v = validateWarning(items[index], s.config.defaultRegion);
-        results[index] = v.ok ? await storeWarning(s.store.db, index, v.value, req.principal!.id, { lockRows }) : { index, status: 'rejected', reason: v.reason };
-      }
-    };
-    await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));
+    // Each warning is its own unit of work: one that fails never undoes the others (the group commit runs
+    // its transaction again without it). Answers are given only once their transaction has committed.
+    const actor = req.principal!.id;
+    const stored = await Promise.allSettled(
+      items.map((raw, index): Promise<IntakeResult> => {
+        const v = validateWarning(raw, s.config.defaultRegion);
+        return v.ok ? committer.run((trx) => storeWarningOnce(trx, index, v.value, actor, lockRows)) : Promise.resolve({ index, status: 'rejected', reason: v.reason });
+      }),
+    );
+    const failure = stored.find((r) => r.status === 'rejected');
+    // The others are stored; the upstream's retry of the whole request finds them as duplicates.
+    if (failure) throw failure.reason;
+    const results = stored.map((r) => (r as PromiseFulfilledResult<IntakeResult>).value);
     // Fast path to the workers; if Redis is down the outbox sweeper queues them once it is back.
     // storeWarning reports the case's outbox entry, so the case is not read again here.
     await Promise.all(
       results.map(async (r) => {
         if (r.status !== 'accepted' || !r.due) return;
         // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
-        await withTimeout(enqueueCaseJob(s.queues, { caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }), ENQUEUE_WAIT_MS).catch((err) =>
+        await withTimeout(jobs.add({ caseId: r.caseId, action: r.due.action as 'triage', due: r.due.at }), ENQUEUE_WAIT_MS).catch((err) =>
           s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'),
         );
       }),
