@@ -91,7 +91,7 @@ async function spawnRole(script: string, readyLines: Record<ProcessRole, string>
       cleanup();
       child.kill('SIGKILL');
       reject(new Error(`${role} process did not become ready in time; output:\n${out.slice(-3000)}`));
-    }, opts.readyTimeoutMs ?? 30_000);
+    }, opts.readyTimeoutMs ?? 90_000); // a start-up on a loaded 2-core machine (the classifier, tsx) can take tens of seconds
     const onData = () => {
       if (out.includes(readyLines[role])) {
         cleanup();

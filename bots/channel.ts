@@ -21,8 +21,14 @@ export interface MessageChannel {
   send(d: Delivery): Promise<SentMessage>;
 }
 
-/** The provider refused or failed. `permanent` means retrying the same request cannot succeed. */
+/**
+ * The provider refused or failed. `permanent` means retrying the same request cannot succeed.
+ * `nothingDone` means the provider answered with a refusal (a 4xx), so nothing went out; otherwise (a 5xx,
+ * a timeout, a dropped connection) it may have sent the message or placed the call before the answer was
+ * lost, and that must be confirmed before anything is sent again.
+ */
 export class ChannelError extends Error {
+  readonly nothingDone: boolean;
   constructor(
     readonly provider: 'twilio' | 'telegram',
     message: string,
@@ -32,5 +38,6 @@ export class ChannelError extends Error {
   ) {
     super(message);
     this.name = provider === 'twilio' ? 'TwilioApiError' : 'TelegramApiError';
+    this.nothingDone = httpStatus !== undefined && httpStatus >= 400 && httpStatus < 500;
   }
 }

@@ -23,4 +23,31 @@ export class SmsChannel implements MessageChannel {
       throw toTwilioError(err);
     }
   }
+
+  /**
+   * Looks up with Twilio whether a message went out after all (its answer was lost to a timeout or a 5xx):
+   * the newest message to this number with this text, created since `since`, that we do not know yet.
+   */
+  async findSent(q: FindSent): Promise<SentMessage | undefined> {
+    try {
+      const list = await this.client.messages.list({ to: q.to, from: this.from, limit: 20 });
+      const since = Date.parse(q.since);
+      const m = list.find((x) => x.body === q.body && !q.known.has(x.sid) && x.dateCreated.getTime() >= since - CLOCK_SLACK_MS);
+      return m ? { providerId: m.sid, status: m.status } : undefined;
+    } catch (err) {
+      throw toTwilioError(err);
+    }
+  }
 }
+
+export interface FindSent {
+  to: string;
+  body: string;
+  /** When we asked Twilio to send it (ISO). */
+  since: string;
+  /** Sids we already hold, which cannot be this message. */
+  known: ReadonlySet<string>;
+}
+
+/** Twilio's dates have whole seconds; our clock and theirs may differ by a little. */
+export const CLOCK_SLACK_MS = 5_000;

@@ -1,5 +1,6 @@
 // Outbound warning calls through Twilio Calls. The call's words come later, as TwiML, when Twilio asks.
 import type { SentMessage } from './channel';
+import { CLOCK_SLACK_MS } from './sms';
 import { toTwilioError, type TwilioClient } from './twilio-client';
 
 export interface PlaceCall {
@@ -33,6 +34,21 @@ export class VoiceChannel {
         ...(c.machineDetection ? { machineDetection: 'Enable' } : {}),
       });
       return { providerId: call.sid, status: call.status };
+    } catch (err) {
+      throw toTwilioError(err);
+    }
+  }
+
+  /**
+   * Looks up with Twilio whether a call was placed after all (its answer was lost to a timeout or a 5xx):
+   * the newest call to this number created since `since` that we do not know yet.
+   */
+  async findPlaced(q: { to: string; since: string; known: ReadonlySet<string> }): Promise<SentMessage | undefined> {
+    try {
+      const list = await this.client.calls.list({ to: q.to, from: this.from, limit: 20 });
+      const since = Date.parse(q.since);
+      const c = list.find((x) => !q.known.has(x.sid) && x.dateCreated.getTime() >= since - CLOCK_SLACK_MS);
+      return c ? { providerId: c.sid, status: c.status } : undefined;
     } catch (err) {
       throw toTwilioError(err);
     }

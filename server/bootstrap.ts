@@ -14,6 +14,7 @@ import { SmsChannel } from '../bots/sms';
 import { VoiceChannel } from '../bots/voice';
 import { TelegramChannel, createTelegramBot } from '../bots/telegram';
 import type { Services } from './services';
+import { connectionErrorLogger } from './log';
 
 export interface Runtime {
   services: Services;
@@ -21,8 +22,8 @@ export interface Runtime {
 }
 
 export async function createRuntime(config: Config, log: Logger, opts: { listenForEvents?: boolean; classifies?: boolean } = {}): Promise<Runtime> {
-  const store = await openStore({ url: config.databaseUrl, schema: config.databaseSchema });
-  const redis = connectRedis(config.redisUrl);
+  const store = await openStore({ url: config.databaseUrl, schema: config.databaseSchema, onError: connectionErrorLogger(log, 'postgres') });
+  const redis = connectRedis(config.redisUrl, { onError: connectionErrorLogger(log, 'redis') });
   const queues = createQueues(redis, config.queuePrefix);
   const events = new LiveEvents(redis.client, `${config.queuePrefix}:events`);
   if (opts.listenForEvents) await events.listen(redis.create('subscriber'));

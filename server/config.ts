@@ -1,5 +1,6 @@
 // Environment → one typed, validated configuration. Every problem is listed with how to fix it.
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -9,10 +10,20 @@ export type Role = (typeof ROLES)[number];
 export interface ApiKey {
   role: Role;
   key: string;
+  /** Intake keys only: the warning sources this key may post for and read back. Absent = every source (legacy). */
+  sources?: string[];
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** What express's `trust proxy` accepts, minus `true` (which believes X-Forwarded-For from anyone). */
+export type TrustProxy = false | number | string | string[];
 
 export interface Config {
   port: number;
+  /** Address the HTTP servers listen on (web role, and a worker's metrics port). */
+  host: string;
+  /** Which proxies' X-Forwarded-For is believed (express `trust proxy`); false = none. */
+  trustProxy: TrustProxy;
   publicUrl?: string;
   databaseUrl: string;
   /** PostgreSQL schema (search_path); tests use one per run. */
@@ -37,6 +48,8 @@ export interface Config {
   outboxSweepMs: number;
   /** After a Twilio request got no answer: how long to wait for its status callback before sending again. */
   providerConfirmWaitMs: number;
+  /** An outbox send claimed longer ago than this, and not finished, is confirmed with the provider before anything else. */
+  outboxClaimStaleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +66,8 @@ const optional = z
 
 const envSchema = z.object({
   PORT: optional,
+  HOST: optional,
+  TRUST_PROXY: optional,
   PUBLIC_URL: optional,
   DATABASE_URL: optional,
   DATABASE_SCHEMA: optional,
@@ -80,6 +95,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: optional,
   OUTBOX_SWEEP_MS: optional,
   PROVIDER_CONFIRM_WAIT_MS: optional,
+  OUTBOX_CLAIM_STALE_MS: optional,
 });
 
 function isUrl(value: string, protocols: string[]): boolean {
@@ -90,12 +106,81 @@ function isUrl(value: string, protocols: string[]): boolean {
   }
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isCidrOrIp(v: string): boolean {
+  const [addr, bits, ...rest] = v.split('/');
+  if (rest.length || !addr) return false;
+  const family = net.isIP(addr);
+  if (!family) return false;
+  if (bits === undefined) return true;
+  const n = Number(bits);
+  return /^\d{1,3}$/.test(bits) && n <= (family === 4 ? 32 : 128);
+}
+
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined || ['off', 'false', 'no', 'none'].includes(raw.toLowerCase())) return false;
+  if (raw.toLowerCase() === 'true')
+    return (problems.push('TRUST_PROXY=true would believe X-Forwarded-For from anyone: give your proxy\'s address (e.g. 10.0.0.5 or 10.0.0.0/24), "loopback", or the number of proxies in front (1).'), false);
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops >= 1 && hops <= 10) return hops;
+    return (problems.push(`TRUST_PROXY as a number is how many proxies stand in front (1-10), got "${raw}".`), false);
+  }
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const e of entries)
+    if (!PROXY_NAMES.includes(e) && !isCidrOrIp(e)) problems.push(`TRUST_PROXY entry "${e}" is not an IP address, a CIDR range, or one of ${PROXY_NAMES.join(', ')}.`);
+  return entries.length === 1 ? entries[0]! : entries;
+}
+
+/** `role:key`, or for intake `intake@source|source:key` (the key is everything after the first colon). */
+function parseApiKeys(raw: string, problems: string[]): ApiKey[] {
+  const keys: ApiKey[] = [];
+  for (const pair of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const i = pair.indexOf(':');
+    const head = i < 0 ? pair : pair.slice(0, i);
+    const at = head.indexOf('@');
+    const role = (at < 0 ? head : head.slice(0, at)) as Role;
+    const key = i < 0 ? '' : pair.slice(i + 1);
+    if (i < 1 || !ROLES.includes(role)) {
+      problems.push(`QUANZU_API_KEYS entry "${pair.slice(0, 20)}" must be role:key with role one of ${ROLES.join(', ')}.`);
+      continue;
+    }
+    let sources: string[] | undefined;
+    if (at >= 0) {
+      const scope = head.slice(at + 1);
+      const how = 'write intake@<source>|<source>:<key>, e.g. intake@province-centre:<key>.';
+      if (role !== 'intake') {
+        problems.push(`QUANZU_API_KEYS entry "${head}" is scoped to sources, but only intake keys post warnings: write ${role}:<key>.`);
+        continue;
+      }
+      if (!scope) {
+        problems.push(`QUANZU_API_KEYS entry "${head}" names no source: ${how}`);
+        continue;
+      }
+      sources = scope.split('|').map((x) => x.trim());
+      if (sources.some((x) => !x)) {
+        problems.push(`QUANZU_API_KEYS entry "${head}" names an empty source: ${how}`);
+        continue;
+      }
+    }
+    if (key.length < 8) problems.push(`QUANZU_API_KEYS key for role ${role} is shorter than 8 characters: use a long random key (openssl rand -hex 24).`);
+    else keys.push(sources ? { role, key, sources } : { role, key });
+  }
+  return keys;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = envSchema.parse(env);
   const problems: string[] = [];
 
   const port = e.PORT === undefined ? 3000 : Number(e.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a port number (0-65535), got "${e.PORT}".`);
+
+  const host = e.HOST ?? '127.0.0.1';
+  if (!net.isIP(host) && !/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(host))
+    problems.push(`HOST must be the address to listen on (127.0.0.1, 0.0.0.0, ::, or one interface address), got "${host}".`);
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY, problems);
 
   if (e.PUBLIC_URL && !isUrl(e.PUBLIC_URL, ['http:', 'https:']))
     problems.push(`PUBLIC_URL must be the public http(s) URL Twilio and Telegram call, e.g. https://quanzu.example.gov.cn; got "${e.PUBLIC_URL}".`);
@@ -132,18 +217,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('TELEGRAM_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and - (Telegram\'s rule): generate one with `openssl rand -hex 32`.');
   if (e.TELEGRAM_API_ROOT && !isUrl(e.TELEGRAM_API_ROOT, ['http:', 'https:'])) problems.push(`TELEGRAM_API_ROOT must be an http(s) URL, got "${e.TELEGRAM_API_ROOT}".`);
 
-  const apiKeys: ApiKey[] = [];
+  let apiKeys: ApiKey[] = [];
   if (!e.QUANZU_API_KEYS) {
-    problems.push('QUANZU_API_KEYS is missing: give role:key pairs, comma separated, e.g. intake:$(openssl rand -hex 24),desk:$(openssl rand -hex 24).');
+    problems.push('QUANZU_API_KEYS is missing: give role:key pairs, comma separated, e.g. intake@province-centre:$(openssl rand -hex 24),desk:$(openssl rand -hex 24).');
   } else {
-    for (const pair of e.QUANZU_API_KEYS.split(',').map((p) => p.trim()).filter(Boolean)) {
-      const i = pair.indexOf(':');
-      const role = pair.slice(0, i) as Role;
-      const key = pair.slice(i + 1);
-      if (i < 1 || !ROLES.includes(role)) problems.push(`QUANZU_API_KEYS entry "${pair.slice(0, 20)}" must be role:key with role one of ${ROLES.join(', ')}.`);
-      else if (key.length < 8) problems.push(`QUANZU_API_KEYS key for role ${role} is shorter than 8 characters: use a long random key (openssl rand -hex 24).`);
-      else apiKeys.push({ role, key });
-    }
+    apiKeys = parseApiKeys(e.QUANZU_API_KEYS, problems);
   }
 
   const callbackNumber = e.CENTRE_CALLBACK_NUMBER ?? '96110';
@@ -156,16 +234,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(outboxSweepMs) || outboxSweepMs < 50) problems.push(`OUTBOX_SWEEP_MS must be whole milliseconds ≥ 50, got "${e.OUTBOX_SWEEP_MS}".`);
   const providerConfirmWaitMs = e.PROVIDER_CONFIRM_WAIT_MS === undefined ? 60_000 : Number(e.PROVIDER_CONFIRM_WAIT_MS);
   if (!Number.isInteger(providerConfirmWaitMs) || providerConfirmWaitMs < 100) problems.push(`PROVIDER_CONFIRM_WAIT_MS must be whole milliseconds ≥ 100, got "${e.PROVIDER_CONFIRM_WAIT_MS}".`);
+  const outboxClaimStaleMs = e.OUTBOX_CLAIM_STALE_MS === undefined ? 60_000 : Number(e.OUTBOX_CLAIM_STALE_MS);
+  // Longer than a provider request may take (the Twilio client gives up after 10 s), or a live send would be confirmed early.
+  if (!Number.isInteger(outboxClaimStaleMs) || outboxClaimStaleMs < 11_000) problems.push(`OUTBOX_CLAIM_STALE_MS must be whole milliseconds ≥ 11000 (longer than a provider request may take), got "${e.OUTBOX_CLAIM_STALE_MS}".`);
   if (e.POLICY_FILE && !fs.existsSync(e.POLICY_FILE)) problems.push(`POLICY_FILE points to "${e.POLICY_FILE}", which does not exist.`);
 
   const workerMetricsPort = e.WORKER_METRICS_PORT === undefined ? undefined : Number(e.WORKER_METRICS_PORT);
   if (workerMetricsPort !== undefined && (!Number.isInteger(workerMetricsPort) || workerMetricsPort < 0 || workerMetricsPort > 65535))
     problems.push(`WORKER_METRICS_PORT must be a port number (0-65535), got "${e.WORKER_METRICS_PORT}".`);
 
+  const logLevel = (e.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${e.LOG_LEVEL}".`);
+
   if (problems.length) throw new ConfigError(problems);
 
   return {
     port,
+    host,
+    trustProxy,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     databaseUrl,
     databaseSchema: e.DATABASE_SCHEMA,
@@ -187,12 +273,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       name: { zh: e.CENTRE_NAME_ZH ?? '市反诈中心', en: e.CENTRE_NAME_EN ?? 'City Anti-Fraud Centre' },
       callbackNumber,
     },
-    logLevel: e.LOG_LEVEL ?? 'info',
+    logLevel,
     policyFile: e.POLICY_FILE,
     workerMetricsPort,
     utcOffsetMinutes,
     bodyLimit,
     outboxSweepMs,
     providerConfirmWaitMs,
+    outboxClaimStaleMs,
   };
 }

@@ -84,7 +84,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       res.status(status).json({ error: id, message });
       return;
     }
-    log.error({ err, method: req.method, path: req.path }, 'unhandled error');
+    log.error({ err, reqId: req.id, method: req.method, path: req.path }, 'unhandled error');
     res.status(500).json({ error: 'internal_error', message: 'internal error; it has been logged' });
   };
 }

@@ -1,5 +1,6 @@
 // Entry: `npm start` runs web and workers in one process; `--role web` / `--role worker` run them apart.
 import type { Server } from 'node:http';
+import type { Logger } from 'pino';
 import { loadConfig, ConfigError } from './config';
 import { createLogger } from './log';
 import { createRuntime } from './bootstrap';
@@ -20,9 +21,16 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): Promise<Running> {
+export interface StartOptions {
+  /** A logger of the caller's (tests read what operators would see); default JSON lines on stdout at LOG_LEVEL. */
+  log?: Logger;
+}
+
+export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, opts: StartOptions = {}): Promise<Running> {
   const config = loadConfig(env);
-  const log = createLogger(config.logLevel);
+  const log = opts.log ?? createLogger(config.logLevel);
+  if (config.apiKeys.some((k) => k.role === 'intake' && !k.sources))
+    log.warn('an intake key in QUANZU_API_KEYS is not bound to its sources: write intake@<source>|<source>:<key> so it can post and read back only its own warnings');
   const runtime = await createRuntime(config, log, { listenForEvents: role !== 'worker', classifies: role !== 'worker' });
   const s = runtime.services;
   let server: Server | undefined;
@@ -35,7 +43,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
     const { TELEGRAM_WEBHOOK_PATH } = await import('./webhooks/telegram');
     const app = createApp(s);
     server = await new Promise<Server>((resolve, reject) => {
-      const srv = app.listen(config.port, '0.0.0.0', () => resolve(srv));
+      const srv = app.listen(config.port, config.host, () => resolve(srv));
       srv.once('error', reject);
     });
     const addr = server.address();
@@ -61,7 +69,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env): P
     const { createOpsApp } = await import('./http/ops-app');
     const ops = createOpsApp(s);
     server = await new Promise<Server>((resolve, reject) => {
-      const srv = ops.listen(metricsPort, '0.0.0.0', () => resolve(srv));
+      const srv = ops.listen(metricsPort, config.host, () => resolve(srv));
       srv.once('error', reject);
     });
     const addr = server.address();

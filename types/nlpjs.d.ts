@@ -3,4 +3,3 @@ declare module '@nlpjs/core';
 declare module '@nlpjs/nlp';
 declare module '@nlpjs/lang-en';
 declare module '@nlpjs/lang-zh';
-declare module '@nlpjs/basic';

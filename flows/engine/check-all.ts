@@ -1,7 +1,7 @@
 // What `flows:check` runs: the given flow files (or every flow and the policy).
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadFlowsDir, parseFlow, FLOWS_DIR } from './parse';
+import { flowSourcesIn, loadFlowsDir, parseFlow, FLOWS_DIR } from './parse';
 import { checkPolicy, parsePolicy, POLICY_FILE } from './policy';
 import type { CheckIssue } from './types';
 
@@ -20,7 +20,9 @@ export function checkFiles(files: string[]): CheckIssue[] {
       issues.push(...p.issues);
       if (p.policy) issues.push(...checkPolicy(p.policy, loadFlowsDir(path.dirname(path.resolve(f))).flows, f));
     } else {
-      issues.push(...parseFlow(text, { file: f }).issues);
+      // A flow that extends another finds its base beside it.
+      const sources = flowSourcesIn(path.dirname(path.resolve(f)));
+      issues.push(...parseFlow(text, { file: f, base: (id) => sources.get(id) }).issues);
     }
   }
   return issues;

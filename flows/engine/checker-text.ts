@@ -4,11 +4,12 @@ import type { CompiledFlow } from './compiled';
 import { renderSms } from './render/sms';
 import { TELEGRAM_MAX_CHARS } from './render/telegram';
 import type { LocaleText } from './schema';
-import { expectsOf } from './step';
+import { expectsOf, promptVars } from './step';
+import { channelsOf, textFor, wordingsOf } from './texts';
 import { SAMPLE_VARS_BY_LOCALE, TEMPLATE_VARS, templateVariables, fillTemplate } from './template';
 import { didYouMean } from './suggest';
 import type { CheckIssue, Prompt } from './types';
-import type { Locale } from './vocabulary';
+import { CHANNELS, type Locale } from './vocabulary';
 
 type Emit = (i: Omit<CheckIssue, 'file' | 'severity'> & { severity?: CheckIssue['severity']; path?: (string | number)[] }) => void;
 
@@ -34,6 +35,7 @@ function texts(flow: CompiledFlow): TextAt[] {
       list.forEach((t: { say?: LocaleText }, i: number) => add([...base, 'on', trigger, ...(Array.isArray(spec) ? [i] : []), 'say'], state, t.say));
     }
   };
+  for (const [name, t] of Object.entries(flow.def.phrases ?? {})) add(['phrases', name], undefined, t);
   transitions([], undefined, flow.def.on);
   for (const [id, s] of Object.entries(flow.def.states)) {
     add(['states', id, 'say'], id, s.say);
@@ -44,35 +46,94 @@ function texts(flow: CompiledFlow): TextAt[] {
   return out;
 }
 
+// A text message cannot be hung up: "hang up and call 96110" only makes sense on a call.
+const HANG_UP = /hang\s*up|hang-up|挂断|挂机|挂掉/i;
+// What the centre never asks for, said in the first message: money, and codes or passwords.
+const NEVER_ASKS: Record<Locale, RegExp> = {
+  zh: /(不会|绝不|从不|决不)[^。！？]*(转账|汇款|付款|交钱)[^。！？]*(验证码|密码)|(不会|绝不|从不|决不)[^。！？]*(验证码|密码)[^。！？]*(转账|汇款|付款|交钱)/,
+  en: /\bnever\b[^.!?]*\b(money|pay|transfer)[^.!?]*\b(code|password)|\bnever\b[^.!?]*\b(code|password)[^.!?]*\b(money|pay|transfer)/i,
+};
+
 export function checkText(flow: CompiledFlow, emit: Emit): void {
   const locales = flow.def.locales as Locale[];
+  const phraseNames = Object.keys(flow.def.phrases ?? {});
+  const known = [...TEMPLATE_VARS, ...phraseNames];
+  for (const name of phraseNames) {
+    if ((TEMPLATE_VARS as readonly string[]).includes(name)) {
+      emit({ rule: 'phrase_shadows_variable', path: ['phrases', name], message: `phrase '${name}' has the name of a case value {${name}}`, fix: `rename the phrase, e.g. ${name}_text` });
+    }
+  }
   for (const t of texts(flow)) {
-    for (const locale of locales) {
-      const text = t.text[locale];
-      const at = [...t.path, locale].join('.');
-      if (!text) {
-        const have = Object.keys(t.text).join(', ') || 'no locale';
-        emit({ rule: 'missing_locale_text', state: t.state, path: t.path, message: `no '${locale}' text at ${t.path.join('.')} (has ${have})`, fix: `add ${locale}: "…" beside the other locale(s); the flow declares locales: [${locales.join(', ')}]` });
-        continue;
-      }
-      for (const v of templateVariables(text)) {
-        if ((TEMPLATE_VARS as readonly string[]).includes(v)) continue;
-        emit({ rule: 'unknown_template_variable', state: t.state, path: [...t.path, locale], message: `unknown template variable {${v}} at ${at}`, fix: `use one of ${TEMPLATE_VARS.map((x) => `{${x}}`).join(' ')}${didYouMean(v, TEMPLATE_VARS)}` });
-      }
-      const link = LINK.exec(text);
-      if (link) {
-        emit({ rule: 'link_in_text', state: t.state, path: [...t.path, locale], message: `link "${link[0]}" at ${at}: every text may be sent by SMS, and a warning must never carry a link (scammers send links; we never do)`, fix: 'remove the link; tell the person to call back {callback_number} or 110 instead' });
-      }
-      for (const sentence of text.split(/[。！？!?\n]|\.(?:\s|$)/)) {
-        const secret = SECRET.exec(sentence);
-        if (secret && !NEGATION.test(sentence)) {
-          emit({ severity: 'warning', rule: 'asks_for_secret', state: t.state, path: [...t.path, locale], message: `"${sentence.trim()}" at ${at} seems to ask for a ${secret[0]}: we never ask for passwords, verification codes or card numbers`, fix: locale === 'zh' ? `remove the request; to warn, say it with a negation, e.g. "任何人索要${secret[0]}都是诈骗"` : `remove the request; to warn, say it with a negation, e.g. "never share your ${secret[0]}"` });
+    for (const w of wordingsOf(t.text)) {
+      const path = w.variant ? [...t.path, w.variant] : t.path;
+      for (const locale of locales) {
+        const text = w.texts[locale];
+        const at = [...path, locale].join('.');
+        if (!text) {
+          const have = Object.keys(w.texts).filter((k) => w.texts[k as Locale]).join(', ') || 'no locale';
+          emit({ rule: 'missing_locale_text', state: t.state, path, message: `no '${locale}' text at ${path.join('.')} (has ${have})`, fix: `add ${locale}: "…" beside the other locale(s); the flow declares locales: [${locales.join(', ')}]` });
+          continue;
+        }
+        for (const v of templateVariables(text)) {
+          if (known.includes(v)) continue;
+          emit({ rule: 'unknown_template_variable', state: t.state, path: [...path, locale], message: `unknown template variable {${v}} at ${at}`, fix: `use one of ${known.map((x) => `{${x}}`).join(' ')}${didYouMean(v, known)}` });
+        }
+        const link = LINK.exec(text);
+        if (link) {
+          emit({ rule: 'link_in_text', state: t.state, path: [...path, locale], message: `link "${link[0]}" at ${at}: every text may be sent by SMS, and a warning must never carry a link (scammers send links; we never do)`, fix: 'remove the link; tell the person to call back {callback_number} or 110 instead' });
+        }
+        for (const sentence of text.split(/[。！？!?\n]|\.(?:\s|$)/)) {
+          const secret = SECRET.exec(sentence);
+          if (secret && !NEGATION.test(sentence)) {
+            emit({ severity: 'warning', rule: 'asks_for_secret', state: t.state, path: [...path, locale], message: `"${sentence.trim()}" at ${at} seems to ask for a ${secret[0]}: we never ask for passwords, verification codes or card numbers`, fix: locale === 'zh' ? `remove the request; to warn, say it with a negation, e.g. "任何人索要${secret[0]}都是诈骗"` : `remove the request; to warn, say it with a negation, e.g. "never share your ${secret[0]}"` });
+          }
+        }
+        const written = channelsOf(t.text, w.variant).filter((c) => c !== 'voice');
+        const hangUp = HANG_UP.exec(text);
+        if (hangUp && written.length) {
+          emit({
+            severity: 'warning',
+            rule: 'hang_up_in_text',
+            state: t.state,
+            path: [...path, locale],
+            message: `"${hangUp[0]}" at ${at} is sent by ${written.join(' and ')}: a text message cannot be hung up`,
+            fix: locale === 'zh' ? 'add a written: { zh: …, en: … } wording for SMS and Telegram, e.g. "核实是否是我们，请拨打110或{callback_number}"' : 'add a written: { zh: …, en: … } wording for SMS and Telegram, e.g. "to check that this is us, call 110 or {callback_number}"',
+          });
         }
       }
     }
   }
+  checkFirstWarnings(flow, locales, emit);
   checkMenus(flow, emit);
   checkLengths(flow, locales, emit);
+}
+
+/** The states whose prompt can be the first a person gets from us: the start, and what a voicemail or unanswered calls leave. */
+function firstWarnings(flow: CompiledFlow): string[] {
+  const ids = new Set([flow.start]);
+  for (const trigger of ['voicemail', 'unanswered'] as const) for (const t of flow.on[trigger] ?? []) if (t.target) ids.add(t.target);
+  return [...ids].filter((id) => flow.states[id]);
+}
+
+function checkFirstWarnings(flow: CompiledFlow, locales: Locale[], emit: Emit) {
+  for (const id of firstWarnings(flow)) {
+    for (const locale of locales) {
+      for (const channel of CHANNELS) {
+        const vars = promptVars(flow, { locale, channel, vars: SAMPLE_VARS_BY_LOCALE[locale] });
+        const text = fillTemplate(textFor(flow.states[id].def.say, locale, channel) ?? '', vars);
+        if (!text || NEVER_ASKS[locale].test(text)) continue;
+        emit({
+          severity: 'warning',
+          rule: 'first_warning_without_never_ask',
+          state: id,
+          path: ['states', id, 'say'],
+          message: `state '${id}' can be the first message a person gets (${locale}, ${channel}), and it does not say what we never ask for`,
+          fix: locale === 'zh' ? 'add a sentence such as "我们绝不会让您转账，也不会索要验证码。"' : 'add a sentence such as "We will never ask you to transfer money or for a code."',
+        });
+        break;
+      }
+    }
+  }
 }
 
 function checkMenus(flow: CompiledFlow, emit: Emit) {
@@ -89,9 +150,10 @@ function checkMenus(flow: CompiledFlow, emit: Emit) {
 function checkLengths(flow: CompiledFlow, locales: Locale[], emit: Emit) {
   for (const locale of locales) {
     for (const [id, st] of Object.entries(flow.states)) {
-      const text = st.def.say[locale];
+      const text = textFor(st.def.say, locale, 'sms');
       if (!text) continue;
-      const p: Prompt = { flowId: flow.id, flowVersion: flow.version, stateId: id, locale, text: fillTemplate(text, SAMPLE_VARS_BY_LOCALE[locale]), expects: st.final ? { kind: 'free' } : expectsOf(st, locale) };
+      const vars = promptVars(flow, { locale, channel: 'sms', vars: SAMPLE_VARS_BY_LOCALE[locale] });
+      const p: Prompt = { flowId: flow.id, flowVersion: flow.version, stateId: id, locale, text: fillTemplate(text, vars), expects: st.final ? { kind: 'free' } : expectsOf(st, locale, 'sms') };
       const sms = renderSms([p]);
       if (sms.segments > SMS_SEGMENTS_TARGET) {
         emit({ severity: 'warning', rule: 'sms_too_long', state: id, path: ['states', id, 'say', locale], message: `state '${id}' (${locale}) is ${sms.segments} SMS segments with its menu (${[...sms.text].length} characters); keep a warning within ${SMS_SEGMENTS_TARGET}`, fix: `shorten the text: about ${SMS_SEGMENTS_TARGET * 67} characters in Chinese, ${SMS_SEGMENTS_TARGET * 153} in plain English` });

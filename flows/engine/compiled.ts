@@ -1,4 +1,5 @@
 // A flow definition normalised for the engine: every transition is a list with a stable id.
+import type { Inheritance } from './extends';
 import type { ActionRef, FlowDef, GuardRef, LocaleText, StateDef, Transition, TransitionSpec, Trigger } from './schema';
 
 export interface CompiledTransition {
@@ -37,6 +38,10 @@ export interface CompiledFlow {
   default?: CompiledTransition[];
   /** Every transition, flow-level ones once. */
   transitions: CompiledTransition[];
+  /** For a flow that extends another: the base version it was resolved against (part of its identity). */
+  base?: { id: string; version: number };
+  /** For a flow that extends another: what it inherits and what it overrides. */
+  inheritance?: Inheritance;
 }
 
 function normalise(spec: TransitionSpec | undefined, scope: string, trigger: Trigger | 'default'): CompiledTransition[] | undefined {
@@ -62,7 +67,7 @@ function normaliseAll(on: FlowDef['on'], scope: string): Partial<Record<Trigger,
   return out;
 }
 
-export function compile(def: FlowDef, version: number, source: string, file: string): CompiledFlow {
+export function compile(def: FlowDef, version: number, source: string, file: string, extended?: { base: { id: string; version: number }; inheritance: Inheritance }): CompiledFlow {
   const states: Record<string, CompiledState> = {};
   const transitions: CompiledTransition[] = [];
   const on = normaliseAll(def.on, '*');
@@ -81,7 +86,7 @@ export function compile(def: FlowDef, version: number, source: string, file: str
     states[id] = st;
     transitions.push(...Object.values(st.on).flat(), ...(st.default ?? []));
   }
-  return { id: def.id, version, title: def.title, source, file, def, start: def.start, states, on, default: dflt, transitions };
+  return { id: def.id, version, title: def.title, source, file, def, start: def.start, states, on, default: dflt, transitions, ...(extended ?? {}) };
 }
 
 /** The transitions tried for a trigger in a state, in order: state, flow, then (for intents) state default, flow default. */

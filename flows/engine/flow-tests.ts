@@ -77,7 +77,11 @@ export interface FlowTestReport {
 
 export const FLOW_TESTS_DIR = path.resolve(__dirname, '..', 'tests');
 
-export function runFlowTests(flows: Map<string, CompiledFlow>, dir: string = FLOW_TESTS_DIR): FlowTestReport {
+/**
+ * Runs every test file against the flows it names (and the flows extending them). With onlyTheseFlows
+ * (the console checking one draft), files naming other flows are skipped instead of failing.
+ */
+export function runFlowTests(flows: Map<string, CompiledFlow>, dir: string = FLOW_TESTS_DIR, opts: { onlyTheseFlows?: boolean } = {}): FlowTestReport {
   const failures: FlowTestFailure[] = [];
   const exercised = new Map<string, Set<string>>();
   const conversations = new Map<string, number>();
@@ -98,20 +102,24 @@ export function runFlowTests(flows: Map<string, CompiledFlow>, dir: string = FLO
       failures.push({ file, conversation: '-', message: `YAML: ${(e as Error).message.split('\n')[0]}` });
       continue;
     }
-    const flow = flows.get(parsed.flow);
-    if (!flow) {
-      failures.push({ file, conversation: '-', message: `flow '${parsed.flow}' does not exist or failed its checks` });
+    // A base flow's conversations also run on every flow that extends it: they share its graph.
+    const targets = [...flows.values()].filter((f) => f.id === parsed.flow || f.base?.id === parsed.flow);
+    if (!targets.length) {
+      if (!opts.onlyTheseFlows) failures.push({ file, conversation: '-', message: `flow '${parsed.flow}' does not exist or failed its checks` });
       continue;
     }
-    for (const conv of parsed.conversations) {
-      conversations.set(flow.id, (conversations.get(flow.id) ?? 0) + 1);
-      const ctx = contextFor(parsed.context, conv);
-      const seen = exercised.get(flow.id)!;
-      const fail = (turn: number | undefined, message: string) => failures.push({ file, conversation: conv.name, turn, message });
-      try {
-        runConversation(flow, ctx, conv.turns, seen, fail);
-      } catch (e) {
-        fail(undefined, `threw ${(e as Error).message}`);
+    for (const flow of targets) {
+      for (const conv of parsed.conversations) {
+        conversations.set(flow.id, (conversations.get(flow.id) ?? 0) + 1);
+        const ctx = contextFor(parsed.context, conv);
+        const seen = exercised.get(flow.id)!;
+        const name = flow.id === parsed.flow ? conv.name : `${conv.name} (on ${flow.id}, which extends ${parsed.flow})`;
+        const fail = (turn: number | undefined, message: string) => failures.push({ file, conversation: name, turn, message });
+        try {
+          runConversation(flow, ctx, conv.turns, seen, fail);
+        } catch (e) {
+          fail(undefined, `threw ${(e as Error).message}`);
+        }
       }
     }
   }

@@ -15,12 +15,13 @@ export type {
 export type { CompiledFlow, CompiledState, CompiledTransition } from './compiled';
 export type { FlowDef } from './schema';
 export { FlowStepError } from './errors';
-export { parseFlow, loadFlowsDir, FLOWS_DIR } from './parse';
+export { parseFlow, loadFlowsDir, flowSourcesIn, FLOWS_DIR, type ParseOptions } from './parse';
+export type { BaseLookup, FlowSource, Inheritance, StateOrigin } from './extends';
 export { checkFlow } from './checker';
 export { startConversation, step, HUMAN_KEY } from './step';
 export { renderPrompts, type Rendered, type VoiceRenderOptions } from './render';
 export { countSegments } from './render/segments';
-export { loadPolicy, parsePolicy, checkPolicy, planTriage, PolicyError, POLICY_FILE, type Policy, type TriageInput, type TriagePlan } from './policy';
+export { loadPolicy, parsePolicy, checkPolicy, planTriage, quietWindowEnd, PolicyError, POLICY_FILE, CONTACT_CHANNELS, QUIET_HOLDS, type ContactChannel, type EscalationTier, type Policy, type QuietHold, type Rung, type TriageInput, type TriagePlan } from './policy';
 export { TEMPLATE_VARS } from './template';
 
 /** The flow that asks a relative to check on an unreachable person. */

@@ -5,8 +5,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { checkFlow } from './checker';
 import { compile, type CompiledFlow } from './compiled';
+import { resolveOverride, type BaseLookup, type FlowSource, type Inheritance } from './extends';
 import { ACTION_NAMES, GUARD_NAMES } from './registry';
-import { FlowSchema, type FlowDef } from './schema';
+import { FlowOverrideSchema, FlowSchema, type FlowDef } from './schema';
 import { didYouMean } from './suggest';
 import type { CheckIssue } from './types';
 
@@ -16,7 +17,16 @@ export const NON_FLOW_FILES = new Set(['policy.yaml']);
 type Path = (string | number)[];
 export type LineOf = (p: Path) => number | undefined;
 
-export function parseFlow(yamlText: string, opts: { file: string; version?: number }): { flow?: CompiledFlow; issues: CheckIssue[] } {
+export interface ParseOptions {
+  file: string;
+  version?: number;
+  /** Where a flow that `extends` another finds its base; without it such a flow is an error. */
+  base?: BaseLookup;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function parseFlow(yamlText: string, opts: ParseOptions): { flow?: CompiledFlow; issues: CheckIssue[] } {
   const file = opts.file;
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false });
@@ -36,8 +46,17 @@ export function parseFlow(yamlText: string, opts: { file: string; version?: numb
     const node = doc.getIn(p, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : undefined;
   };
-  const raw: unknown = doc.toJS();
+  let raw: unknown = doc.toJS();
   const issues: CheckIssue[] = [];
+  let base: { id: string; version: number } | undefined;
+  let inheritance: Inheritance | undefined;
+  if (isObj(raw) && 'extends' in raw) {
+    const r = resolveBase(raw, file, lineOf, opts.base);
+    if (!r.flow) return { issues: r.issues };
+    raw = r.flow;
+    base = r.base;
+    inheritance = r.inheritance;
+  }
   const flagged = unknownNames(raw, file, lineOf, issues);
   const parsed = FlowSchema.safeParse(raw);
   if (!parsed.success) {
@@ -48,22 +67,78 @@ export function parseFlow(yamlText: string, opts: { file: string; version?: numb
   }
   if (issues.length > 0) return { issues };
   const def = parsed.data as unknown as FlowDef;
-  const flow = compile(def, opts.version ?? def.version ?? 1, yamlText, file);
+  const flow = compile(def, opts.version ?? def.version ?? 1, yamlText, file, base && inheritance ? { base, inheritance } : undefined);
   issues.push(...checkFlow(flow, lineOf));
   return { flow: issues.some((i) => i.severity === 'error') ? undefined : flow, issues };
+}
+
+/** The override's base, checked, and the whole flow the two make. */
+function resolveBase(
+  raw: Record<string, unknown>,
+  file: string,
+  lineOf: LineOf,
+  lookup: BaseLookup | undefined,
+): { flow?: Record<string, unknown>; base?: { id: string; version: number }; inheritance?: Inheritance; issues: CheckIssue[] } {
+  const parsed = FlowOverrideSchema.safeParse(raw);
+  if (!parsed.success) return { issues: flatten(parsed.error.issues, [], raw).map((zi) => schemaIssue(file, zi, lineOf)) };
+  const baseId = String(raw.extends);
+  const at = { file, line: lineOf(['extends']) };
+  const source = lookup?.(baseId);
+  if (!source) {
+    return {
+      issues: [{ severity: 'error', ...at, rule: 'unknown_base', message: `extends: ${baseId}, but there is no flow '${baseId}' to inherit from`, fix: 'name an existing flow (e.g. extends: scam_base), or write the whole flow without extends' }],
+    };
+  }
+  const baseRaw = parseDocument(source.yaml, { prettyErrors: false }).toJS() as unknown;
+  if (isObj(baseRaw) && 'extends' in baseRaw) {
+    return {
+      issues: [{ severity: 'error', ...at, rule: 'extends_chain', message: `'${baseId}' itself extends '${String(baseRaw.extends)}': a flow may only extend a whole flow`, fix: `extend '${String(baseRaw.extends)}' directly, or make '${baseId}' a whole flow` }],
+    };
+  }
+  const checked = parseFlow(source.yaml, { file: source.file, version: source.version });
+  if (!checked.flow || !isObj(baseRaw)) {
+    const first = checked.issues.find((i) => i.severity === 'error');
+    return {
+      issues: [{ severity: 'error', ...at, rule: 'base_has_errors', message: `the base flow '${baseId}' v${source.version} has errors${first ? `, e.g. ${first.message}` : ''}`, fix: `fix ${source.file} first (npm run -s flows:check -- ${source.file})` }],
+    };
+  }
+  const r = resolveOverride(baseRaw, raw, source.version);
+  return { flow: r.flow, base: { id: baseId, version: source.version }, inheritance: r.inheritance, issues: [] };
+}
+
+/** The flow files of a folder as sources, by flow id (the first file naming an id wins; loadFlowsDir reports the rest). */
+export function flowSourcesIn(dir: string = FLOWS_DIR): Map<string, FlowSource> {
+  const out = new Map<string, FlowSource>();
+  for (const { rel, text } of flowFiles(dir)) {
+    let raw: unknown;
+    try {
+      raw = parseDocument(text).toJS();
+    } catch {
+      continue;
+    }
+    if (!isObj(raw) || typeof raw.id !== 'string' || out.has(raw.id)) continue;
+    out.set(raw.id, { id: raw.id, version: typeof raw.version === 'number' ? raw.version : 1, yaml: text, file: rel });
+  }
+  return out;
+}
+
+function flowFiles(dir: string): { rel: string; text: string }[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f) && !NON_FLOW_FILES.has(f))
+    .sort()
+    .map((name) => {
+      const file = path.join(dir, name);
+      return { rel: path.relative(process.cwd(), file) || file, text: fs.readFileSync(file, 'utf8') };
+    });
 }
 
 export function loadFlowsDir(dir: string = FLOWS_DIR): { flows: Map<string, CompiledFlow>; issues: CheckIssue[] } {
   const flows = new Map<string, CompiledFlow>();
   const issues: CheckIssue[] = [];
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f) && !NON_FLOW_FILES.has(f))
-    .sort();
-  for (const name of files) {
-    const file = path.join(dir, name);
-    const rel = path.relative(process.cwd(), file) || file;
-    const r = parseFlow(fs.readFileSync(file, 'utf8'), { file: rel });
+  const sources = flowSourcesIn(dir);
+  for (const { rel, text } of flowFiles(dir)) {
+    const r = parseFlow(text, { file: rel, base: (id) => sources.get(id) });
     issues.push(...r.issues);
     if (!r.flow) continue;
     const other = flows.get(r.flow.id);

@@ -1,5 +1,5 @@
-// Triage policy as data (flows/policy.yaml): which flow, which channels in which order, retries,
-// when a human reviews regardless, when a visit is proposed, quiet hours.
+// Triage and escalation policy as data (flows/policy.yaml): which flow, each risk tier's contact ladder
+// with its deadlines, when a human reviews regardless, when a visit is requested, quiet hours, follow-up.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CompiledFlow } from './compiled';
 import { didYouMean } from './suggest';
 import type { CheckIssue } from './types';
-import { CHANNELS, LOCALES, RISK_LEVELS, SCAM_TYPES, type ChannelName, type Locale, type RiskLevel, type ScamType } from './vocabulary';
+import { LOCALES, OUTCOMES, RISK_LEVELS, SCAM_TYPES, type Locale, type RiskLevel, type ScamType } from './vocabulary';
 
 export const POLICY_FILE = path.resolve(__dirname, '..', 'policy.yaml');
 
@@ -25,6 +25,39 @@ const RuleSchema = z
   .describe('Holds when every condition given holds.');
 export type PolicyRule = z.infer<typeof RuleSchema>;
 
+/** How a rung names a channel: `text` is the written warning, on Telegram when the case has a chat, else SMS. */
+export const CONTACT_CHANNELS = ['voice', 'sms', 'telegram', 'text'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+/** What quiet hours hold for a risk tier: nothing (the centre works around the clock), calls, or calls and texts. */
+export const QUIET_HOLDS = ['nothing', 'calls', 'all'] as const;
+export type QuietHold = (typeof QUIET_HOLDS)[number];
+
+const RungSchema = z
+  .object({
+    contact: z.array(z.enum(CONTACT_CHANNELS)).min(1).optional().describe('Contacts made together when the rung starts (a channel the case cannot use is skipped).'),
+    relatives: z.literal(true).optional().describe('Ask the next relative to have the person call us (minimal disclosure: the relative flow).'),
+    deadlineMinutes: z.number().int().min(1).describe('When nobody is reached by then, the next rung starts. It starts at once when every contact of the rung failed.'),
+  })
+  .strict()
+  .refine((r) => (r.contact ? 1 : 0) + (r.relatives ? 1 : 0) === 1, 'a rung either contacts the person (contact: [...]) or asks a relative (relatives: true)');
+export type Rung = z.infer<typeof RungSchema>;
+
+const TierSchema = z
+  .object({
+    quietHours: z.enum(QUIET_HOLDS).describe('What the quiet-hours window holds for this tier; while it holds anything the ladder does not climb.'),
+    ladder: z.array(RungSchema).min(1),
+    unreachable: z
+      .object({
+        priority: z.number().int().min(0).max(100).optional().describe('Handoff priority when every rung failed (default: by reason and risk).'),
+        visit: z.boolean().describe('Request a police-station visit when every rung failed.'),
+      })
+      .strict()
+      .describe('After the last rung: a human, and maybe a visit.'),
+  })
+  .strict();
+export type EscalationTier = z.infer<typeof TierSchema>;
+
 export const PolicySchema = z
   .object({
     version: z.literal(1),
@@ -34,18 +67,19 @@ export const PolicySchema = z
         byLocale: z.partialRecord(z.enum(LOCALES), z.partialRecord(z.enum(SCAM_TYPES), flowId)).optional().describe('Overrides of byScamType for one locale.'),
         relative: flowId,
         returnContact: flowId,
+        followUp: flowId.describe('The check-in after a case closed, and the script for a citizen who writes or calls after close.'),
       })
       .strict(),
-    channels: z
-      .object({
-        order: z.array(z.enum(CHANNELS)).min(1),
-        byRisk: z.partialRecord(z.enum(RISK_LEVELS), z.array(z.enum(CHANNELS)).min(1)).optional(),
-      })
-      .strict(),
-    retryMinutes: z.array(z.number().int().min(1)).describe('Delays before each new attempt after an unanswered call.'),
-    review: z.array(RuleSchema).describe('A human reviews the case before/alongside outreach when any rule holds.'),
-    visit: z.array(RuleSchema).describe('An in-person visit is proposed when any rule holds.'),
-    quietHours: z.object({ start: hhmm, end: hhmm, overrideForHighRisk: z.boolean() }).strict().optional(),
+    escalation: z.object({ high: TierSchema, medium: TierSchema, low: TierSchema }).strict().describe('The contact ladder of each risk tier.'),
+    review: z.array(RuleSchema).describe('A human reviews the case alongside the automatic outreach when any rule holds (checked on every warning).'),
+    visit: z.array(RuleSchema).describe('A police-station visit is requested when any rule holds (checked on every warning).'),
+    quietHours: z.object({ start: hhmm, end: hhmm }).strict().optional().describe("The centre's night, in its local time; each tier says what it holds."),
+    callbacks: z.object({ max: z.number().int().min(0) }).strict().describe('Call-backs a script may schedule (busy, silent) before a human takes over.'),
+    followUp: z
+      .object({ afterDays: z.number().positive(), outcomes: z.array(z.enum(OUTCOMES)).min(1) })
+      .strict()
+      .optional()
+      .describe('A check-in message this many days after a case closed with one of these outcomes.'),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema>;
@@ -60,6 +94,8 @@ export class PolicyError extends Error {
   }
 }
 
+const LEGACY_KEYS = ['channels', 'retryMinutes'];
+
 export function parsePolicy(text: string, file: string): { policy?: Policy; issues: CheckIssue[] } {
   let raw: unknown;
   try {
@@ -67,6 +103,17 @@ export function parsePolicy(text: string, file: string): { policy?: Policy; issu
   } catch (e) {
     return { issues: [{ severity: 'error', file, rule: 'yaml_syntax', message: `YAML syntax: ${(e as Error).message.split('\n')[0]}`, fix: 'check indentation and quoting' }] };
   }
+  const legacy = raw && typeof raw === 'object' ? LEGACY_KEYS.filter((k) => k in (raw as object)) : [];
+  if (legacy.length)
+    return {
+      issues: legacy.map((k) => ({
+        severity: 'error' as const,
+        file,
+        rule: 'policy_schema',
+        message: `${k}: no longer read; each risk tier's contact ladder is under escalation`,
+        fix: 'replace channels/retryMinutes with escalation.<tier>.ladder (see the annotated flows/policy.yaml)',
+      })),
+    };
   const r = PolicySchema.safeParse(raw);
   if (r.success) return { policy: r.data, issues: [] };
   return {
@@ -113,6 +160,7 @@ export function checkPolicy(policy: Policy, flows: Map<string, CompiledFlow>, fi
   }
   ref(policy.flows.relative, 'flows.relative');
   ref(policy.flows.returnContact, 'flows.returnContact');
+  ref(policy.flows.followUp, 'flows.followUp');
   return issues;
 }
 
@@ -127,37 +175,47 @@ export interface TriageInput {
   riskLevel: RiskLevel;
   warningCount: number;
   amount?: number;
-  hasTelegram: boolean;
-  hasRelatives: boolean;
 }
 
 export interface TriagePlan {
   flowId: string;
-  channels: ChannelName[];
-  retryMinutes: number[];
+  /** The escalation tier (its contact ladder) the case is worked on. */
+  tier: RiskLevel;
   humanReview: boolean;
   reviewReasons: string[];
   proposeVisit: boolean;
   /** Names of the visit rules that held. */
   visitReasons: string[];
-  quietHours?: { start: string; end: string; overrideForHighRisk: boolean };
 }
 
+/** The script and the reviews a warning calls for. Run again on every warning: the facts only grow. */
 export function planTriage(policy: Policy, w: TriageInput): TriagePlan {
   const flowId = policy.flows.byLocale?.[w.locale]?.[w.scamType] ?? policy.flows.byScamType[w.scamType] ?? policy.flows.byScamType.other!;
-  const order = policy.channels.byRisk?.[w.riskLevel] ?? policy.channels.order;
-  const channels = order.filter((c) => c !== 'telegram' || w.hasTelegram);
   const reviewReasons = policy.review.filter((r) => ruleHolds(r, w)).map((r) => r.reason);
   const visitReasons = policy.visit.filter((r) => ruleHolds(r, w)).map((r) => r.reason);
-  const plan: TriagePlan = {
-    flowId,
-    channels,
-    retryMinutes: [...policy.retryMinutes],
-    humanReview: reviewReasons.length > 0,
-    reviewReasons,
-    proposeVisit: visitReasons.length > 0,
-    visitReasons,
-  };
-  if (policy.quietHours) plan.quietHours = { ...policy.quietHours };
-  return plan;
+  return { flowId, tier: w.riskLevel, humanReview: reviewReasons.length > 0, reviewReasons, proposeVisit: visitReasons.length > 0, visitReasons };
+}
+
+/** Minutes-of-day for "HH:MM". */
+const minutesOf = (hhmm: string): number => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/**
+ * When `at` falls inside the quiet-hours window, the moment the window ends (UTC ISO); otherwise undefined.
+ * The window is in the centre's local time, given as a UTC offset in minutes (China: +480).
+ */
+export function quietWindowEnd(window: Policy['quietHours'], at: Date, utcOffsetMinutes: number): string | undefined {
+  if (!window) return undefined;
+  const local = new Date(at.getTime() + utcOffsetMinutes * 60_000);
+  const minute = local.getUTCHours() * 60 + local.getUTCMinutes();
+  const start = minutesOf(window.start);
+  const end = minutesOf(window.end);
+  const inside = start > end ? minute >= start || minute < end : minute >= start && minute < end;
+  if (!inside) return undefined;
+  const wait = (end - minute + 1440) % 1440;
+  const endAt = new Date(at.getTime() + wait * 60_000);
+  endAt.setUTCSeconds(0, 0);
+  return endAt.toISOString();
 }

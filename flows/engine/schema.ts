@@ -12,10 +12,18 @@ export type Trigger = (typeof TRIGGERS)[number];
 
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case: letters, digits, _');
 
-export const LocaleTextSchema = z
-  .object({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() })
+const PerLocaleSchema = z.object({ zh: z.string().min(1).optional(), en: z.string().min(1).optional() }).strict();
+
+export const LocaleTextSchema = PerLocaleSchema.extend({
+  voice: PerLocaleSchema.optional().describe('Spoken on calls instead of the plain text.'),
+  written: PerLocaleSchema.optional().describe('Sent by SMS and Telegram instead of the plain text (a text cannot be "hung up").'),
+  sms: PerLocaleSchema.optional().describe('Sent by SMS instead (before written).'),
+  telegram: PerLocaleSchema.optional().describe('Sent by Telegram instead (before written).'),
+})
   .strict()
-  .describe('Text per locale. Templates: {name} {amount} {centre_name} {callback_number} {case_ref} {scam_type} {precinct} {relative_relation}.');
+  .describe(
+    'Text per locale, optionally per channel. Templates: {name} {amount} {centre_name} {callback_number} {case_ref} {scam_type} {precinct} {relative_relation}, and the flow\'s phrases. {x|fallback} uses the fallback when x is empty; an empty {x} also drops the space before it.',
+  );
 export type LocaleText = z.infer<typeof LocaleTextSchema>;
 
 const withType = <N extends string>(name: N, params: z.ZodObject) =>
@@ -106,9 +114,40 @@ export const FlowSchema = z
       })
       .strict()
       .optional(),
+    phrases: z
+      .record(id, LocaleTextSchema)
+      .optional()
+      .describe('Named pieces of text the prompts use as {name}; a flow that extends this one can change a phrase instead of whole prompts.'),
     on: TransitionsSchema.optional().describe('Transitions shared by every state that does not define its own for that trigger.'),
     default: TransitionSpecSchema.optional().describe('Shared default, after the state default.'),
     states: z.record(id, StateSchema),
+  })
+  .strict();
+
+// A flow that `extends` another lists only what differs (see extends.ts): every key optional, null removes.
+const OverrideTransitionsSchema = z
+  .partialRecord(z.enum(TRIGGERS), TransitionSpecSchema.nullable())
+  .describe('Transitions by trigger; each replaces the base flow\'s for that trigger, null removes it.');
+const overrideState = Object.fromEntries(
+  Object.entries(StateSchema.shape).map(([k, v]) => [k, k === 'on' ? OverrideTransitionsSchema.nullable().optional() : (v as z.ZodType).nullable().optional()]),
+);
+export const OverrideStateSchema = z.object(overrideState).strict().describe('Keys given replace the base state\'s; `on:` is merged by trigger; null removes a key.');
+
+export const FlowOverrideSchema = z
+  .object({
+    $schema: z.string().optional(),
+    extends: id.describe('The base flow this one inherits from; only what differs is written here.'),
+    id,
+    version: z.number().int().min(1).optional(),
+    title: z.string().min(1).optional(),
+    description: z.string().optional(),
+    locales: z.array(z.enum(LOCALES)).min(1).optional(),
+    start: id.optional(),
+    limits: FlowSchema.shape.limits.nullable(),
+    phrases: z.record(id, LocaleTextSchema.nullable()).optional().describe("Phrases given replace the base flow's; null removes one."),
+    on: OverrideTransitionsSchema.nullable().optional(),
+    default: TransitionSpecSchema.nullable().optional(),
+    states: z.record(id, OverrideStateSchema.nullable()).optional().describe('A new id adds a state; an existing one is merged with the base state; null removes it.'),
   })
   .strict();
 
@@ -126,7 +165,7 @@ export type FlowDef = Omit<z.infer<typeof FlowSchema>, 'on' | 'default' | 'state
 
 export function flowJsonSchema(): Record<string, unknown> {
   return {
-    ...z.toJSONSchema(FlowSchema, { io: 'input' }),
+    ...z.toJSONSchema(z.union([FlowSchema, FlowOverrideSchema]), { io: 'input' }),
     $id: 'https://quanzu.local/flows/schema.json',
     title: 'quanzu dialogue flow',
   };

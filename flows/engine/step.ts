@@ -5,6 +5,7 @@ import { FlowStepError } from './errors';
 import { GUARD_IMPL, type GuardName } from './registry';
 import type { ActionRef, LocaleText, Trigger } from './schema';
 import { fillTemplate } from './template';
+import { textFor } from './texts';
 import type { ConversationState, Expects, FlowAction, FlowContext, FlowEvent, Prompt, StepResult } from './types';
 import { HANDOFF_PRIORITIES, type ChannelName, type HandoffReason } from './vocabulary';
 
@@ -21,6 +22,7 @@ export function startConversation(flow: CompiledFlow, ctx: FlowContext): StepRes
       schemaVersion: 1,
       flowId: flow.id,
       flowVersion: flow.version,
+      ...(flow.base ? { baseVersion: flow.base.version } : {}),
       stateId: flow.start,
       turns: 0,
       visits: {},
@@ -37,9 +39,10 @@ export function startConversation(flow: CompiledFlow, ctx: FlowContext): StepRes
 }
 
 export function step(flow: CompiledFlow, state: ConversationState, event: FlowEvent, ctx: FlowContext): StepResult {
-  if (state.flowId !== flow.id || state.flowVersion !== flow.version) {
+  if (state.flowId !== flow.id || state.flowVersion !== flow.version || state.baseVersion !== flow.base?.version) {
+    const pinned = (id: string, v: number, b?: number) => `${id} v${v}${b !== undefined ? ` (base v${b})` : ''}`;
     throw new FlowStepError(
-      `conversation is pinned to flow ${state.flowId} v${state.flowVersion} but was stepped on ${flow.id} v${flow.version}: load that version`,
+      `conversation is pinned to flow ${pinned(state.flowId, state.flowVersion, state.baseVersion)} but was stepped on ${pinned(flow.id, flow.version, flow.base?.version)}: load that version`,
       state.flowId,
       state.flowVersion,
       state.stateId,
@@ -136,7 +139,7 @@ function take(flow: CompiledFlow, acc: Acc, current: CompiledState, t: CompiledT
   if (t.target) enter(flow, acc, t.target, ctx, current.id);
   else if (askAgain) {
     acc.state.visits[current.id] = (acc.state.visits[current.id] ?? 0) + 1;
-    acc.prompts.push(prompt(flow, current, current.def.reprompt ?? current.def.say, ctx, expectsOf(current, ctx.locale)));
+    acc.prompts.push(prompt(flow, current, current.def.reprompt ?? current.def.say, ctx, expectsOf(current, ctx.locale, ctx.channel)));
   }
 }
 
@@ -148,7 +151,7 @@ function enter(flow: CompiledFlow, acc: Acc, stateId: string, ctx: FlowContext, 
   acc.state.visits[stateId] = (acc.state.visits[stateId] ?? 0) + 1;
   for (const a of s.entry) run(acc, a, ctx, undefined);
   const text = again && s.def.reprompt ? s.def.reprompt : s.def.say;
-  acc.prompts.push(prompt(flow, s, text, ctx, s.final ? { kind: 'free' } : expectsOf(s, ctx.locale)));
+  acc.prompts.push(prompt(flow, s, text, ctx, s.final ? { kind: 'free' } : expectsOf(s, ctx.locale, ctx.channel)));
 }
 
 function run(acc: Acc, a: ActionRef, ctx: FlowContext, reply: Reply | undefined) {
@@ -208,16 +211,25 @@ function slotValue(slot: string, from: 'reply' | 'payment', reply: Reply | undef
   return text || undefined;
 }
 
-export function expectsOf(s: CompiledState, locale: 'zh' | 'en'): Expects {
+export function expectsOf(s: CompiledState, locale: 'zh' | 'en', channel?: ChannelName): Expects {
   const kind = s.def.expects ?? (s.def.options?.length ? 'choice' : 'free');
   if (kind === 'choice') {
     return {
       kind: 'choice',
-      options: (s.def.options ?? []).map((o) => ({ key: o.key, intent: o.intent, label: o.label[locale] ?? '' })),
+      options: (s.def.options ?? []).map((o) => ({ key: o.key, intent: o.intent, label: textFor(o.label, locale, channel) ?? '' })),
     };
   }
   if (kind === 'yes_no') return { kind: 'yes_no', yes: s.def.yes, no: s.def.no };
   return { kind: 'free' };
+}
+
+/** The template values of a prompt: the case's, and the flow's phrases in this locale and on this channel. */
+export function promptVars(flow: CompiledFlow, ctx: Pick<FlowContext, 'locale' | 'channel' | 'vars'>): FlowContext['vars'] {
+  const phrases = flow.def.phrases;
+  if (!phrases) return ctx.vars;
+  const vars: FlowContext['vars'] = { ...ctx.vars };
+  for (const [name, t] of Object.entries(phrases)) vars[name] = fillTemplate(textFor(t, ctx.locale, ctx.channel) ?? '', ctx.vars);
+  return vars;
 }
 
 function prompt(flow: CompiledFlow, s: CompiledState, text: LocaleText, ctx: FlowContext, expects: Expects): Prompt {
@@ -226,7 +238,7 @@ function prompt(flow: CompiledFlow, s: CompiledState, text: LocaleText, ctx: Flo
     flowVersion: flow.version,
     stateId: s.id,
     locale: ctx.locale,
-    text: fillTemplate(text[ctx.locale] ?? '', ctx.vars),
+    text: fillTemplate(textFor(text, ctx.locale, ctx.channel) ?? '', promptVars(flow, ctx)),
     expects,
   };
   const hints = s.def.hints?.[ctx.locale];

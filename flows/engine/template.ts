@@ -10,17 +10,20 @@ export const TEMPLATE_VARS = [
   'relative_relation',
 ] as const;
 
-const VAR = /\{([^{}\s]*)\}/g;
+// {name}, or {name|fallback}: the fallback is used when the value is empty. The spaces before a variable
+// are matched with it, so that an empty value takes them away ("Hello {name}, …" → "Hello, …").
+const VAR = /([ \t]*)\{([^{}|\s]*)(?:\|([^{}]*))?\}/g;
 
 export function templateVariables(text: string): string[] {
-  return [...text.matchAll(VAR)].map((m) => m[1]);
+  return [...text.matchAll(VAR)].map((m) => m[2]);
 }
 
-/** Missing values render as an empty string: a prompt is never blocked by a missing case field. */
+/** Missing values render as the fallback, or as nothing: a prompt is never blocked by a missing case field. */
 export function fillTemplate(text: string, vars: Record<string, string | number | undefined>): string {
-  return text.replace(VAR, (_, name: string) => {
+  return text.replace(VAR, (_, space: string, name: string, fallback: string | undefined) => {
     const v = vars[name];
-    return v === undefined || v === null ? '' : String(v);
+    const value = v === undefined || v === null || v === '' ? fallback ?? '' : String(v);
+    return value ? space + value : '';
   });
 }
 

@@ -39,6 +39,8 @@ export interface ConversationState {
   schemaVersion: 1;
   flowId: string;
   flowVersion: number;
+  /** For a flow that extends another: the base version it was resolved against when the conversation began. */
+  baseVersion?: number;
   stateId: string;
   /** Replies processed so far. */
   turns: number;

@@ -52,3 +52,7 @@ export const OUTCOMES = [
   'returned_to_flow',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
+
+/** Outcomes a dissuader may close a handoff with, in the order the desk offers them. */
+export const DESK_OUTCOMES = ['dissuaded', 'stop_payment_requested', 'visit_dispatched', 'unreachable', 'wrong_person', 'false_alarm'] as const satisfies readonly Outcome[];
+export type DeskOutcome = (typeof DESK_OUTCOMES)[number];

@@ -1,99 +1,178 @@
-// npm run nlu:eval: the dev set (never trained on) through the committed model → console + nlu-models/REPORT.md.
+// npm run nlu:eval: the committed model on the frozen independent test set (aggregates only) and on the dev set,
+// the near-duplicate check, and the figures per model version → console + nlu-models/REPORT.md.
+// Options: --model <model.json> --testset <dir> --report <file> (defaults: the committed ones).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INTENTS, isAtRisk, type Intent } from './intents';
+import { parseArgs } from 'node:util';
+import { isAtRisk } from './intents';
+import type { Classification, Classifier, Intent, NluLocale } from './intents';
 import { loadCorpus, NLU_ROOT, type Utterance } from './corpus';
 import { loadClassifier } from './index';
-import type { Classification } from './intents';
+import { HARD_CLASSES, loadTestset, testsetPresent, TESTSET_DIR, type HardClass, type TestChannel, type TestEntry } from './testset';
+import { nearDuplicateIndexes, NEAR_DUPLICATE_JACCARD } from './near-duplicates';
+import { confusionTable, figures, fmt, perIntentTable, sliceTable, FALSE_ALARM_COST, MISSED_AT_RISK_COST, type Outcome } from './figures';
+import { readModelFile, DEFAULT_MODEL_FILE } from './model-file';
+import { readReleases, releasesTable, RELEASES_FILE, type SliceSummary } from './releases';
 
-interface Row {
+export interface DevRow {
   u: Utterance;
   c: Classification;
 }
 
-const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+const outcome = (truth: Intent, c: Classification): Outcome => ({ truth, predicted: c.intent, atRisk: c.atRisk, lowConfidence: c.lowConfidence });
 
-export function riskFigures(rows: Row[]) {
-  const tp = rows.filter((r) => isAtRisk(r.u.intent) && r.c.atRisk).length;
-  const fn = rows.filter((r) => isAtRisk(r.u.intent) && !r.c.atRisk).length;
-  const fp = rows.filter((r) => !isAtRisk(r.u.intent) && r.c.atRisk).length;
-  return {
-    n: rows.length,
-    accuracy: rows.filter((r) => r.c.intent === r.u.intent).length / rows.length,
-    riskRecall: tp / (tp + fn),
-    riskPrecision: tp / (tp + fp),
-    lowConfidenceShare: rows.filter((r) => r.c.lowConfidence).length / rows.length,
-  };
+/** The dev set's figures, in the shape the tests check. */
+export function riskFigures(rows: DevRow[]) {
+  return figures(rows.map((r) => outcome(r.u.intent, r.c)));
 }
 
-export async function evaluateDev() {
-  const classifier = await loadClassifier();
-  const rows: Row[] = loadCorpus('dev').map((u) => ({ u, c: classifier.classify(u.text, u.locale) }));
-  return { classifier, rows };
+export async function evaluateDev(classifier?: Classifier) {
+  const cl = classifier ?? (await loadClassifier());
+  const rows: DevRow[] = loadCorpus('dev').map((u) => ({ u, c: cl.classify(u.text, u.locale) }));
+  return { classifier: cl, rows };
 }
 
-function perIntent(rows: Row[]) {
-  return INTENTS.map((intent) => {
-    const tp = rows.filter((r) => r.u.intent === intent && r.c.intent === intent).length;
-    const predicted = rows.filter((r) => r.c.intent === intent).length;
-    const actual = rows.filter((r) => r.u.intent === intent).length;
-    const p = tp / predicted;
-    const rc = tp / actual;
-    return { intent, p, r: rc, f1: (2 * p * rc) / (p + rc), n: actual };
+/** A test-set reply as evaluation keeps it: its reference and labels, what the model decided, never the text. */
+export interface TestOutcome extends Outcome {
+  ref: string;
+  locale: NluLocale;
+  channel: TestChannel;
+  hard: HardClass | null;
+}
+
+export function scoreTestset(classifier: Classifier, entries: TestEntry[]): TestOutcome[] {
+  return entries.map((e) => {
+    const c = classifier.classify(e.text, e.locale);
+    return { ref: e.ref, locale: e.locale, channel: e.channel, hard: e.hard, ...outcome(e.intent, c) };
   });
 }
 
-function confusion(rows: Row[]): string[] {
-  const short = (i: Intent) => i.slice(0, 8);
-  const head = `| true \\ predicted | ${INTENTS.map(short).join(' | ')} |`;
-  const sep = `|---|${INTENTS.map(() => '---:').join('|')}|`;
-  const body = INTENTS.map(
-    (t) => `| ${t} | ${INTENTS.map((p) => rows.filter((r) => r.u.intent === t && r.c.intent === p).length || '·').join(' | ')} |`,
-  );
-  return [head, sep, ...body];
+export function testSlices(rows: TestOutcome[]): Array<[string, TestOutcome[]]> {
+  const by = (p: (r: TestOutcome) => boolean) => rows.filter(p);
+  return [
+    ['all', rows],
+    ['zh', by((r) => r.locale === 'zh')],
+    ['en', by((r) => r.locale === 'en')],
+    ['voice', by((r) => r.channel === 'voice')],
+    ['sms', by((r) => r.channel === 'sms')],
+    ['telegram', by((r) => r.channel === 'telegram')],
+    ['hard', by((r) => r.hard !== null)],
+    ['hard zh', by((r) => r.hard !== null && r.locale === 'zh')],
+    ['hard en', by((r) => r.hard !== null && r.locale === 'en')],
+    ['not hard', by((r) => r.hard === null)],
+    ...HARD_CLASSES.flatMap((h): Array<[string, TestOutcome[]]> => [
+      [`hard: ${h}`, by((r) => r.hard === h)],
+      [`hard: ${h} zh`, by((r) => r.hard === h && r.locale === 'zh')],
+      [`hard: ${h} en`, by((r) => r.hard === h && r.locale === 'en')],
+    ]),
+  ];
+}
+
+const rounded = (x: number) => (Number.isFinite(x) ? Math.round(x * 10000) / 10000 : null);
+export function summarise(rows: Outcome[]): SliceSummary {
+  const f = figures(rows);
+  return { n: f.n, accuracy: rounded(f.accuracy) ?? 0, riskRecall: rounded(f.riskRecall), riskPrecision: rounded(f.riskPrecision), cost: f.cost };
+}
+
+export interface NearDuplicateReport {
+  corpus: string[];
+  dev: string[];
+}
+
+/** Test-set entries (by reference) that have a near-duplicate in the corpus or in the dev set. */
+export function checkNearDuplicates(entries: TestEntry[], corpus: Utterance[], dev: Utterance[]): NearDuplicateReport {
+  return {
+    corpus: nearDuplicateIndexes(entries, corpus).map((i) => entries[i]!.ref),
+    dev: nearDuplicateIndexes(entries, dev).map((i) => entries[i]!.ref),
+  };
+}
+
+export interface ReportOptions {
+  modelFile?: string;
+  testsetDir?: string;
+  releasesFile?: string;
+}
+
+export async function buildReport(opts: ReportOptions = {}): Promise<{ report: string; modelVersion: string; test: TestOutcome[] | null; nearDuplicates: NearDuplicateReport | null }> {
+  const modelFile = opts.modelFile ?? DEFAULT_MODEL_FILE;
+  const testsetDir = opts.testsetDir ?? TESTSET_DIR;
+  const classifier = await loadClassifier({ modelFile });
+  const model = readModelFile(modelFile);
+  const corpus = loadCorpus('corpus');
+  const { rows: dev } = await evaluateDev(classifier);
+  const out: string[] = ['# NLU evaluation report', ''];
+  out.push(`Model \`${classifier.modelVersion}\`, trained on ${model.utterances.zh + model.utterances.en} utterances (zh ${model.utterances.zh}, en ${model.utterances.en})${model.trainedOn?.corrections ? ` including ${model.trainedOn.corrections} reviewed desk corrections` : ''}. Written by \`npm run nlu:eval\`.`, '');
+  out.push('Targets, on the independent test set: at-risk recall ≥ 0.97 in each locale, at-risk precision ≥ 0.85, 9-intent accuracy ≥ 0.88.', '');
+  out.push(`Cost: a missed at-risk reply costs ${MISSED_AT_RISK_COST}, a false alarm ${FALSE_ALARM_COST}. The at-risk threshold is chosen by this cost on the corpus's cross-validation, never on the test set.`, '');
+
+  let test: TestOutcome[] | null = null;
+  let near: NearDuplicateReport | null = null;
+  out.push('## Independent test set (frozen)', '');
+  if (!testsetPresent(testsetDir)) {
+    out.push(`Not present yet: \`${testsetDir}/zh.yaml\` and \`en.yaml\` are written from \`nlu-models/testset/BRIEF.md\` by someone who has not read the corpus.`, '');
+  } else {
+    const entries = loadTestset(testsetDir);
+    test = scoreTestset(classifier, entries);
+    near = checkNearDuplicates(entries, corpus, loadCorpus('dev'));
+    out.push(
+      `${entries.length} replies (zh ${entries.filter((e) => e.locale === 'zh').length}, en ${entries.filter((e) => e.locale === 'en').length}) written from \`nlu-models/testset/BRIEF.md\` (situations: scam types × channels × locales × reply styles, six hard classes) by a session that had never read the corpus, the dev set or the cue rules. Frozen: never trained on, never edited, and never read by whoever works on the model; this report gives aggregates only, and names entries by index.`,
+      '',
+    );
+    out.push(...sliceTable(testSlices(test)), '');
+    out.push('### Per intent (test set)', '', ...perIntentTable(test), '');
+    out.push('### Confusion matrix (test set)', '', ...confusionTable(test), '');
+    out.push('### Near-duplicates', '');
+    out.push(`Same reply after normalisation, or character-shingle Jaccard ≥ ${NEAR_DUPLICATE_JACCARD} (zh bigrams, en trigrams). Test-set entries with a near-duplicate:`, '');
+    out.push(`- in the corpus: ${near.corpus.length}${near.corpus.length ? ` (${near.corpus.join(', ')})` : ''}`);
+    out.push(`- in the dev set: ${near.dev.length}${near.dev.length ? ` (${near.dev.join(', ')})` : ''}`, '');
+    const dupes = new Set([...near.corpus, ...near.dev]);
+    if (dupes.size) {
+      const clean = test.filter((r) => !dupes.has(r.ref));
+      out.push(`Without them (${clean.length} replies):`, '', ...sliceTable([['all', clean], ['zh', clean.filter((r) => r.locale === 'zh')], ['en', clean.filter((r) => r.locale === 'en')]]), '');
+    }
+  }
+
+  out.push('## Cross-validation (5 folds on the corpus; chose the calibration)', '');
+  out.push(`Calibration: ${JSON.stringify(model.calibration)}.`, '');
+  out.push(`Out of fold: ${Object.entries(model.crossValidation).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+
+  const devOut = dev.map((r) => outcome(r.u.intent, r.c));
+  out.push('## Dev set', '', `${dev.length} replies written with the corpus, never trained on. It flatters the model (written by the same hands), so the test set above is the measure.`, '');
+  const devSlices: Array<[string, DevRow[]]> = [
+    ['all', dev],
+    ['zh', dev.filter((r) => r.u.locale === 'zh')],
+    ['en', dev.filter((r) => r.u.locale === 'en')],
+    ['voice', dev.filter((r) => r.u.voice)],
+    ['typed', dev.filter((r) => !r.u.voice)],
+  ];
+  out.push(...sliceTable(devSlices.map(([n, rs]) => [n, rs.map((r) => outcome(r.u.intent, r.c))])), '');
+  out.push('### Per intent (dev)', '', ...perIntentTable(devOut), '');
+  out.push('### Confusion matrix (dev)', '', ...confusionTable(devOut), '');
+  out.push('### At-risk replies missed (dev)', '');
+  for (const r of dev.filter((x) => isAtRisk(x.u.intent) && !x.c.atRisk)) out.push(`- [${r.u.locale}] ${r.u.intent} → ${r.c.intent} (${r.c.confidence}): ${r.u.text}`);
+  out.push('', '### False alarms (dev)', '');
+  for (const r of dev.filter((x) => !isAtRisk(x.u.intent) && x.c.atRisk)) out.push(`- [${r.u.locale}] ${r.u.intent} → ${r.c.intent} (${r.c.confidence}; cues: ${r.c.cues.join(', ') || 'none'}): ${r.u.text}`);
+  out.push('', '### Other misclassifications (dev)', '');
+  for (const r of dev.filter((x) => x.c.intent !== x.u.intent && isAtRisk(x.u.intent) === x.c.atRisk)) out.push(`- [${r.u.locale}] ${r.u.intent} → ${r.c.intent} (${r.c.confidence}): ${r.u.text}`);
+
+  out.push('', '## Figures per model version (release gate)', '', ...releasesTable(readReleases(opts.releasesFile ?? RELEASES_FILE)), '');
+  return { report: `${out.join('\n')}\n`, modelVersion: classifier.modelVersion, test, nearDuplicates: near };
 }
 
 async function main() {
-  const { classifier, rows } = await evaluateDev();
-  const slices: Array<[string, Row[]]> = [
-    ['all', rows],
-    ['zh', rows.filter((r) => r.u.locale === 'zh')],
-    ['en', rows.filter((r) => r.u.locale === 'en')],
-    ['voice', rows.filter((r) => r.u.voice)],
-    ['voice zh', rows.filter((r) => r.u.voice && r.u.locale === 'zh')],
-    ['voice en', rows.filter((r) => r.u.voice && r.u.locale === 'en')],
-    ['typed', rows.filter((r) => !r.u.voice)],
-  ];
-  const out: string[] = [];
-  out.push(`# NLU evaluation report`, '');
-  out.push(`Model \`${classifier.modelVersion}\` on the dev set (${rows.length} replies, never trained on). Written by \`npm run nlu:eval\`.`, '');
-  out.push('Targets: at-risk recall ≥ 0.97, at-risk precision ≥ 0.85, 9-intent accuracy ≥ 0.85.', '');
-  out.push('| slice | n | accuracy | at-risk recall | at-risk precision | lowConfidence share |', '|---|---:|---:|---:|---:|---:|');
-  for (const [name, rs] of slices) {
-    const f = riskFigures(rs);
-    out.push(`| ${name} | ${f.n} | ${pct(f.accuracy)} | ${pct(f.riskRecall)} | ${pct(f.riskPrecision)} | ${pct(f.lowConfidenceShare)} |`);
-  }
-  out.push('', '## Per intent', '', '| intent | precision | recall | F1 | n |', '|---|---:|---:|---:|---:|');
-  for (const x of perIntent(rows)) out.push(`| ${x.intent} | ${pct(x.p)} | ${pct(x.r)} | ${pct(x.f1)} | ${x.n} |`);
-  out.push('', '## Confusion matrix (all)', '', ...confusion(rows));
-  const pairs = new Map<string, number>();
-  for (const r of rows) if (r.c.intent !== r.u.intent) pairs.set(`${r.u.intent} → ${r.c.intent}`, (pairs.get(`${r.u.intent} → ${r.c.intent}`) ?? 0) + 1);
-  out.push('', '## Worst confusions', '');
-  for (const [k, v] of [...pairs].sort((a, b) => b[1] - a[1]).slice(0, 8)) out.push(`- ${k}: ${v}`);
-  out.push('', '## At-risk replies missed (false negatives)', '');
-  for (const r of rows.filter((x) => isAtRisk(x.u.intent) && !x.c.atRisk)) out.push(`- [${r.u.locale}] ${r.u.intent} → ${r.c.intent} (${r.c.confidence}): ${r.u.text}`);
-  out.push('', '## False alarms (not at risk, flagged at risk)', '');
-  for (const r of rows.filter((x) => !isAtRisk(x.u.intent) && x.c.atRisk)) out.push(`- [${r.u.locale}] ${r.u.intent} → ${r.c.intent} (${r.c.confidence}; cues: ${r.c.cues.join(', ') || 'none'}): ${r.u.text}`);
-  out.push('', '## Other misclassifications', '');
-  for (const r of rows.filter((x) => x.c.intent !== x.u.intent && isAtRisk(x.u.intent) === x.c.atRisk)) out.push(`- [${r.u.locale}] ${r.u.intent} → ${r.c.intent} (${r.c.confidence}): ${r.u.text}`);
-  const report = `${out.join('\n')}\n`;
-  writeFileSync(join(NLU_ROOT, 'REPORT.md'), report);
+  const { values } = parseArgs({ options: { model: { type: 'string' }, testset: { type: 'string' }, report: { type: 'string' } }, strict: true });
+  const { report, test } = await buildReport({ modelFile: values.model, testsetDir: values.testset });
+  writeFileSync(values.report ?? join(NLU_ROOT, 'REPORT.md'), report);
   process.stdout.write(report);
+  if (test) {
+    const f = (l?: NluLocale) => figures(l ? test.filter((r) => r.locale === l) : test);
+    process.stderr.write(`nlu:eval: test set recall ${fmt(f().riskRecall)} (zh ${fmt(f('zh').riskRecall)}, en ${fmt(f('en').riskRecall)}), precision ${fmt(f().riskPrecision)}, accuracy ${fmt(f().accuracy)}\n`);
+  }
 }
 
 if (require.main === module) {
   main().catch((err) => {
-    process.stderr.write(`nlu:eval: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.stderr.write(`nlu:eval: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   });
 }

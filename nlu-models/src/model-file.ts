@@ -18,6 +18,8 @@ export const ModelFileSchema = z.object({
   modelVersion: z.string().regex(/^nlu-[0-9a-f]{12}$/),
   corpusHash: z.string().regex(/^[0-9a-f]{64}$/),
   utterances: z.object({ zh: z.number(), en: z.number() }),
+  /** What the model learnt from: the corpus files and reviewed desk corrections. Absent in older files (corpus only). */
+  trainedOn: z.object({ corpus: z.number(), corrections: z.number(), correctionsHash: z.string().nullable() }).optional(),
   calibration: z.object({ nlpjsWeight: z.number(), riskThreshold: z.number(), lowConfidence: z.number() }),
   /** Out-of-fold figures on the training corpus that chose the calibration. */
   crossValidation: z.record(z.string(), z.number()),

@@ -130,23 +130,43 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
   };
 }
 
-export async function trainModel(corpus: Utterance[], log: (m: string) => void = () => {}): Promise<ModelFile> {
-  const hash = corpusHash(corpus);
-  const { cal, cv } = await calibrate(corpus, log);
-  log(`calibration ${JSON.stringify(cal)} cross-validation ${JSON.stringify(cv)}`);
-  log('training the final models on the whole corpus');
-  const usable = corpus.map((u) => ({ ...u, text: contentOf(u.text) })).filter((u) => u.text);
+export interface TrainOptions {
+  log?: (m: string) => void;
+  /** Reviewed desk corrections, trained on beside the corpus (already kept off the test and dev sets). */
+  corrections?: Utterance[];
+  /** Skip cross-validation and use this calibration (tests that need a model quickly). */
+  calibration?: Calibration;
+  /** The corpus files' hash, when corrections relabelled some of their utterances before training. */
+  corpusHash?: string;
+}
+
+export async function trainModel(corpus: Utterance[], opts: TrainOptions = {}): Promise<ModelFile> {
+  const log = opts.log ?? (() => {});
+  const corrections = opts.corrections ?? [];
+  const all = [...corpus, ...corrections];
+  const hash = opts.corpusHash ?? corpusHash(corpus);
+  const trainingHash = corrections.length ? corpusHash(all) : hash;
+  let cal: Calibration;
+  let cv: Record<string, number> = {};
+  if (opts.calibration) cal = opts.calibration;
+  else {
+    ({ cal, cv } = await calibrate(all, log));
+    log(`calibration ${JSON.stringify(cal)} cross-validation ${JSON.stringify(cv)}`);
+  }
+  log(`training the final models on ${corpus.length} corpus utterances and ${corrections.length} corrections`);
+  const usable = all.map((u) => ({ ...u, text: contentOf(u.text) })).filter((u) => u.text);
   const nlp = await trainNlpjs(usable);
   const ngram = (loc: NluLocale) =>
     trainNgram(usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent as Intent })), loc);
   return {
     format: 1,
-    modelVersion: `nlu-${hash.slice(0, 12)}`,
+    modelVersion: `nlu-${trainingHash.slice(0, 12)}`,
     corpusHash: hash,
     utterances: {
-      zh: corpus.filter((u) => u.locale === 'zh').length,
-      en: corpus.filter((u) => u.locale === 'en').length,
+      zh: all.filter((u) => u.locale === 'zh').length,
+      en: all.filter((u) => u.locale === 'en').length,
     },
+    trainedOn: { corpus: corpus.length, corrections: corrections.length, correctionsHash: corrections.length ? corpusHash(corrections) : null },
     calibration: cal,
     crossValidation: cv,
     ngram: { zh: ngram('zh'), en: ngram('en') },

@@ -14,30 +14,30 @@ import {
 } from '../../flows/engine';
 import type { ChannelName, HandoffReason, Locale } from '../../flows/engine/vocabulary';
 import type { Classification } from '../../nlu-models/src/intents';
+import { usablePersonName } from '../../flows/engine/person-name';
 import type { Database, CaseRow, MessageRow } from '../store/schema';
-import { getCase, updateCase } from '../store/repositories/cases';
 import { insertMessage } from '../store/repositories/messages';
 import { activeHandoffForCase } from '../store/repositories/handoffs';
 import { audit } from '../store/repositories/audit';
-import { fromJson, isoIn, nowIso, toJson } from '../store/ids';
+import { fromJson, toJson } from '../store/ids';
 import { PendingEvents } from '../events';
 import type { Services } from '../services';
-import { handOff } from './handoff';
-import { readPlan } from './plan';
 import { NotFoundError } from '../errors';
 import { timedClassify } from '../http/metrics';
-
-/** How long to wait for a reply on a text channel before the flow's no_reply event, when the flow says nothing. */
-const DEFAULT_NO_REPLY_SECONDS = 30 * 60;
+import { trialFlowFor } from '../trials/assignment';
+import { advanceCase, lockCase, readLifecycle, type Advanced, type CasePort } from './case-events';
+import { dispatch, queueMessage } from './outbox';
+import type { ConversationStep, LifecycleEvent } from './lifecycle';
 
 export function flowContext(s: Services, c: CaseRow, channel: ChannelName): FlowContext {
   const relatives = fromJson<{ relation: string | null }[]>(c.relatives, []);
-  const plan = readPlan(c.plan);
+  const lifecycle = readLifecycle(c);
   return {
     channel,
     locale: (c.locale === 'en' ? 'en' : 'zh') as Locale,
     vars: {
-      name: c.name ?? undefined,
+      // Upstream text: used only if it looks like a person's name, else the greeting is neutral.
+      name: usablePersonName(c.name),
       amount: c.amount ?? undefined,
       centre_name: c.locale === 'en' ? s.config.centre.name.en : s.config.centre.name.zh,
       callback_number: s.config.centre.callbackNumber,
@@ -49,7 +49,7 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
     facts: {
       riskLevel: (c.risk_level as FlowContext['facts']['riskLevel']) ?? 'medium',
       warningCount: c.warning_count,
-      attemptCount: plan?.ladder.totalAttempts ?? 0,
+      attemptCount: lifecycle.attempts,
       channel,
     },
   };
@@ -58,7 +58,7 @@ export function flowContext(s: Services, c: CaseRow, channel: ChannelName): Flow
 export function loadConversation(s: Services, c: CaseRow): { flow: CompiledFlow; state: ConversationState } | undefined {
   if (!c.conversation || !c.flow_id || c.flow_version == null) return undefined;
   const state = fromJson<ConversationState | undefined>(c.conversation, undefined);
-  const flow = s.flows.version(c.flow_id, c.flow_version);
+  const flow = s.flows.version(c.flow_id, c.flow_version, state?.baseVersion);
   if (!state || !flow) return undefined;
   return { flow, state };
 }
@@ -71,14 +71,45 @@ export interface TurnOutput {
   /** The flow step; absent when an officer holds the case and the flow did not run. */
   result?: StepResult;
   handoffOpened: boolean;
+  /** The lifecycle wants the call in progress connected to the desk (someone at risk is not hung up on). */
+  connectDesk?: boolean;
 }
 
 export interface VoiceRenderContext {
   gatherActionUrl: string;
+  /** Identifies this answer of this call ("<CallSid>:<turn>"), so a replayed webhook gets the same TwiML. */
+  turnKey?: string;
+}
+
+/** What one flow step means for the case's life (the lifecycle consumes the step, never the other way round). */
+export function summarizeStep(flow: CompiledFlow, result: StepResult, channel: ChannelName, trigger: ConversationStep['trigger'], classification?: Classification): ConversationStep {
+  const handoffs: ConversationStep['handoffs'] = [];
+  let callbackAfterMinutes: number | undefined;
+  let contactRelative = false;
+  for (const a of result.actions) {
+    if (a.type === 'handoff') handoffs.push({ reason: a.reason, ...(a.priority !== undefined ? { priority: a.priority } : {}), ...(a.note ? { note: a.note } : {}) });
+    else if (a.type === 'schedule_callback') callbackAfterMinutes = a.afterMinutes;
+    else if (a.type === 'contact_relative') contactRelative = true;
+  }
+  const promise = flow.states[result.state.stateId]?.entry.find((a) => a.type === 'handoff') as { reason?: HandoffReason } | undefined;
+  return {
+    channel,
+    trigger,
+    ended: result.state.ended,
+    ...(result.state.outcome ? { outcome: result.state.outcome } : {}),
+    handoffs,
+    ...(callbackAfterMinutes !== undefined ? { callbackAfterMinutes } : {}),
+    ...(contactRelative ? { contactRelative } : {}),
+    ...(result.waitFor ? { noReplyAfterSeconds: result.waitFor.noReplyAfterSeconds } : {}),
+    ...(classification?.atRisk ? { atRisk: classification.intent as HandoffReason } : {}),
+    ...(promise?.reason ? { promisesHuman: promise.reason } : {}),
+    ...(result.hangup ? { hangup: true } : {}),
+  };
 }
 
 /**
- * Records the outcome of one flow step: the outbound prompts, the conversation state, the actions.
+ * Records one flow step: the outbound prompts and the conversation state. What the step means for the case
+ * (handoffs, timers, closing) is the lifecycle's to decide: see summarizeStep.
  * Runs inside the caller's transaction; live events are collected and published after commit.
  */
 async function recordStep(
@@ -89,8 +120,8 @@ async function recordStep(
   channel: ChannelName,
   result: StepResult,
   pending: PendingEvents,
-  opts: { classification?: Classification; voice?: VoiceRenderContext; actor: string },
-): Promise<Omit<TurnOutput, 'caseId' | 'result'>> {
+  opts: { voice?: VoiceRenderContext; actor: string },
+): Promise<{ outbound?: MessageRow; rendered?: Rendered }> {
   let outbound: MessageRow | undefined;
   let rendered: Rendered | undefined;
   if (result.prompts.length) {
@@ -115,60 +146,16 @@ async function recordStep(
       state_id: last.stateId,
       payload: toJson(rendered),
       // Voice prompts are spoken in the webhook's answer: they are "sent" once returned.
-      provider_id: channel === 'voice' ? 'twiml' : null,
+      provider_id: channel === 'voice' ? (opts.voice?.turnKey ? `twiml:${opts.voice.turnKey}` : 'twiml') : null,
       author: 'flow',
     });
   }
-
-  let handoffOpened = false;
-  let nextAction: { action: string | null; at: string | null } = result.state.ended
-    ? { action: null, at: null }
-    : { action: 'no_reply', at: isoIn((result.waitFor?.noReplyAfterSeconds ?? DEFAULT_NO_REPLY_SECONDS) * 1000) };
-  const actions: FlowAction[] = [...result.actions];
-
-  // Citizens' safety first: an at-risk reply always reaches a human, whatever the script says.
-  if (opts.classification?.atRisk && !actions.some((a) => a.type === 'handoff')) {
-    actions.push({ type: 'handoff', reason: opts.classification.intent as HandoffReason, note: 'at-risk reply; the flow did not hand off' });
-  }
-
-  let outcome: string | null = null;
-  for (const action of actions) {
-    switch (action.type) {
-      case 'handoff': {
-        const r = await handOff(db, pending, { caseId: c.id, reason: action.reason, riskLevel: c.risk_level, priority: action.priority, note: action.note, actor: opts.actor });
-        handoffOpened ||= r.change !== 'unchanged';
-        break;
-      }
-      case 'schedule_callback':
-        nextAction = { action: 'contact', at: isoIn(action.afterMinutes * 60_000) };
-        await audit(db, { caseId: c.id, actor: opts.actor, action: 'callback_scheduled', detail: { afterMinutes: action.afterMinutes } });
-        break;
-      case 'contact_relative':
-        nextAction = { action: 'contact_relative', at: nowIso() };
-        break;
-      case 'end':
-        outcome = action.outcome;
-        break;
-      case 'collect_slot':
-        break;
-    }
-  }
-
-  const stillWithHuman = await activeHandoffForCase(db, c.id);
-  const closing = outcome !== null && !stillWithHuman && nextAction.action !== 'contact' && nextAction.action !== 'contact_relative';
-  await updateCase(db, c.id, {
-    conversation: toJson(result.state),
-    flow_id: flow.id,
-    flow_version: flow.version,
-    active_channel: channel,
-    next_action: closing ? null : nextAction.action,
-    next_action_at: closing ? null : nextAction.at,
-    ...(outcome ? { outcome } : {}),
-    ...(closing ? { status: 'closed' as const, closed_at: nowIso() } : {}),
-  });
-  if (outcome) await audit(db, { caseId: c.id, actor: opts.actor, action: closing ? 'case_closed' : 'flow_ended', detail: { outcome } });
+  const patch = { conversation: toJson(result.state), flow_id: flow.id, flow_version: flow.version, active_channel: channel };
+  await db.updateTable('cases').set({ ...patch, updated_at: new Date().toISOString() }).where('id', '=', c.id).execute();
+  Object.assign(c, patch);
+  if (result.state.ended && result.state.outcome) await audit(db, { caseId: c.id, actor: opts.actor, action: 'flow_ended', detail: { outcome: result.state.outcome } });
   pending.publish({ type: 'case', caseId: c.id, change: 'conversation' });
-  return { outbound, rendered, handoffOpened };
+  return { outbound, rendered };
 }
 
 /** Starts (or restarts) the case's conversation on a channel: the first prompts of the flow. */
@@ -183,7 +170,7 @@ export async function beginConversation(
 ): Promise<TurnOutput> {
   const result = startConversation(flow, flowContext(s, c, channel));
   const out = await recordStep(db, s, c, flow, channel, result, pending, opts);
-  return { caseId: c.id, result, ...out };
+  return { caseId: c.id, result, ...out, handoffOpened: false };
 }
 
 export interface IncomingReply {
@@ -206,9 +193,13 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
   const classifier = await s.classifier.get();
   const classification = timedClassify(() => classifier.classify(r.text));
   const pending = new PendingEvents();
+  const after: Advanced[] = [];
+  const outbox: { id: string; due_at: string }[] = [];
   const out = await s.store.db.transaction().execute(async (trx): Promise<TurnOutput> => {
     const c = await lockCase(trx, s, r.caseId);
     if (!c) throw new NotFoundError(`case ${r.caseId} not found`);
+    // A citizen back after their case closed: the same case reopens, with its history.
+    if (c.status === 'closed') after.push(await advanceCase(trx, s, c, { type: 'contact_after_close', channel: r.channel }, pending, conversationPort, 'citizen'));
     await insertMessage(trx, {
       case_id: c.id,
       direction: 'in',
@@ -224,12 +215,12 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
       provider_id: r.providerId ?? null,
       author: 'citizen',
     });
-    await markReached(trx, c);
 
     // An officer holds the case: the reply is theirs to answer, so the script stays quiet (not on a live
     // call, where the flow is the only voice the citizen hears).
     const handoff = await activeHandoffForCase(trx, c.id);
     if (handoff?.status === 'claimed' && r.channel !== 'voice') {
+      after.push(await advanceCase(trx, s, c, { type: 'conversation_step', step: { channel: r.channel, trigger: 'reply', officerHolds: true, ended: false, handoffs: [] } }, pending, conversationPort, 'citizen'));
       pending.publish({ type: 'case', caseId: c.id, change: 'reply' });
       return { caseId: c.id, handoffOpened: false };
     }
@@ -237,7 +228,7 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
     let conversation = loadConversation(s, c);
     const prompts: StepResult['prompts'] = [];
     if (!conversation || conversation.state.ended) {
-      const flow = flowForCase(s, c);
+      const flow = await flowForCase(s, c, trx);
       if (!flow) throw new Error('no flow is published to answer this reply');
       const started = startConversation(flow, flowContext(s, c, r.channel));
       prompts.push(...started.prompts);
@@ -255,18 +246,32 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
     };
     const result = step(conversation.flow, conversation.state, event, flowContext(s, c, r.channel));
     const merged: StepResult = { ...result, prompts: [...prompts, ...result.prompts] };
-    const recorded = await recordStep(trx, s, c, conversation.flow, r.channel, merged, pending, { classification, voice: r.voice, actor: 'citizen' });
-    return { caseId: c.id, result: merged, ...recorded };
+    const recorded = await recordStep(trx, s, c, conversation.flow, r.channel, merged, pending, { voice: r.voice, actor: 'citizen' });
+    const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(conversation.flow, merged, r.channel, 'reply', classification) }, pending, conversationPort, 'citizen');
+    after.push(adv);
+    if (recorded.outbound && r.channel !== 'voice') {
+      const row = await queueMessage(trx, c, recorded.outbound, 'prompt');
+      if (row) outbox.push(row);
+    }
+    return { caseId: c.id, result: merged, ...recorded, handoffOpened: merged.actions.some((a) => a.type === 'handoff'), connectDesk: adv.connectDesk };
   });
   pending.flushTo(s.events);
-  if (out.outbound && r.channel !== 'voice') await s.queues.delivery.add({ messageId: out.outbound.id }, { jobId: `deliver:${out.outbound.id}` });
+  await dispatchAll(s, r.caseId, after, outbox);
   s.log.info({ caseId: r.caseId, channel: r.channel, intent: classification.intent, atRisk: classification.atRisk }, 'reply handled');
   return out;
 }
 
-/** Feeds a non-reply event (silence, unanswered, voicemail) to the case's conversation. */
+/** Dispatches what several steps of one transaction left to do (the last timer wins: it is the case's now). */
+async function dispatchAll(s: Services, caseId: string, steps: Advanced[], outbox: { id: string; due_at: string }[]): Promise<void> {
+  const next = [...steps].reverse().find((a) => a.next !== undefined)?.next;
+  await dispatch(s, { caseId, outbox: [...steps.flatMap((a) => a.outbox), ...outbox], next });
+}
+
+/** Feeds a non-reply event (silence, voicemail) to the case's conversation, and its meaning to the lifecycle. */
 export async function handleFlowEvent(s: Services, caseId: string, event: Exclude<FlowEvent, { type: 'reply' }>, channel?: ChannelName, voice?: VoiceRenderContext): Promise<TurnOutput | undefined> {
   const pending = new PendingEvents();
+  const after: Advanced[] = [];
+  const outbox: { id: string; due_at: string }[] = [];
   const out = await s.store.db.transaction().execute(async (trx) => {
     const c = await lockCase(trx, s, caseId);
     const conversation = c && loadConversation(s, c);
@@ -274,36 +279,111 @@ export async function handleFlowEvent(s: Services, caseId: string, event: Exclud
     const ch = channel ?? ((c.active_channel as ChannelName | null) ?? 'sms');
     const result = step(conversation.flow, conversation.state, event, flowContext(s, c, ch));
     const recorded = await recordStep(trx, s, c, conversation.flow, ch, result, pending, { voice, actor: 'system' });
-    return { caseId: c.id, result, ...recorded };
+    const trigger = event.type === 'voicemail' ? 'voicemail' : 'no_reply';
+    const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(conversation.flow, result, ch, trigger) }, pending, conversationPort, 'system');
+    after.push(adv);
+    if (recorded.outbound && ch !== 'voice') {
+      const row = await queueMessage(trx, c, recorded.outbound, 'prompt');
+      if (row) outbox.push(row);
+    }
+    return { caseId: c.id, result, ...recorded, handoffOpened: result.actions.some((a) => a.type === 'handoff'), connectDesk: adv.connectDesk };
   });
   pending.flushTo(s.events);
-  if (out?.outbound && out.outbound.channel !== 'voice') await s.queues.delivery.add({ messageId: out.outbound.id }, { jobId: `deliver:${out.outbound.id}` });
+  await dispatchAll(s, caseId, after, outbox);
   return out;
 }
 
-/** The flow a contact with this case speaks: the conversation's own while it runs, else the case's planned flow, else the fallback. */
-export function flowForCase(s: Services, c: CaseRow): CompiledFlow | undefined {
+/**
+ * A call is answered (ours, or the citizen calling us): the lifecycle learns it, and the conversation starts
+ * on the call. Inside one transaction; the TwiML to answer with comes back.
+ */
+export async function answerCall(
+  s: Services,
+  a: { caseId: string; attemptNo?: number; inbound: boolean; voice: VoiceRenderContext },
+): Promise<{ rendered?: Rendered; connectDesk: boolean } | undefined> {
+  const pending = new PendingEvents();
+  const after: Advanced[] = [];
+  const out = await s.store.db.transaction().execute(async (trx) => {
+    const c = await lockCase(trx, s, a.caseId);
+    if (!c) return undefined;
+    const reached: LifecycleEvent =
+      c.status === 'closed'
+        ? { type: 'contact_after_close', channel: 'voice' }
+        : a.attemptNo !== undefined && !a.inbound
+          ? { type: 'attempt_outcome', attempt: a.attemptNo, outcome: 'answered' }
+          : { type: 'citizen_contact', channel: 'voice' };
+    after.push(await advanceCase(trx, s, c, reached, pending, conversationPort, a.inbound ? 'citizen' : 'twilio'));
+    const script = readLifecycle(c).script;
+    const flow = a.inbound
+      ? (script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : undefined) ?? s.flows.current(s.policy.flows.returnContact) ?? s.flows.current(fallbackFlowId(s))
+      : await flowForCase(s, c, trx);
+    if (!flow) return { connectDesk: false };
+    const turn = await beginConversation(trx, s, c, flow, 'voice', pending, { actor: a.inbound ? 'citizen' : 'outreach', voice: a.voice });
+    const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(flow, turn.result!, 'voice', 'start') }, pending, conversationPort, 'outreach');
+    after.push(adv);
+    return { rendered: turn.rendered, connectDesk: adv.connectDesk };
+  });
+  pending.flushTo(s.events);
+  await dispatchAll(s, a.caseId, after, []);
+  return out;
+}
+
+/**
+ * The flow a contact with this case speaks: the conversation's own while it runs; else the case's planned
+ * flow — on the version a script trial pinned the case to (chosen at random at its first conversation),
+ * or the published one — else the fallback. The one place a new conversation's version is chosen.
+ */
+export async function flowForCase(s: Services, c: CaseRow, db: Kysely<Database> = s.store.db): Promise<CompiledFlow | undefined> {
   const existing = loadConversation(s, c);
   if (existing && !existing.state.ended) return existing.flow;
-  const planned = readPlan(c.plan)?.flowId ?? c.flow_id;
-  return (planned ? s.flows.current(planned) : undefined) ?? s.flows.current(fallbackFlowId(s));
+  const lifecycle = readLifecycle(c);
+  // After close (a follow-up, or the citizen back on their own case): the check-in script, not the first questions again.
+  if (lifecycle.script === 'follow_up') {
+    const followUp = s.flows.current(s.policy.flows.followUp);
+    if (followUp) return followUp;
+  }
+  const planned = lifecycle.flowId ?? c.flow_id;
+  const tried = planned ? await trialFlowFor(db, s.flows, c.id, planned) : undefined;
+  return tried ?? (planned ? s.flows.current(planned) : undefined) ?? s.flows.current(fallbackFlowId(s));
 }
 
 export function fallbackFlowId(s: Services): string {
   return s.policy.flows.byScamType.other ?? 'fallback';
 }
 
-async function lockCase(trx: Kysely<Database>, s: Services, caseId: string): Promise<CaseRow | undefined> {
-  if (s.store.dialect === 'postgres') return trx.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
-  return getCase(trx, caseId);
-}
-
-/** The person answered: stop the contact ladder. */
-export async function markReached(db: Kysely<Database>, c: CaseRow): Promise<void> {
-  const plan = readPlan(c.plan);
-  if (plan && !plan.ladder.reached) {
-    plan.ladder.reached = true;
-    await updateCase(db, c.id, { plan: toJson(plan) });
-    c.plan = toJson(plan);
-  }
-}
+/** The conversation side of the case's lifecycle: the scripts a decision needs, inside its transaction. */
+export const conversationPort: CasePort = {
+  async begin(trx, s, c, channel, script) {
+    const flow = script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : await flowForCase(s, c, trx);
+    if (!flow) return undefined;
+    const turn = await beginConversation(trx, s, c, flow, channel, new PendingEvents(), { actor: 'outreach' });
+    return turn.outbound;
+  },
+  async relativePrompt(trx, s, c, relative) {
+    const flow = s.flows.current(s.policy.flows.relative);
+    if (!flow) return undefined;
+    const ctx = flowContext(s, c, 'sms');
+    ctx.vars.relative_relation = relative.relation ?? undefined;
+    const result = startConversation(flow, ctx);
+    const rendered = renderPrompts(result.prompts, 'sms');
+    return insertMessage(trx, {
+      case_id: c.id,
+      direction: 'out',
+      channel: 'sms',
+      body: result.prompts.map((p) => p.text).join('\n'),
+      flow_id: flow.id,
+      flow_version: flow.version,
+      state_id: result.state.stateId,
+      payload: toJson({ ...rendered, to: relative.phone }),
+      author: 'flow:relative',
+    });
+  },
+  async silence(trx, s, c) {
+    const conversation = loadConversation(s, c);
+    if (!conversation || conversation.state.ended) return undefined;
+    const ch = (c.active_channel as ChannelName | null) ?? 'sms';
+    const result = step(conversation.flow, conversation.state, { type: 'no_reply' }, flowContext(s, c, ch));
+    const recorded = await recordStep(trx, s, c, conversation.flow, ch, result, new PendingEvents(), { actor: 'system' });
+    return { step: summarizeStep(conversation.flow, result, ch, 'no_reply'), ...(recorded.outbound && ch !== 'voice' ? { message: recorded.outbound } : {}) };
+  },
+};

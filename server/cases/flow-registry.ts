@@ -1,7 +1,8 @@
 // Every version of every flow the server may need: conversations stay pinned to the version they began on.
 // The database holds the versions (the managers' console edits them); flows/*.yaml seeds flows it lacks.
 import type { Kysely } from 'kysely';
-import { loadFlowsDir, parseFlow, type CompiledFlow } from '../../flows/engine';
+import { parse as parseYaml } from 'yaml';
+import { loadFlowsDir, parseFlow, type CompiledFlow, type FlowSource } from '../../flows/engine';
 import type { Database } from '../store/schema';
 import { getHead, insertVersion, listHeads, savedVersionsExcept, setHead } from '../store/repositories/flow-versions';
 import { audit } from '../store/repositories/audit';
@@ -12,27 +13,67 @@ export interface RegistryLog {
 }
 
 export class FlowRegistry {
-  private readonly versions = new Map<string, Map<number, CompiledFlow>>();
+  /** The text of every saved version; flows are compiled from it on first use. */
+  private readonly sources = new Map<string, Map<number, FlowSource & { extends?: string }>>();
+  /** Compiled flows by identity: "id@v", or "id@v+base@bv" for a flow resolved against a base version. */
+  private readonly compiled = new Map<string, CompiledFlow>();
+  private readonly broken = new Set<string>();
   private readonly published = new Map<string, number>();
   private refreshing?: Promise<void>;
   /** Called after this process published or rolled back, so other processes refresh at once. */
   onLocalChange?: () => void;
+  log?: RegistryLog;
 
   add(flow: CompiledFlow, publish = true): void {
-    let byVersion = this.versions.get(flow.id);
-    if (!byVersion) this.versions.set(flow.id, (byVersion = new Map()));
-    byVersion.set(flow.version, flow);
+    this.addSource({ id: flow.id, version: flow.version, yaml: flow.source, file: flow.file });
+    this.compiled.set(identity(flow.id, flow.version, flow.base), flow);
     if (publish) this.published.set(flow.id, flow.version);
   }
 
-  /** The version new conversations start on. */
-  current(flowId: string): CompiledFlow | undefined {
-    const v = this.published.get(flowId);
-    return v === undefined ? undefined : this.versions.get(flowId)?.get(v);
+  private addSource(src: FlowSource): void {
+    let byVersion = this.sources.get(src.id);
+    if (!byVersion) this.sources.set(src.id, (byVersion = new Map()));
+    if (!byVersion.has(src.version)) byVersion.set(src.version, { ...src, extends: extendsOf(src.yaml) });
   }
 
-  version(flowId: string, version: number): CompiledFlow | undefined {
-    return this.versions.get(flowId)?.get(version);
+  /** The version new conversations start on (resolved against its base's published version). */
+  current(flowId: string): CompiledFlow | undefined {
+    const v = this.published.get(flowId);
+    return v === undefined ? undefined : this.version(flowId, v);
+  }
+
+  /**
+   * One version of a flow. A flow that extends another is resolved against `baseVersion` (the version a
+   * conversation was pinned to), or by default against the base's published version.
+   */
+  version(flowId: string, version: number, baseVersion?: number): CompiledFlow | undefined {
+    const src = this.sources.get(flowId)?.get(version);
+    if (!src) return undefined;
+    const baseId = src.extends;
+    const bv = baseId ? (baseVersion ?? this.published.get(baseId)) : undefined;
+    const base = baseId && bv !== undefined ? this.sources.get(baseId)?.get(bv) : undefined;
+    if (baseId && !base) return undefined;
+    const key = identity(flowId, version, base ? { id: base.id, version: base.version } : undefined);
+    const known = this.compiled.get(key);
+    if (known || this.broken.has(key)) return known;
+    const { flow, issues } = parseFlow(src.yaml, { file: `${flowId}@v${version}`, version, base: (id) => (id === baseId ? base : undefined) });
+    if (flow) this.compiled.set(key, flow);
+    else {
+      this.broken.add(key);
+      this.log?.error({ flowId, version, base: base ? `${base.id}@v${base.version}` : undefined, issues: issues.filter((i) => i.severity === 'error').slice(0, 5) }, 'stored flow version no longer loads');
+    }
+    return flow;
+  }
+
+  /** The stored text of a version (default: the published one); the console checks drafts that extend it. */
+  source(flowId: string, version?: number): FlowSource | undefined {
+    const v = version ?? this.published.get(flowId);
+    return v === undefined ? undefined : this.sources.get(flowId)?.get(v);
+  }
+
+  /** Published flows whose published version extends this one. */
+  extending(baseId: string): string[] {
+    return this.ids().filter((id) => this.source(id) && extendsOf(this.source(id)!.yaml) === baseId);
   }
 
   ids(): string[] {
@@ -71,6 +112,7 @@ export class FlowRegistry {
       }
     }
     const registry = new FlowRegistry();
+    registry.log = opts.log;
     await registry.refresh(db, opts.log);
     return registry;
   }
@@ -80,19 +122,17 @@ export class FlowRegistry {
     // One refresh at a time; a caller arriving meanwhile waits for the running one.
     this.refreshing ??= (async () => {
       try {
+        if (log) this.log ??= log;
         const known = new Set<string>();
-        for (const [id, byVersion] of this.versions) for (const v of byVersion.keys()) known.add(`${id}@${v}`);
-        for (const row of await savedVersionsExcept(db, known)) {
-          const { flow, issues } = parseFlow(row.yaml, { file: `${row.flow_id}@v${row.version}`, version: row.version });
-          if (flow) this.add(flow, false);
-          else log?.error({ flowId: row.flow_id, version: row.version, issues: issues.filter((i) => i.severity === 'error').slice(0, 5) }, 'stored flow version no longer loads');
-        }
+        for (const [id, byVersion] of this.sources) for (const v of byVersion.keys()) known.add(`${id}@${v}`);
+        for (const row of await savedVersionsExcept(db, known)) this.addSource({ id: row.flow_id, version: row.version, yaml: row.yaml, file: `${row.flow_id}@v${row.version}` });
         for (const head of await listHeads(db)) {
-          if (this.versions.get(head.flow_id)?.has(head.published_version)) {
-            if (this.published.get(head.flow_id) !== head.published_version) log?.info({ flowId: head.flow_id, version: head.published_version }, 'flow version now published');
-            this.published.set(head.flow_id, head.published_version);
-          }
+          if (!this.sources.get(head.flow_id)?.has(head.published_version)) continue;
+          if (this.published.get(head.flow_id) !== head.published_version) log?.info({ flowId: head.flow_id, version: head.published_version }, 'flow version now published');
+          this.published.set(head.flow_id, head.published_version);
         }
+        // Compile what new conversations will use now, so a version that no longer loads is logged at once.
+        for (const id of this.ids()) this.current(id);
       } finally {
         this.refreshing = undefined;
       }
@@ -119,4 +159,16 @@ function loadShipped(dir?: string): Map<string, CompiledFlow> {
     throw new Error(`flows have ${errors.length} error(s):\n${errors.map((i) => `  ${i.file}${i.state ? ` [${i.state}]` : ''}: ${i.message} (${i.fix})`).join('\n')}`);
   }
   return flows;
+}
+
+const identity = (id: string, version: number, base?: { id: string; version: number }) => `${id}@${version}${base ? `+${base.id}@${base.version}` : ''}`;
+
+/** The base a flow's text extends, if any (read leniently: a text that does not parse extends nothing). */
+export function extendsOf(yamlText: string): string | undefined {
+  try {
+    const raw = parseYaml(yamlText) as { extends?: unknown } | null;
+    return raw && typeof raw.extends === 'string' ? raw.extends : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -39,7 +39,7 @@ export function slaMinutes(priority: number): number {
 export async function handOff(
   db: Db,
   events: EventSink | undefined,
-  h: { caseId: string; reason: HandoffReason; riskLevel: string; priority?: number; note?: string; actor: string },
+  h: { caseId: string; reason: HandoffReason; riskLevel: string; priority?: number; note?: string; actor: string; slaMinutes?: number },
 ): Promise<{ handoffId: string; change: 'opened' | 'raised' | 'unchanged' }> {
   const priority = h.priority ?? priorityFor(h.reason, h.riskLevel);
   const { handoff, change } = await openOrRaiseHandoff(db, {
@@ -47,7 +47,7 @@ export async function handOff(
     reason: h.reason,
     priority,
     note: h.note,
-    slaDueAt: isoIn(slaMinutes(priority) * 60_000),
+    slaDueAt: isoIn((h.slaMinutes ?? slaMinutes(priority)) * 60_000),
   });
   if (change !== 'unchanged') {
     await audit(db, { caseId: h.caseId, actor: h.actor, action: change === 'opened' ? 'handoff_opened' : 'handoff_raised', detail: { reason: h.reason, priority } });

@@ -1,16 +1,23 @@
 // Warning → case. Idempotent by (source, externalId); one open case per phone number.
 import type { Kysely } from 'kysely';
-import type { Database, WarningRow } from '../store/schema';
-import { findOpenCaseByPhone, insertCase, updateCase } from '../store/repositories/cases';
+import type { CaseRow, Database, WarningRow } from '../store/schema';
+import { findOpenCaseByPhone, getCase, insertCase, updateCase } from '../store/repositories/cases';
 import { findWarning, insertWarning } from '../store/repositories/warnings';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
 import { describeZodIssues } from '../errors';
+import { SCAM_TYPES, type ScamType } from '../../flows/engine/vocabulary';
+import { PendingEvents } from '../events';
+import type { Services } from '../services';
 import { normalisePhone } from './phone';
 import { warningSchema, type WarningInput } from './warning-schema';
+import { advanceCase, readLifecycle } from './case-events';
+import { conversationPort } from './conversation';
+import { deferredTriage } from './lifecycle';
+import type { Applied } from './outbox';
 
 export type IntakeResult =
-  | { index: number; status: 'accepted'; caseId: string; caseRef: string; newCase: boolean; warningCount: number; /** the case's outbox entry after this warning (internal: not for the response) */ due?: { action: string; at: string } }
+  | { index: number; status: 'accepted'; caseId: string; caseRef: string; newCase: boolean; warningCount: number; /** what the decision left for after commit (internal: not for the response) */ work?: Pick<Applied, 'caseId' | 'outbox' | 'next'> }
   | { index: number; status: 'duplicate'; caseId: string; caseRef?: string }
   | { index: number; status: 'rejected'; reason: string };
 
@@ -22,6 +29,9 @@ interface NormalisedWarning {
   input: WarningInput;
   phone: string;
   relatives: { phone: string; relation: string | null; name: string | null }[];
+  scamType: ScamType;
+  /** The upstream's label when it is not one of our scam types. */
+  upstreamScamType: string | null;
 }
 
 export function validateWarning(raw: unknown, defaultRegion: string): { ok: true; value: NormalisedWarning } | { ok: false; reason: string } {
@@ -37,21 +47,36 @@ export function validateWarning(raw: unknown, defaultRegion: string): { ok: true
     if (p.e164 === phone.e164) return { ok: false, reason: `relatives.${i}.phone: is the warned person's own number` };
     relatives.push({ phone: p.e164, relation: r.relation ?? null, name: r.name ?? null });
   }
-  return { ok: true, value: { input: w, phone: phone.e164, relatives } };
+  const known = (SCAM_TYPES as readonly string[]).includes(w.scamType ?? 'other');
+  return { ok: true, value: { input: w, phone: phone.e164, relatives, scamType: known ? ((w.scamType ?? 'other') as ScamType) : 'other', upstreamScamType: known ? null : w.scamType! } };
 }
 
 function defaultLocale(phone: string): 'zh' | 'en' {
   return /^\+86|^\+852|^\+853|^\+886/.test(phone) ? 'zh' : 'en';
 }
 
+export interface StoreOptions {
+  /** PostgreSQL: lock the open case so concurrent warnings for one person count one after the other. */
+  lockRows?: boolean;
+  /**
+   * The services to decide with: the lifecycle triages the warning in the same transaction and its first
+   * contacts go to the outbox with it. Without them the case is left due for triage by a worker.
+   */
+  decide?: Services;
+}
+
 /**
- * Stores one validated warning. Runs in a transaction so a warning and its case change land together.
- * A unique-constraint race (another process took the same warning or opened the same case) is retried once.
+ * Stores one validated warning and the case's decision on it. Runs in a transaction so a warning, its case
+ * change and the outbound effects decided land together. A unique-constraint race (another process took the
+ * same warning or opened the same case) is retried.
  */
-export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: { lockRows?: boolean } = {}): Promise<IntakeResult> {
+export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions = {}): Promise<IntakeResult> {
   for (let attempt = 0; ; attempt++) {
+    const pending = new PendingEvents();
     try {
-      return await db.transaction().execute((trx) => storeWarningOnce(trx, index, w, actor, opts.lockRows ?? false));
+      const r = await db.transaction().execute((trx) => storeWarningOnce(trx, index, w, actor, opts, pending));
+      if (opts.decide) pending.flushTo(opts.decide.events);
+      return r;
     } catch (err) {
       if (attempt >= 2 || !isUniqueViolation(err)) throw err;
     }
@@ -59,10 +84,12 @@ export async function storeWarning(db: Kysely<Database>, index: number, w: Norma
 }
 
 /**
- * The unit of work of storing one warning, in a transaction the caller opens and commits (the intake route's
- * group commit). It only touches the database, so it can run again after a rollback.
+ * The unit of work of storing one warning and its case's decision, in a transaction the caller opens and
+ * commits (the intake route's group commit). It touches only the database and `pending` (live events to
+ * publish after commit), so it can run again after a rollback with a fresh `pending`.
  */
-export async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, lockRows: boolean): Promise<IntakeResult> {
+export async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions, pending: PendingEvents): Promise<IntakeResult> {
+  const lockRows = opts.lockRows ?? false;
   const { input } = w;
   const seen = await findWarning(db, input.source, input.externalId);
   if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
@@ -76,7 +103,6 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
   let caseId: string;
   let caseRef: string;
   let warningCount: number;
-  let due: { action: string; at: string } | undefined;
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
 
   if (open) {
@@ -85,25 +111,22 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
     warningCount = open.warning_count + 1;
     const relatives = fromJson<NormalisedWarning['relatives']>(open.relatives, []);
     for (const r of w.relatives) if (!relatives.some((x) => x.phone === r.phone)) relatives.push(r);
-    due = open.next_action === null ? { action: 'retriage', at: now } : open.next_action_at ? { action: open.next_action, at: open.next_action_at } : undefined;
+    // The facts only grow: risk only goes up, the largest amount counts, a known scam type replaces `other`.
     await updateCase(db, open.id, {
       warning_count: warningCount,
       risk_level: higherRisk(open.risk_level, input.riskLevel ?? 'medium'),
       amount: Math.max(open.amount ?? 0, input.amount ?? 0) || null,
-      scam_type: open.scam_type === 'other' && input.scamType ? input.scamType : open.scam_type,
+      scam_type: open.scam_type === 'other' ? w.scamType : open.scam_type,
       telegram_chat_id: open.telegram_chat_id ?? telegramChatId,
       name: open.name ?? input.name ?? null,
       precinct: open.precinct ?? input.precinct ?? null,
       relatives: toJson(relatives),
-      // A repeat warning is re-triaged (review thresholds), never re-contacted from scratch.
-      ...(open.next_action === null ? { next_action: 'retriage', next_action_at: now } : {}),
     });
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {
     caseId = newId();
     caseRef = newCaseRef();
     warningCount = 1;
-    due = { action: 'triage', at: now };
     await insertCase(db, {
       id: caseId,
       case_ref: caseRef,
@@ -111,7 +134,7 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
       status: 'open',
       name: input.name ?? null,
       locale: input.locale ?? defaultLocale(w.phone),
-      scam_type: input.scamType ?? 'other',
+      scam_type: w.scamType,
       risk_level: input.riskLevel ?? 'medium',
       warning_count: 1,
       amount: input.amount ?? null,
@@ -122,9 +145,10 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
       flow_id: null,
       flow_version: null,
       active_channel: null,
-      next_action: 'triage',
-      next_action_at: now,
+      next_action: null,
+      next_action_at: null,
       plan: null,
+      lifecycle: null,
       opted_out: 0,
       outcome: null,
       opened_at: now,
@@ -142,7 +166,8 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
     phone: w.phone,
     name: input.name ?? null,
     locale: input.locale ?? null,
-    scam_type: input.scamType ?? 'other',
+    scam_type: w.scamType,
+    upstream_scam_type: w.upstreamScamType,
     risk_level: input.riskLevel ?? 'medium',
     signals: toJson(input.signals ?? []),
     amount: input.amount ?? null,
@@ -153,7 +178,24 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
     created_at: now,
   };
   await insertWarning(db, row);
-  return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, due };
+
+  // Every warning is a lifecycle event (re-triage included), decided here with its warning.
+  const c = (await getCase(db, caseId))!;
+  if (opts.decide) {
+    const adv = await advanceCase(db, opts.decide, c, { type: 'warning_received', newCase: !open }, pending, conversationPort, actor);
+    return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, work: { caseId, outbox: adv.outbox, next: adv.next } };
+  }
+  const next = await deferTriage(db, c, now);
+  return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, work: { caseId, outbox: [], next } };
+}
+
+/** No services to decide with: the case is left due for triage now; a worker's lifecycle decides. */
+async function deferTriage(db: Kysely<Database>, c: CaseRow, now: string): Promise<{ action: string; at: string }> {
+  const state = c.lifecycle ? readLifecycle(c) : deferredTriage(now);
+  if (!state.timers.some((t) => t.action === 'triage')) state.timers.push({ action: 'triage', at: now });
+  const first = [...state.timers].sort((a, b) => (a.at < b.at ? -1 : 1))[0]!;
+  await updateCase(db, c.id, { lifecycle: toJson(state), next_action: first.action, next_action_at: first.at });
+  return { action: first.action, at: first.at };
 }
 
 /** Worth running the warning again: another transaction took the same warning or case first, or PostgreSQL broke a deadlock. */

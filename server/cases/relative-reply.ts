@@ -6,12 +6,15 @@ import { insertMessage } from '../store/repositories/messages';
 import { audit } from '../store/repositories/audit';
 import { toJson } from '../store/ids';
 import { PendingEvents } from '../events';
-import { handOff } from './handoff';
+import { advanceCase, lockCase } from './case-events';
+import { conversationPort } from './conversation';
+import { dispatch } from './outbox';
 
 export async function recordRelativeReply(s: Services, c: CaseRow, text: string, providerId: string): Promise<void> {
   const classification = (await s.classifier.get()).classify(text);
   const pending = new PendingEvents();
-  await s.store.db.transaction().execute(async (trx) => {
+  const adv = await s.store.db.transaction().execute(async (trx) => {
+    const locked = (await lockCase(trx, s, c.id)) ?? c;
     await insertMessage(trx, {
       case_id: c.id,
       direction: 'in',
@@ -27,8 +30,9 @@ export async function recordRelativeReply(s: Services, c: CaseRow, text: string,
     await audit(trx, { caseId: c.id, actor: 'relative', action: 'relative_replied', detail: { intent: classification.intent } });
     // A relative saying money has gone, or the person is still in it, is as urgent as the person saying so.
     const reason = classification.atRisk ? (classification.intent === 'already_paid' ? 'already_paid' : 'mid_scam') : 'unreachable';
-    await handOff(trx, pending, { caseId: c.id, reason, riskLevel: c.risk_level, note: 'a relative replied to our SMS', actor: 'relative' });
+    return advanceCase(trx, s, locked, { type: 'relative_replied', reason }, pending, conversationPort, 'relative');
   });
   pending.flushTo(s.events);
+  await dispatch(s, adv);
   s.events.publish({ type: 'case', caseId: c.id, change: 'relative_reply' });
 }

@@ -1,20 +1,20 @@
 // The warning contract upstream systems post to POST /api/warnings.
 import { z } from 'zod';
-import { LOCALES, RISK_LEVELS, SCAM_TYPES } from '../../flows/engine/vocabulary';
+import { LOCALES, RISK_LEVELS } from '../../flows/engine/vocabulary';
 
 // Text that will be stored, shown to a dissuader and maybe spoken: no control characters (PostgreSQL
 // refuses NUL), no broken UTF-16, no bidi overrides that make one id look like another.
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
-const cleanText = (max: number) =>
+export const cleanText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
     .refine((v) => !CONTROL.test(v), 'must not contain control characters')
     .refine((v) => !LONE_SURROGATE.test(v), 'must be well-formed Unicode');
-const shortText = (max: number) => cleanText(max).min(1).refine((v) => !BIDI.test(v), 'must not contain bidirectional override characters');
+export const shortText = (max: number) => cleanText(max).min(1).refine((v) => !BIDI.test(v), 'must not contain bidirectional override characters');
 
 export const relativeSchema = z.object({
   phone: z.string().max(40),
@@ -28,7 +28,8 @@ export const warningSchema = z.object({
   phone: z.string().max(40),
   name: cleanText(100).optional().nullable(),
   locale: z.enum(LOCALES).optional().nullable(),
-  scamType: z.enum(SCAM_TYPES).optional().nullable(),
+  // An upstream's own label for a scam type we do not know (e.g. "romance") is worked as `other` and kept.
+  scamType: shortText(60).optional().nullable(),
   riskLevel: z.enum(RISK_LEVELS).optional().nullable(),
   signals: z.array(cleanText(100)).max(50).optional().nullable(),
   amount: z.number().finite().min(0).max(1e12).optional().nullable(),

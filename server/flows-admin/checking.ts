@@ -1,7 +1,7 @@
 // The same checks as `flows:check` and `flows:test`, run on a draft held in memory.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseFlow, type CheckIssue, type CompiledFlow } from '../../flows/engine';
+import { parseFlow, type BaseLookup, type CheckIssue, type CompiledFlow } from '../../flows/engine';
 import { FLOW_TESTS_DIR, runFlowTests, type FlowTestFailure } from '../../flows/engine/flow-tests';
 
 export interface DraftCheck {
@@ -9,10 +9,13 @@ export interface DraftCheck {
   issues: CheckIssue[];
 }
 
-/** Parses and checks a draft; also refuses a draft whose id is not the flow being edited. */
-export function checkDraft(yamlText: string, opts: { flowId?: string; version?: number; file?: string }): DraftCheck {
+/**
+ * Parses and checks a draft (a draft that extends a base flow is resolved against the base's published
+ * version, found with `base`); also refuses a draft whose id is not the flow being edited.
+ */
+export function checkDraft(yamlText: string, opts: { flowId?: string; version?: number; file?: string; base?: BaseLookup }): DraftCheck {
   const file = opts.file ?? `${opts.flowId ?? 'draft'}.yaml`;
-  const r = parseFlow(yamlText, { file, version: opts.version });
+  const r = parseFlow(yamlText, { file, version: opts.version, base: opts.base });
   const issues = [...r.issues];
   if (r.flow && opts.flowId && r.flow.id !== opts.flowId) {
     issues.unshift({
@@ -38,12 +41,14 @@ export interface FlowTestRun {
   untested: string[];
 }
 
-/** Runs the flow's own test conversations (flows/tests/<id>.yaml) against this compiled version. */
+/** Runs the flow's test conversations (flows/tests/<id>.yaml, and its base flow's) against this compiled version. */
 export function runTestsFor(flow: CompiledFlow, dir: string = FLOW_TESTS_DIR): FlowTestRun {
-  const name = ['yaml', 'yml'].map((ext) => `${flow.id}.${ext}`).find((f) => fs.existsSync(path.join(dir, f)));
+  const fileOf = (id: string) => ['yaml', 'yml'].map((ext) => `${id}.${ext}`).find((f) => fs.existsSync(path.join(dir, f)));
+  const names = [fileOf(flow.id), flow.base ? fileOf(flow.base.id) : undefined].filter((n): n is string => Boolean(n));
+  const name = names[0];
   if (!name) return { conversations: 0, failures: [], covered: 0, total: flow.transitions.length, untested: flow.transitions.map((t) => t.id) };
-  const report = runFlowTests(new Map([[flow.id, flow]]), dir);
-  const failures = report.failures.filter((f) => path.basename(f.file) === name);
+  const report = runFlowTests(new Map([[flow.id, flow]]), dir, { onlyTheseFlows: true });
+  const failures = report.failures.filter((f) => names.includes(path.basename(f.file)));
   const cov = report.coverage.find((c) => c.flowId === flow.id);
   return {
     file: path.relative(process.cwd(), path.join(dir, name)),

@@ -8,6 +8,7 @@ import { audit } from '../store/repositories/audit';
 import { fromJson } from '../store/ids';
 import * as repo from '../store/repositories/flow-versions';
 import { checkDraft, runTestsFor, withVersionLine, type FlowTestRun } from './checking';
+import type { CheckIssue } from '../../flows/engine';
 import { diffLines, diffStats } from './diff';
 
 export const FLOW_AUDIT_ACTIONS = ['flow_seeded', 'flow_draft_saved', 'flow_draft_discarded', 'flow_published', 'flow_rolled_back', 'flow_publish_refused'] as const;
@@ -82,7 +83,7 @@ export class FlowsAdmin {
 
   async check(yamlText: string, flowId?: string) {
     const version = flowId ? await this.nextDraftVersion(flowId).catch(() => undefined) : undefined;
-    const r = checkDraft(yamlText, { flowId, version });
+    const r = checkDraft(yamlText, { flowId, version, base: this.base });
     return { ok: !r.issues.some((i) => i.severity === 'error'), issues: r.issues, tests: r.flow ? runTestsFor(r.flow, this.d.testsDir) : undefined };
   }
 
@@ -91,7 +92,7 @@ export class FlowsAdmin {
     const existing = await repo.getDraft(this.d.db, flowId);
     const version = existing?.version ?? (await repo.maxVersion(this.d.db, flowId)) + 1;
     const yaml = withVersionLine(yamlText, version);
-    const r = checkDraft(yaml, { flowId, version });
+    const r = checkDraft(yaml, { flowId, version, base: this.base });
     // A draft that does not parse keeps the title it had, so the list still reads well.
     const title = r.flow?.title ?? existing?.title ?? (await repo.getVersion(this.d.db, flowId, head.published_version))?.title ?? flowId;
     if (existing) await repo.updateDraft(this.d.db, existing.id, { title, yaml });
@@ -124,14 +125,17 @@ export class FlowsAdmin {
     const head = await this.head(flowId);
     const draft = await repo.getDraft(this.d.db, flowId);
     if (!draft) throw new ConflictError(`flow ${flowId} has no draft to publish: save a draft first`);
-    const r = checkDraft(draft.yaml, { flowId, version: draft.version });
+    const r = checkDraft(draft.yaml, { flowId, version: draft.version, base: this.base });
     const errors = r.issues.filter((i) => i.severity === 'error');
     const tests = r.flow ? runTestsFor(r.flow, this.d.testsDir) : undefined;
-    if (errors.length || !r.flow || (tests && tests.failures.length)) {
+    const broken = r.flow ? this.dependentsBrokenBy(flowId, draft) : [];
+    if (errors.length || !r.flow || (tests && tests.failures.length) || broken.length) {
       const reasons = [
         ...(errors.length ? [`the checker found ${errors.length} error(s)`] : []),
         ...(tests?.failures.length ? [`${tests.failures.length} test conversation(s) in ${tests.file} failed`] : []),
+        ...broken.map((b) => `${b.flowId}, which extends it, would break (${b.reason})`),
       ];
+      if (broken.length) r.issues.push(...broken.flatMap((b) => b.issues));
       await audit(this.d.db, { actor, action: 'flow_publish_refused', detail: { flowId, version: draft.version, reasons } });
       throw new PublishRefusedError(`${flowId} v${draft.version} was not published: ${reasons.join(' and ')}`, { issues: r.issues, tests });
     }
@@ -151,7 +155,7 @@ export class FlowsAdmin {
     if (!row) throw new NotFoundError(`flow ${flowId} has no version ${version}`);
     if (row.status === 'draft') throw new ConflictError(`v${version} of ${flowId} is the draft: publish it instead`);
     if (version === head.published_version) throw new ConflictError(`v${version} of ${flowId} is already published`);
-    const r = checkDraft(row.yaml, { flowId, version });
+    const r = checkDraft(row.yaml, { flowId, version, base: this.base });
     if (!r.flow) {
       throw new PublishRefusedError(`${flowId} v${version} cannot be published again: the checker found ${r.issues.filter((i) => i.severity === 'error').length} error(s)`, { issues: r.issues });
     }
@@ -182,6 +186,27 @@ export class FlowsAdmin {
       .map((r) => ({ id: Number(r.id), actor: r.actor, action: r.action, at: r.created_at, detail: fromJson<Record<string, unknown>>(r.detail, {}) }))
       .filter((r) => !flowId || r.detail.flowId === flowId)
       .slice(0, limit);
+  }
+
+  /** Where a draft that extends another flow finds its base: the base's published version. */
+  private readonly base = (id: string) => this.d.registry.source(id);
+
+  /**
+   * Publishing a base flow changes every flow that extends it: each published one is checked and tested
+   * against the new base first, and the publish is refused if any would break.
+   */
+  private dependentsBrokenBy(flowId: string, draft: { version: number; yaml: string }): { flowId: string; reason: string; issues: CheckIssue[] }[] {
+    const out: { flowId: string; reason: string; issues: CheckIssue[] }[] = [];
+    const candidate = { id: flowId, version: draft.version, yaml: draft.yaml, file: `${flowId}@v${draft.version}` };
+    for (const child of this.d.registry.extending(flowId)) {
+      const src = this.d.registry.source(child)!;
+      const r = checkDraft(src.yaml, { flowId: child, version: src.version, file: `${child}@v${src.version}`, base: (id) => (id === flowId ? candidate : this.base(id)) });
+      const errors = r.issues.filter((i) => i.severity === 'error');
+      const tests = r.flow ? runTestsFor(r.flow, this.d.testsDir) : undefined;
+      if (errors.length) out.push({ flowId: child, reason: `${errors.length} error(s)`, issues: errors });
+      else if (tests?.failures.length) out.push({ flowId: child, reason: `${tests.failures.length} test conversation(s) failed`, issues: [] });
+    }
+    return out;
   }
 
   private async head(flowId: string) {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { apiKeyAuth } from './auth';
+import { accessLog } from './access-log';
 import { errorMiddleware, NotFoundError } from '../errors';
 import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
@@ -10,17 +11,28 @@ import { handoffsRoutes } from './routes/handoffs';
 import { healthRoutes } from './routes/health';
 import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
+import { fraudReportsRoutes } from './routes/fraud-reports';
+import { trialsRoutes } from './routes/trials';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
-import { deskRoutes } from './routes/desk';
+import { deskRoutes, endDeskStreams } from './routes/desk';
+import { meRoutes } from './routes/me';
+import { cannedRepliesRoutes } from './routes/canned-replies';
+import { securityHeaders } from './security-headers';
+import { ensureWebBuild, WEB_ROOT } from './web-build';
 import { stopPaymentRoutes } from './routes/desk-stop-payments';
+import { deskCorrectionRoutes } from './routes/desk-corrections';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
 export function createApp(s: Services): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.use(accessLog(s.log));
+  // Off unless TRUST_PROXY names the proxies in front: X-Forwarded-For from anyone else is not believed.
+  app.set('trust proxy', s.config.trustProxy);
+  app.use(securityHeaders({ https: s.config.publicUrl?.startsWith('https://') ?? false }));
+  ensureWebBuild(s.log);
 
   app.use(healthRoutes(s));
   app.use(metricsRoutes(s, s.config.apiKeys));
@@ -34,19 +46,28 @@ export function createApp(s: Services): Express {
   app.use('/api', express.json({ limit: s.config.bodyLimit, strict: false }));
   app.use('/api', apiKeyAuth(s.config.apiKeys));
   app.use('/api', sessionAuth(s));
+  // Signing out ends the person's live desk streams at once.
+  app.delete('/api/session', (req, res, next) => {
+    const session = req.sessionAuth?.idHash;
+    if (session) res.on('finish', () => endDeskStreams(session));
+    next();
+  });
   app.use(sessionRoutes(s));
+  app.use(meRoutes(s));
   app.use(deskRoutes(s));
+  app.use(cannedRepliesRoutes(s));
   app.use(stopPaymentRoutes(s));
+  app.use(deskCorrectionRoutes(s));
   app.use(warningsRoutes(s));
+  app.use(fraudReportsRoutes(s));
   app.use(casesRoutes(s));
   app.use(handoffsRoutes(s));
   app.use(flowsRoutes(s));
   app.use(reportsRoutes(s));
+  app.use(trialsRoutes(s));
 
-  app.use('/desk', express.static(path.resolve(__dirname, '..', '..', 'web', 'desk')));
-  app.use('/manager', express.static(path.resolve(__dirname, '..', '..', 'web', 'manager')));
-  app.use('/shared', express.static(path.resolve(__dirname, '..', '..', 'web', 'shared')));
-  app.get('/login', (_req, res) => res.sendFile(path.resolve(__dirname, '..', '..', 'web', 'shared', 'login.html')));
+  for (const dir of ['desk', 'manager', 'shared', 'build']) app.use(`/${dir}`, express.static(path.join(WEB_ROOT, dir), { index: dir === 'build' ? false : 'index.html' }));
+  app.get('/login', (_req, res) => res.sendFile(path.join(WEB_ROOT, 'shared', 'login.html')));
   app.get('/', (_req, res) => res.redirect('/desk/'));
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));

@@ -6,10 +6,12 @@ import type { ApiKey, Role } from '../config';
 import { AuthenticationError, ForbiddenError } from '../errors';
 
 export interface Principal {
-  /** "key:intake" for API keys, the user name for people. */
+  /** "key:intake" (or "key:intake@province-centre" for a scoped key) for API keys, the user name for people. */
   id: string;
   role: Role;
   kind: 'api_key' | 'user';
+  /** A scoped intake key: the warning sources it may post for and read back. Absent = every source. */
+  sources?: string[];
 }
 
 declare module 'express-serve-static-core' {
@@ -20,20 +22,28 @@ declare module 'express-serve-static-core' {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Finds the API key's role in constant time per configured key. */
+/** Finds the API key's role (and, for a scoped intake key, its sources) in constant time per configured key. */
 export function apiKeyAuth(keys: ApiKey[]): RequestHandler {
-  const hashed = keys.map((k) => ({ role: k.role, hash: digest(k.key) }));
+  const hashed = keys.map((k) => ({ key: k, hash: digest(k.key) }));
   return (req, _res, next) => {
     const header = req.header('authorization');
     if (!header?.startsWith('Bearer ')) return next();
     const given = digest(header.slice(7).trim());
-    let match: Role | undefined;
-    for (const k of hashed) if (timingSafeEqual(k.hash, given)) match = k.role;
+    let match: ApiKey | undefined;
+    for (const k of hashed) if (timingSafeEqual(k.hash, given)) match = k.key;
     if (!match) return next(new AuthenticationError('API key is not valid'));
-    req.principal = { id: `key:${match}`, role: match, kind: 'api_key' };
+    req.principal = {
+      id: match.sources ? `key:${match.role}@${match.sources.join('|')}` : `key:${match.role}`,
+      role: match.role,
+      kind: 'api_key',
+      ...(match.sources ? { sources: match.sources } : {}),
+    };
     next();
   };
 }
+
+/** Whether this principal may post warnings for, and read back warnings of, a source. */
+export const mayUseSource = (p: Principal, source: string): boolean => !p.sources || p.sources.includes(source);
 
 /** Allows the listed roles; admin may do everything. */
 export function requireRole(...roles: Role[]): RequestHandler {

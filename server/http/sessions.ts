@@ -146,7 +146,7 @@ export function sessionRoutes(s: Services, opts: SessionOptions = {}): Router {
   router.post('/api/session', async (req, res) => {
     const body = parseWith(loginSchema, req.body ?? {}, 'login');
     const ip = req.ip ?? 'unknown';
-    const gate = await takeLoginAttempt(s.store.db, ip, body.username, limits);
+    const gate = await takeLoginAttempt(s.store.db, ip, body.username, limits, { dialect: s.store.dialect });
     if (!gate.ok) {
       await audit(s.store.db, { actor: body.username.toLowerCase(), action: 'login_throttled', detail: { ip, scope: gate.scope } });
       res.setHeader('Retry-After', String(gate.retryAfterSeconds));

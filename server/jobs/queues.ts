@@ -1,24 +1,32 @@
-// The bull queues and what travels on them. The database is the source of truth (cases.next_action is an
-// outbox); a job is only a prompt to act on it, so a lost or duplicated job does no harm.
+// The bull queues and what travels on them. The database is the source of truth — a case's next action
+// (cases.next_action) and the outbox (every outbound effect); a job is only a prompt to act on it, so a
+// lost or duplicated job does no harm.
 import Queue from 'bull';
+import { CASE_ACTIONS, type CaseAction } from '../cases/lifecycle';
 import type { RedisConnections } from './redis';
 
-/** Work on one case: triage a new warning, place the next contact, react to silence. */
+/** A case's timer is due: the lifecycle fires whatever is due then. */
 export interface CaseJob {
   caseId: string;
-  action: 'triage' | 'retriage' | 'contact' | 'confirm_attempt' | 'no_reply' | 'contact_relative';
+  action: CaseAction;
   /** The case's next_action_at this job was queued for; a job whose moment has passed is stale. */
   due: string;
 }
 
-/** Send a message that a conversation step produced (SMS or Telegram replies, desk messages). */
-export interface DeliveryJob {
-  messageId: string;
+/** Names case jobs are queued under: the lifecycle's actions, and names of jobs queued before it existed. */
+export const CASE_JOB_NAMES: readonly string[] = [...CASE_ACTIONS, 'retriage', 'confirm_attempt', 'contact_relative'];
+
+/** Send one outbox row (a call, a warning, a reply prompt, a desk or relative message, a follow-up). */
+export interface RelayJob {
+  outboxId: string;
+  /** The row's due moment this job was queued for (a new moment, e.g. a confirmation, gets a new job). */
+  due: string;
 }
 
 export interface Queues {
   cases: Queue.Queue<CaseJob>;
-  delivery: Queue.Queue<DeliveryJob>;
+  /** The outbox relay (named 'delivery' since before the outbox existed). */
+  delivery: Queue.Queue<RelayJob>;
   close(): Promise<void>;
 }
 
@@ -36,7 +44,7 @@ export function createQueues(redis: RedisConnections, prefix: string): Queues {
     settings: { stalledInterval: 5000, maxStalledCount: 2, lockDuration: 30000 },
   };
   const cases = new Queue<CaseJob>('cases', opts);
-  const delivery = new Queue<DeliveryJob>('delivery', opts);
+  const delivery = new Queue<RelayJob>('delivery', opts);
   return {
     cases,
     delivery,
@@ -48,17 +56,26 @@ export function createQueues(redis: RedisConnections, prefix: string): Queues {
 
 /** A stable job id makes re-queuing the same due action a no-op while the first is pending. */
 export const caseJobId = (j: CaseJob): string => `${j.action}:${j.caseId}:${j.due}`;
+export const relayJobId = (j: RelayJob): string => `outbox:${j.outboxId}:${j.due}`;
 
-/**
- * Queues a case's due action. With `replaceFinished` (the outbox sweeper), a job of the same id that
- * already finished or failed for good is removed first: the case still wants the action, so it runs again.
- */
-export async function enqueueCaseJob(queues: Queues, job: CaseJob, opts: { replaceFinished?: boolean } = {}): Promise<void> {
-  const jobId = caseJobId(job);
-  if (opts.replaceFinished) {
-    const old = await queues.cases.getJob(jobId);
+async function addOnce<T>(queue: Queue.Queue<T>, name: string | undefined, jobId: string, data: T, due: string, replaceFinished: boolean): Promise<void> {
+  if (replaceFinished) {
+    const old = await queue.getJob(jobId);
     if (old && ((await old.isCompleted()) || (await old.isFailed()))) await old.remove();
   }
-  const delay = Math.max(0, Date.parse(job.due) - Date.now());
-  await queues.cases.add(job.action, job, { jobId, delay });
+  const delay = Math.max(0, Date.parse(due) - Date.now());
+  if (name) await queue.add(name, data, { jobId, delay });
+  else await queue.add(data, { jobId, delay });
+}
+
+/**
+ * Queues a case's due action. With `replaceFinished` (the sweeper), a job of the same id that already
+ * finished or failed for good is removed first: the case still wants the action, so it runs again.
+ */
+export async function enqueueCaseJob(queues: Queues, job: CaseJob, opts: { replaceFinished?: boolean } = {}): Promise<void> {
+  await addOnce(queues.cases, job.action, caseJobId(job), job, job.due, opts.replaceFinished ?? false);
+}
+
+export async function enqueueRelay(queues: Queues, job: RelayJob, opts: { replaceFinished?: boolean } = {}): Promise<void> {
+  await addOnce(queues.delivery, undefined, relayJobId(job), job, job.due, opts.replaceFinished ?? false);
 }

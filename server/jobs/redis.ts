@@ -9,7 +9,8 @@ export interface RedisConnections {
   close(): Promise<void>;
 }
 
-export function connectRedis(url: string): RedisConnections {
+/** `onError` hears every connection error (they reconnect on their own); default: nothing is said. */
+export function connectRedis(url: string, opts: { onError?: (err: Error) => void } = {}): RedisConnections {
   const opened: Redis[] = [];
   const make = (blocking: boolean): Redis => {
     const r = new Redis(url, {
@@ -19,9 +20,8 @@ export function connectRedis(url: string): RedisConnections {
       retryStrategy: (times) => Math.min(times * 200, 2000),
       lazyConnect: false,
     });
-    r.on('error', () => {
-      /* reconnects on its own; callers see failures through their commands */
-    });
+    // Reconnects on its own; callers see failures through their commands, operators through onError.
+    r.on('error', (err: Error) => opts.onError?.(err));
     opened.push(r);
     return r;
   };

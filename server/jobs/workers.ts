@@ -1,26 +1,28 @@
-// Worker role: processes the queues and sweeps the outbox for due actions whose job was lost.
+// Worker role: processes the queues and sweeps for work whose job was lost (a case's due timer, an outbox
+// row due, or a send whose worker went quiet).
 import type { Job } from 'bull';
 import type { Services } from '../services';
-import { casesWithDueAction, getCase } from '../store/repositories/cases';
+import { casesWithDueAction } from '../store/repositories/cases';
+import { getOutbox } from '../store/repositories/outbox';
 import { nowIso } from '../store/ids';
 import { UnrecoverableJobError } from '../errors';
-import { getMessage } from '../store/repositories/messages';
-import { PendingEvents } from '../events';
-import { handOff } from '../cases/handoff';
 import { timedJob } from '../http/metrics';
+import { runCaseEvent } from '../cases/case-events';
+import { conversationPort } from '../cases/conversation';
 import { processCaseJob } from './case-jobs';
-import { processDeliveryJob } from './delivery-job';
-import { enqueueCaseJob, type CaseJob } from './queues';
+import { processRelayJob, sweepOutbox } from './outbox-relay';
+import { CASE_JOB_NAMES, enqueueCaseJob, type CaseJob } from './queues';
 import { startSlaChecks } from './sla';
 
 export interface WorkerOptions {
   concurrency?: number;
-  /** How often the outbox is swept, ms. */
+  /** How often the sweeper runs, ms. */
   sweepEveryMs?: number;
 }
 
 export interface Workers {
   stop(): Promise<void>;
+  /** One sweep: re-queues due case timers and outbox rows; answers how many. */
   sweep(): Promise<number>;
 }
 
@@ -29,15 +31,11 @@ export interface Workers {
  * but a person must know now, so the citizen is never left with nobody.
  */
 async function handOffStuckCase(s: Services, data: unknown, err: unknown): Promise<void> {
-  const caseId = (data as { caseId?: unknown; messageId?: unknown })?.caseId;
-  const messageId = (data as { messageId?: unknown })?.messageId;
-  const id = typeof caseId === 'string' ? caseId : typeof messageId === 'string' ? (await getMessage(s.store.db, messageId))?.case_id : undefined;
+  const caseId = (data as { caseId?: unknown })?.caseId;
+  const outboxId = (data as { outboxId?: unknown })?.outboxId;
+  const id = typeof caseId === 'string' ? caseId : typeof outboxId === 'string' ? (await getOutbox(s.store.db, outboxId))?.case_id : undefined;
   if (!id) return;
-  const c = await getCase(s.store.db, id);
-  if (!c || c.status !== 'open') return;
-  const pending = new PendingEvents();
-  await handOff(s.store.db, pending, { caseId: id, reason: 'other', riskLevel: c.risk_level, note: `automatic contact keeps failing: ${(err as Error)?.message?.slice(0, 200) ?? err}`, actor: 'worker' });
-  pending.flushTo(s.events);
+  await runCaseEvent(s, id, { type: 'automation_failing', note: `automatic contact keeps failing: ${(err as Error)?.message?.slice(0, 200) ?? String(err)}` }, conversationPort, 'worker');
 }
 
 export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
@@ -65,15 +63,13 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
         throw err;
       }
     };
-  for (const action of ['triage', 'retriage', 'contact', 'confirm_attempt', 'no_reply', 'contact_relative'] as const) {
-    void s.queues.cases.process(action, concurrency, wrap<CaseJob>('cases', processCaseJob));
-  }
-  void s.queues.delivery.process(concurrency, wrap('delivery', processDeliveryJob));
+  for (const name of CASE_JOB_NAMES) void s.queues.cases.process(name, concurrency, wrap<CaseJob>('cases', processCaseJob));
+  void s.queues.delivery.process(concurrency, wrap('delivery', processRelayJob));
 
   const sweep = async (): Promise<number> => {
     const due = await casesWithDueAction(s.store.db, nowIso(), 500);
     for (const d of due) await enqueueCaseJob(s.queues, { caseId: d.id, action: d.next_action as CaseJob['action'], due: d.next_action_at! }, { replaceFinished: true });
-    return due.length;
+    return due.length + (await sweepOutbox(s));
   };
   let sweeping = false;
   const timer = setInterval(() => {

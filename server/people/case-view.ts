@@ -7,6 +7,7 @@ import { listMessagesForCase } from '../store/repositories/messages';
 import { listAttemptsForCase } from '../store/repositories/attempts';
 import { listHandoffsForCase } from '../store/repositories/handoffs';
 import { listAuditForCase } from '../store/repositories/audit';
+import { listCorrectionsForCase } from '../store/repositories/intent-corrections';
 import { fromJson } from '../store/ids';
 import type { ConversationState } from '../../flows/engine';
 import type { Classification } from '../../nlu-models/src/intents';
@@ -14,7 +15,7 @@ import { holdsClaim, isSupervisor, phoneMasker, seesPhones, type Viewer } from '
 import { stopPaymentPrefill } from './stop-payment';
 
 /** Desk events worth a line on the timeline (reads and routine bookkeeping are left out). */
-const TIMELINE_ACTIONS = new Set([
+export const TIMELINE_ACTIONS = new Set([
   'triaged',
   'handoff_opened',
   'handoff_raised',
@@ -56,6 +57,8 @@ export type TimelineItem =
       cues: string[];
       payment: Classification['payment'] | null;
       delivery: 'sent' | 'pending' | 'failed' | null;
+      /** An officer's correction of the classifier's intent, if any. */
+      correction: { intent: string; by: string; at: string } | null;
     }
   | { kind: 'event'; at: string; id: string; action: string; actor: string; detail: unknown };
 
@@ -83,13 +86,15 @@ function deliveryOf(providerId: string | null): 'sent' | 'pending' | 'failed' {
 
 export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
   const db = s.store.db;
-  const [warnings, messages, attempts, handoffs, events] = await Promise.all([
+  const [warnings, messages, attempts, handoffs, events, corrections] = await Promise.all([
     listWarningsForCase(db, c.id),
     listMessagesForCase(db, c.id),
     listAttemptsForCase(db, c.id),
     listHandoffsForCase(db, c.id),
     listAuditForCase(db, c.id),
+    listCorrectionsForCase(db, c.id),
   ]);
+  const correctionOf = new Map(corrections.map((k) => [k.message_id, { intent: k.intent, by: k.corrected_by, at: k.corrected_at }]));
   const active = handoffs.find((h) => h.status !== 'resolved');
   const visible = seesPhones(viewer, active);
   const mask = phoneMasker(visible);
@@ -137,6 +142,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
         cues: cl?.cues ?? [],
         payment: cl?.payment ?? null,
         delivery: m.direction === 'out' ? deliveryOf(m.provider_id) : null,
+        correction: correctionOf.get(m.id) ?? null,
       };
     }),
     ...events
@@ -147,7 +153,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
 
   const prefill = stopPaymentPrefill(messages, conversation?.slots ?? {});
   const mine = holdsClaim(viewer, active);
-  return {
+  return mask.deep({
     case: {
       id: c.id,
       caseRef: c.case_ref,
@@ -193,5 +199,5 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
       canClaim: !!active && active.status === 'open',
     },
     timeline,
-  };
+  });
 }

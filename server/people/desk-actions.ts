@@ -3,23 +3,23 @@
 import { z } from 'zod';
 import type { Services } from '../services';
 import type { HandoffRow, MessageRow } from '../store/schema';
-import type { Outcome } from '../../flows/engine/vocabulary';
+import { DESK_OUTCOMES } from '../../flows/engine/vocabulary';
 import { countSegments, type Rendered } from '../../flows/engine';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { claimHandoff, forceReleaseHandoff, getHandoff, releaseHandoff, resolveHandoff, activeHandoffForCase } from '../store/repositories/handoffs';
-import { getCase, updateCase } from '../store/repositories/cases';
+import { getCase } from '../store/repositories/cases';
 import { insertMessage } from '../store/repositories/messages';
 import { audit } from '../store/repositories/audit';
-import { fromJson, isoIn, nowIso, toJson } from '../store/ids';
-import { readPlan } from '../cases/plan';
-import { enqueueCaseJob } from '../jobs/queues';
-import type { ConversationState } from '../../flows/engine';
+import { toJson } from '../store/ids';
 import { ChannelError } from '../../bots/channel';
+import { PendingEvents } from '../events';
+import { advanceCase, lockCase, runCaseEvent, type Advanced } from '../cases/case-events';
+import { conversationPort } from '../cases/conversation';
+import { dispatch, queueMessage } from '../cases/outbox';
 import { holdsClaim, isSupervisor, type Viewer } from './visibility';
 import { stopPaymentSchema } from './stop-payment';
 
-/** Outcomes a dissuader may close a handoff with (names from flows/engine/vocabulary.ts). */
-export const DESK_OUTCOMES = ['dissuaded', 'stop_payment_requested', 'visit_dispatched', 'unreachable', 'wrong_person', 'false_alarm'] as const satisfies readonly Outcome[];
+export { DESK_OUTCOMES };
 
 const note = z.string().trim().max(2000).optional();
 export const resolveSchema = z.discriminatedUnion('outcome', [
@@ -53,6 +53,7 @@ export async function claim(s: Services, v: Viewer, handoffId: string): Promise<
     throw new ConflictError(now.status === 'claimed' ? `this handoff is already claimed by ${now.claimed_by}` : 'this handoff is already resolved');
   }
   await audit(s.store.db, { caseId: h.case_id, actor: v.id, action: 'handoff_claimed', detail: { handoffId: h.id, waitedSeconds: Math.round((Date.now() - Date.parse(h.created_at)) / 1000) } });
+  await runCaseEvent(s, h.case_id, { type: 'handoff_claimed' }, conversationPort, v.id);
   s.events.publish({ type: 'handoff', handoffId: h.id, caseId: h.case_id, change: 'claimed' });
   return loadHandoff(s, handoffId);
 }
@@ -64,6 +65,7 @@ export async function release(s: Services, v: Viewer, handoffId: string): Promis
   const ok = h.claimed_by === v.id ? await releaseHandoff(s.store.db, h.id, v.id) : isSupervisor(v) ? await forceReleaseHandoff(s.store.db, h.id) : false;
   if (!ok) throw new ForbiddenError(`only ${h.claimed_by} or a supervisor can release this handoff`);
   await audit(s.store.db, { caseId: h.case_id, actor: v.id, action: 'handoff_released', detail: { handoffId: h.id, from: h.claimed_by } });
+  await runCaseEvent(s, h.case_id, { type: 'handoff_released' }, conversationPort, v.id);
   s.events.publish({ type: 'handoff', handoffId: h.id, caseId: h.case_id, change: 'released' });
   return loadHandoff(s, handoffId);
 }
@@ -83,15 +85,17 @@ export async function resolve(s: Services, v: Viewer, handoffId: string, input: 
   if (!holdsClaim(v, h) && !isSupervisor(v)) throw new ForbiddenError(h.status === 'claimed' ? `this case is claimed by ${h.claimed_by}` : 'claim the case before resolving it');
   const detail =
     input.outcome === 'stop_payment_requested' ? { stopPayment: input.stopPayment } : input.outcome === 'visit_dispatched' ? { visit: input.visit } : null;
-  const done = await s.store.db.transaction().execute(async (trx) => {
-    if (!(await resolveHandoff(trx, h.id, input.outcome, detail, input.note || null))) return false;
-    // A person decided the case: automation stops and the case closes with their outcome.
-    const now = nowIso();
-    await updateCase(trx, h.case_id, { outcome: input.outcome, status: 'closed', closed_at: now, next_action: null, next_action_at: null });
+  const pending = new PendingEvents();
+  const done = await s.store.db.transaction().execute(async (trx): Promise<Advanced | false> => {
+    const c = await lockCase(trx, s, h.case_id);
+    if (!c || !(await resolveHandoff(trx, h.id, input.outcome, detail, input.note || null))) return false;
     await audit(trx, { caseId: h.case_id, actor: v.id, action: 'handoff_resolved', detail: { handoffId: h.id, outcome: input.outcome, ...(detail ?? {}), note: input.note ?? null } });
-    return true;
+    // A person decided the case: automation stops and the case closes with their outcome.
+    return advanceCase(trx, s, c, { type: 'handoff_resolved', outcome: input.outcome }, pending, conversationPort, v.id);
   });
   if (!done) throw new ConflictError('this handoff is already resolved');
+  pending.flushTo(s.events);
+  await dispatch(s, done);
   s.events.publish({ type: 'handoff', handoffId: h.id, caseId: h.case_id, change: 'resolved' });
   return loadHandoff(s, handoffId);
 }
@@ -101,26 +105,21 @@ export async function returnToFlow(s: Services, v: Viewer, handoffId: string, no
   const h = await loadHandoff(s, handoffId);
   if (h.status === 'resolved') throw new ConflictError('this handoff is already resolved');
   if (!holdsClaim(v, h) && !isSupervisor(v)) throw new ForbiddenError('claim the case before returning it to the flow');
-  const c = await getCase(s.store.db, h.case_id);
-  if (!c) throw new NotFoundError(`case ${h.case_id} not found`);
-  const plan = readPlan(c.plan);
-  const conversation = fromJson<ConversationState | null>(c.conversation, null);
-  // Not reached yet: continue the contact ladder now. Mid-conversation: wait for a reply as the flow would.
-  const next =
-    plan && !plan.ladder.reached
-      ? { action: 'contact' as const, at: nowIso() }
-      : conversation && !conversation.ended
-        ? { action: 'no_reply' as const, at: isoIn(30 * 60_000) }
-        : null;
-  const done = await s.store.db.transaction().execute(async (trx) => {
+  const pending = new PendingEvents();
+  // The lifecycle decides what comes next: the ladder again when not reached, the script's wait mid-conversation,
+  // and a closed case when the script had ended.
+  const done = await s.store.db.transaction().execute(async (trx): Promise<Advanced | false> => {
+    const c = await lockCase(trx, s, h.case_id);
+    if (!c) throw new NotFoundError(`case ${h.case_id} not found`);
     if (!(await resolveHandoff(trx, h.id, 'returned_to_flow', null, noteText || null))) return false;
-    await updateCase(trx, c.id, { next_action: next?.action ?? null, next_action_at: next?.at ?? null });
-    await audit(trx, { caseId: c.id, actor: v.id, action: 'handoff_returned', detail: { handoffId: h.id, next: next?.action ?? 'wait for the citizen', note: noteText ?? null } });
-    return true;
+    const adv = await advanceCase(trx, s, c, { type: 'handoff_returned' }, pending, conversationPort, v.id);
+    await audit(trx, { caseId: c.id, actor: v.id, action: 'handoff_returned', detail: { handoffId: h.id, next: adv.state.phase === 'closed' ? 'closed' : (c.next_action ?? 'wait for the citizen'), note: noteText ?? null } });
+    return adv;
   });
   if (!done) throw new ConflictError('this handoff is already resolved');
-  if (next) await enqueueCaseJob(s.queues, { caseId: c.id, action: next.action, due: next.at }).catch((err) => s.log.warn({ err: (err as Error).message }, 'enqueue failed; sweeper will retry'));
-  s.events.publish({ type: 'handoff', handoffId: h.id, caseId: c.id, change: 'resolved' });
+  pending.flushTo(s.events);
+  await dispatch(s, done);
+  s.events.publish({ type: 'handoff', handoffId: h.id, caseId: h.case_id, change: 'resolved' });
   return loadHandoff(s, handoffId);
 }
 
@@ -132,16 +131,20 @@ export async function sendMessage(s: Services, v: Viewer, caseId: string, body: 
   if (c.opted_out === 1 && c.active_channel !== 'telegram') throw new ConflictError('the citizen opted out of SMS (STOP): call them instead');
   const telegram = c.active_channel === 'telegram' && !!c.telegram_chat_id && !!s.channels.telegram;
   const rendered: Rendered = telegram ? { channel: 'telegram', text: body, buttons: [] } : { channel: 'sms', text: body, segments: countSegments(body).segments };
-  const m = await insertMessage(s.store.db, {
-    case_id: c.id,
-    direction: 'out',
-    channel: rendered.channel,
-    body,
-    payload: toJson(rendered),
-    author: v.id,
+  // The message and its outbox row commit together: if Redis loses the job, the sweeper sends it.
+  const { m, row } = await s.store.db.transaction().execute(async (trx) => {
+    const m = await insertMessage(trx, {
+      case_id: c.id,
+      direction: 'out',
+      channel: rendered.channel,
+      body,
+      payload: toJson(rendered),
+      author: v.id,
+    });
+    await audit(trx, { caseId: c.id, actor: v.id, action: 'desk_message', detail: { messageId: m.id, channel: m.channel, length: body.length } });
+    return { m, row: await queueMessage(trx, c, m, 'desk') };
   });
-  await audit(s.store.db, { caseId: c.id, actor: v.id, action: 'desk_message', detail: { messageId: m.id, channel: m.channel, length: body.length } });
-  await s.queues.delivery.add({ messageId: m.id }, { jobId: `deliver:${m.id}` });
+  await dispatch(s, { caseId: c.id, outbox: row ? [row] : [] });
   s.events.publish({ type: 'case', caseId: c.id, change: 'message' });
   return m;
 }

@@ -1,5 +1,7 @@
 // Login throttling, kept in the database so every web process counts the same attempts.
+import { sql } from 'kysely';
 import type { Db } from '../store/repositories/cases';
+import type { Dialect } from '../store/db';
 import { clearLoginAttempts, countLoginAttempts, oldestLoginAttempt, pruneLoginAttempts, recordLoginAttempt } from '../store/repositories/sessions';
 
 export interface LoginLimits {
@@ -18,9 +20,18 @@ const addressKey = (ip: string) => `${ip}|*`;
 
 /**
  * Counts this attempt unless a limit is already reached; a refused attempt is not counted, so waiting
- * the advised time is always enough.
+ * the advised time is always enough. The check and the count are one transaction, serialised per key
+ * (an advisory lock on PostgreSQL; SQLite transactions take the write lock when they begin), so parallel
+ * guesses cannot all pass the check before any of them is counted.
  */
-export async function takeLoginAttempt(db: Db, ip: string, username: string, limits: LoginLimits, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number; scope: 'user' | 'address' }> {
+export async function takeLoginAttempt(
+  db: Db,
+  ip: string,
+  username: string,
+  limits: LoginLimits,
+  opts: { dialect: Dialect; now?: number },
+): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number; scope: 'user' | 'address' }> {
+  const now = opts.now ?? Date.now();
   const at = new Date(now).toISOString();
   const since = new Date(now - limits.windowMs).toISOString();
   if (Math.random() < 0.02) await pruneLoginAttempts(db, since);
@@ -28,15 +39,19 @@ export async function takeLoginAttempt(db: Db, ip: string, username: string, lim
     [userKey(ip, username), limits.perUser, 'user'],
     [addressKey(ip), limits.perAddress, 'address'],
   ] as const;
-  for (const [key, limit, scope] of keys) {
-    if ((await countLoginAttempts(db, key, since)) >= limit) {
-      const oldest = await oldestLoginAttempt(db, key, since);
-      const retryAfterSeconds = Math.max(1, Math.ceil(((oldest ? Date.parse(oldest) : now) + limits.windowMs - now) / 1000));
-      return { ok: false, retryAfterSeconds, scope };
+  return db.transaction().execute(async (trx) => {
+    // Always in this order (user, then address), so two logins never wait on each other's locks.
+    if (opts.dialect === 'postgres') for (const [key] of keys) await sql`select pg_advisory_xact_lock(hashtextextended(${`login:${key}`}, 0))`.execute(trx);
+    for (const [key, limit, scope] of keys) {
+      if ((await countLoginAttempts(trx, key, since)) >= limit) {
+        const oldest = await oldestLoginAttempt(trx, key, since);
+        const retryAfterSeconds = Math.max(1, Math.ceil(((oldest ? Date.parse(oldest) : now) + limits.windowMs - now) / 1000));
+        return { ok: false as const, retryAfterSeconds, scope };
+      }
     }
-  }
-  for (const [key] of keys) await recordLoginAttempt(db, key, at);
-  return { ok: true };
+    for (const [key] of keys) await recordLoginAttempt(trx, key, at);
+    return { ok: true as const };
+  });
 }
 
 /** A successful login forgets that user's failures from this address. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { MessageRow } from '../store/schema';
 import { fromJson } from '../store/ids';
 import type { PaymentDetails } from '../../nlu-models/src/intents';
+import { STOP_PAYMENT_HEADERS, localTimeWithOffset, vocabularyLabel, type UiLocale } from '../../web/i18n';
 
 export interface StopPaymentPrefill {
   /** When the citizen first said they had paid (the golden hour runs from here). */
@@ -15,15 +16,6 @@ export interface StopPaymentPrefill {
   /** Everything the classifier extracted, for the officer to choose from. */
   said: PaymentDetails;
 }
-
-const METHOD_LABELS: Record<string, string> = {
-  alipay: 'Alipay 支付宝',
-  wechat_pay: 'WeChat Pay 微信支付',
-  bank_transfer: 'Bank transfer 银行转账',
-  card: 'Card 银行卡',
-  crypto: 'Crypto 虚拟货币',
-};
-export const methodLabel = (m: string): string => METHOD_LABELS[m] ?? m;
 
 /** The largest amount a stop-payment request accepts (see stopPaymentSchema). */
 const MAX_AMOUNT = 1e10;
@@ -87,7 +79,7 @@ export interface StopPaymentRecord {
   note: string | null;
 }
 
-export const STOP_PAYMENT_COLUMNS: (keyof StopPaymentRecord)[] = [
+export const STOP_PAYMENT_COLUMNS = [
   'caseRef',
   'requestedAt',
   'firstMentionedAt',
@@ -103,17 +95,27 @@ export const STOP_PAYMENT_COLUMNS: (keyof StopPaymentRecord)[] = [
   'note',
   'caseId',
   'handoffId',
-];
+] as const satisfies readonly (keyof StopPaymentRecord)[];
+// Every column has its heading in the consoles' catalogue (web/i18n).
+STOP_PAYMENT_HEADERS satisfies Record<(typeof STOP_PAYMENT_COLUMNS)[number], unknown>;
+
+/** Columns holding UTC instants, written as the centre's wall time with its offset. */
+const TIME_COLUMNS = new Set<string>(['requestedAt', 'firstMentionedAt']);
 
 /**
- * RFC 4180 CSV. Text starting with =, +, -, @ is prefixed with ' so a spreadsheet never runs it as a
- * formula; plain numbers such as +8613800138000 are left as they are.
+ * RFC 4180 CSV for the bank liaison, in their language: headings from the catalogue, times in the centre's
+ * zone with its offset ("2026-11-22 10:20:00 +08:00"), payment methods by name. Text starting with =, +, -, @
+ * is prefixed with ' so a spreadsheet never runs it as a formula; plain numbers such as +8613800138000 are
+ * left as they are.
  */
-export function toCsv(rows: StopPaymentRecord[]): string {
+export function toCsv(rows: StopPaymentRecord[], opts: { locale: UiLocale; utcOffsetMinutes: number }): string {
   const cell = (v: unknown): string => {
     let s = v == null ? '' : String(v);
     if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^[+-]?[\d*. ]+$/.test(s)) s = `'${s}`;
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [STOP_PAYMENT_COLUMNS.join(','), ...rows.map((r) => STOP_PAYMENT_COLUMNS.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  const value = (r: StopPaymentRecord, c: (typeof STOP_PAYMENT_COLUMNS)[number]): unknown =>
+    TIME_COLUMNS.has(c) ? localTimeWithOffset(r[c] as string | null, opts.utcOffsetMinutes) : c === 'method' ? vocabularyLabel('paymentMethod', r.method, opts.locale) : r[c];
+  const head = STOP_PAYMENT_COLUMNS.map((c) => cell(STOP_PAYMENT_HEADERS[c][opts.locale])).join(',');
+  return [head, ...rows.map((r) => STOP_PAYMENT_COLUMNS.map((c) => cell(value(r, c))).join(','))].join('\r\n') + '\r\n';
 }

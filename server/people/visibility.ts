@@ -2,7 +2,7 @@
 // claimed; supervisors (manager, admin) and systems (API keys) see it in full. Every read is audited.
 import type { Request } from 'express';
 import type { HandoffRow } from '../store/schema';
-import { maskPhone, maskPhonesIn } from '../log';
+import { maskDeep, maskPhone, maskNumbersIn } from '../masking';
 
 export interface Viewer {
   id: string;
@@ -28,10 +28,15 @@ export function seesPhones(v: Viewer, activeHandoff: Pick<HandoffRow, 'status' |
   return holdsClaim(v, activeHandoff);
 }
 
-/** A masker for one response: identity when the viewer sees phones, masking otherwise. */
+/**
+ * A masker for one response: identity when the viewer sees phones, masking otherwise. `deep` is the last
+ * step of every presenter for a viewer who does not see phones: whatever field a number hides in
+ * (a provider's error text, an audit detail, a note), it leaves masked.
+ */
 export function phoneMasker(visible: boolean) {
   return {
     phone: (p: string | null | undefined) => (p == null ? p ?? null : visible ? p : maskPhone(p)),
-    text: (t: string) => (visible ? t : maskPhonesIn(t)),
+    text: (t: string) => (visible ? t : maskNumbersIn(t)),
+    deep: <T>(v: T): T => (visible ? v : (maskDeep(v) as T)),
   };
 }

@@ -65,6 +65,8 @@ export interface OpenStoreOptions {
   /** PostgreSQL schema to use (created if missing); tests use one per run. */
   schema?: string;
   migrate?: boolean;
+  /** Hears connection errors the pool recovers from by itself (a restart or failover); default: nothing is said. */
+  onError?: (err: Error) => void;
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
@@ -97,8 +99,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     });
     // A server restart or failover drops connections. Unhandled, pg's 'error' event would end the process;
     // the query in flight fails on its own and the pool opens a new connection for the next one.
-    pool.on('error', () => undefined);
-    pool.on('connect', (client) => client.on('error', () => undefined));
+    const onError = (err: Error) => opts.onError?.(err);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     store = { db, dialect: 'postgres', schema, close: () => db.destroy() };
   }

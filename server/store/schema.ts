@@ -19,6 +19,8 @@ export interface WarningsTable {
   telegram_chat_id: string | null;
   received_at: string;
   created_at: string;
+  /** The upstream's scam type when it is not one of ours (the warning is worked as `other`). */
+  upstream_scam_type: string | null;
 }
 
 export interface CasesTable {
@@ -41,11 +43,13 @@ export interface CasesTable {
   flow_version: number | null;
   /** The channel of the live conversation, if any. */
   active_channel: string | null;
-  /** Outbox: what the workers must do next for this case, and when. Null = nothing automatic pending. */
+  /** The case's next action (its earliest lifecycle timer) and when; written only by server/cases/outbox.ts. */
   next_action: string | null;
   next_action_at: string | null;
-  /** Contact plan from triage (JSON). */
+  /** Contact plan of cases written before the lifecycle existed (JSON); read once to derive their lifecycle. */
   plan: string | null;
+  /** The lifecycle state (server/cases/lifecycle.ts LifecycleState) as JSON; null on cases from before it. */
+  lifecycle: string | null;
   opted_out: number;
   outcome: string | null;
   opened_at: string;
@@ -107,6 +111,30 @@ export interface HandoffsTable {
   sla_due_at: string;
   escalated_at: string | null;
   created_at: string;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'unconfirmed' | 'sent' | 'failed' | 'cancelled';
+
+/** Every outbound effect: written with the decision, sent by the relay at most once. */
+export interface OutboxTable {
+  id: string;
+  case_id: string;
+  kind: 'call' | 'message';
+  channel: string;
+  purpose: 'warning' | 'callback' | 'follow_up' | 'prompt' | 'desk' | 'relative';
+  target: string;
+  attempt_id: string | null;
+  message_id: string | null;
+  payload: string | null;
+  status: OutboxStatus;
+  due_at: string;
+  claim_token: string | null;
+  claimed_at: string | null;
+  tries: number;
+  provider_id: string | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface AuditEventsTable {
@@ -177,6 +205,140 @@ export interface FlowHeadsTable {
   updated_at: string;
 }
 
+/** A desk officer's correction of the classifier on one citizen message (migration 007). */
+export interface IntentCorrectionsTable {
+  id: string;
+  message_id: string;
+  case_id: string;
+  /** The message as the citizen sent it (or as speech recognition heard it). */
+  text: string;
+  locale: string;
+  channel: string;
+  intent: string;
+  /** What the classifier said: the message's stored intent. */
+  previous_intent: string | null;
+  /** The model version that classified the message. */
+  model_version: string | null;
+  note: string | null;
+  corrected_by: string;
+  corrected_at: string;
+  /** Only 'approved' corrections are trained on (npm run train -- --with-corrections). */
+  review: 'pending' | 'approved' | 'rejected';
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+}
+
+/** A loss reported to the police, matched by phone to a person we warned (issue 18). */
+export interface FraudReportsTable {
+  id: string;
+  source: string;
+  external_id: string;
+  phone: string;
+  /** When the loss happened. */
+  occurred_at: string;
+  amount: number | null;
+  scam_type: string;
+  scam_type_given: string | null;
+  /** The warned person's case; null when the number was never warned before the loss. */
+  case_id: string | null;
+  /** The latest warning of that case at or before the loss. */
+  warning_at: string | null;
+  /** The already_paid handoff the report opened on an open case. */
+  handoff_id: string | null;
+  received_by: string;
+  received_at: string;
+}
+
+export interface ScriptTrialsTable {
+  id: string;
+  flow_id: string;
+  version_a: number;
+  version_b: number;
+  split_b: number;
+  /** JSON TrialStopRule. */
+  stop_rule: string;
+  alpha: number;
+  status: 'running' | 'closed' | 'stopped';
+  note: string | null;
+  started_by: string;
+  started_at: string;
+  closed_at: string | null;
+  stopped_by: string | null;
+  stopped_at: string | null;
+  decision: 'published_a' | 'published_b' | 'kept_current' | null;
+  published_version: number | null;
+}
+
+export interface TrialAssignmentsTable {
+  case_id: string;
+  trial_id: string;
+  arm: 'A' | 'B';
+  flow_id: string;
+  flow_version: number;
+  assigned_at: string;
+}
+
+export interface CallRecordingsTable {
+  id: string;
+  case_id: string;
+  attempt_id: string | null;
+  call_sid: string;
+  recording_sid: string;
+  status: string;
+  duration_seconds: number | null;
+  channels: number | null;
+  media_url: string | null;
+  started_at: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface QaReviewsTable {
+  id: string;
+  case_id: string;
+  reviewer: string;
+  /** JSON Record<criterion, 0 | 1 | 2 | null>. */
+  scores: string;
+  /** Points given / points possible over the criteria that apply, 0 … 1. */
+  score: number;
+  comment: string | null;
+  recording_id: string | null;
+  training_example: number;
+  training_message_id: string | null;
+  training_intent: string | null;
+  created_at: string;
+}
+
+export interface UserPreferencesTable {
+  user_id: string;
+  /** The console language the person chose (web/i18n UI_LOCALES). */
+  locale: string;
+  alert_sound: number;
+  alert_desktop: number;
+  updated_at: string;
+}
+
+/** Internal notes on a case: staff only, never sent to the citizen; append-only. */
+export interface CaseNotesTable {
+  id: string;
+  case_id: string;
+  author: string;
+  body: string;
+  created_at: string;
+}
+
+/** The desk's canned replies, per citizen language, with {placeholders} filled per case. */
+export interface CannedRepliesTable {
+  id: string;
+  locale: string;
+  title: string;
+  body: string;
+  position: number;
+  updated_by: string;
+  updated_at: string;
+}
+
 export interface Database {
   warnings: WarningsTable;
   cases: CasesTable;
@@ -185,11 +347,21 @@ export interface Database {
   handoffs: HandoffsTable;
   audit_events: AuditEventsTable;
   provider_events: ProviderEventsTable;
+  outbox: OutboxTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
   flow_versions: FlowVersionsTable;
   flow_heads: FlowHeadsTable;
+  intent_corrections: IntentCorrectionsTable;
+  fraud_reports: FraudReportsTable;
+  script_trials: ScriptTrialsTable;
+  trial_assignments: TrialAssignmentsTable;
+  call_recordings: CallRecordingsTable;
+  qa_reviews: QaReviewsTable;
+  user_preferences: UserPreferencesTable;
+  case_notes: CaseNotesTable;
+  canned_replies: CannedRepliesTable;
 }
 
 export type WarningRow = Selectable<WarningsTable>;
@@ -200,7 +372,17 @@ export type AttemptRow = Selectable<ContactAttemptsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type HandoffRow = Selectable<HandoffsTable>;
 export type AuditRow = Selectable<AuditEventsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
 export type UserRow = Selectable<UsersTable>;
 export type SessionRow = Selectable<SessionsTable>;
 export type FlowVersionRow = Selectable<FlowVersionsTable>;
 export type FlowHeadRow = Selectable<FlowHeadsTable>;
+export type IntentCorrectionRow = Selectable<IntentCorrectionsTable>;
+export type FraudReportRow = Selectable<FraudReportsTable>;
+export type ScriptTrialRow = Selectable<ScriptTrialsTable>;
+export type TrialAssignmentRow = Selectable<TrialAssignmentsTable>;
+export type CallRecordingRow = Selectable<CallRecordingsTable>;
+export type QaReviewRow = Selectable<QaReviewsTable>;
+export type UserPreferencesRow = Selectable<UserPreferencesTable>;
+export type CaseNoteRow = Selectable<CaseNotesTable>;
+export type CannedReplyRow = Selectable<CannedRepliesTable>;

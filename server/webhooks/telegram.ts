@@ -8,11 +8,10 @@ import type { Services } from '../services';
 import { WebhookSignatureError } from '../errors';
 import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
 import { parseWith } from '../http/validate';
-import { findOpenCaseByTelegramChat, getCase, getCaseByRef, updateCase } from '../store/repositories/cases';
+import { findLatestCaseByTelegramChat, findOpenCaseByTelegramChat, getCase, getCaseByRef, updateCase } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
-import { handleReply } from '../cases/conversation';
-import { handOff } from '../cases/handoff';
-import { PendingEvents } from '../events';
+import { conversationPort, handleReply } from '../cases/conversation';
+import { runCaseEvent } from '../cases/case-events';
 import { normalisePhone } from '../cases/phone';
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
@@ -76,13 +75,20 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
 
   bot.help((ctx) => ctx.reply(texts[lang(ctx.from?.language_code)].help(s.config.centre.callbackNumber)));
 
+  /** The chat's open case, or its own closed case, which reopens: a citizen back after close keeps their history. */
+  const caseOfChat = async (chatId: string) => {
+    const open = await findOpenCaseByTelegramChat(s.store.db, chatId);
+    if (open) return open;
+    const latest = await findLatestCaseByTelegramChat(s.store.db, chatId);
+    return latest?.status === 'closed' ? latest : undefined;
+  };
+
   bot.command('human', async (ctx) => {
     const l = lang(ctx.from?.language_code);
-    const c = await findOpenCaseByTelegramChat(s.store.db, String(ctx.chat.id));
+    const c = await caseOfChat(String(ctx.chat.id));
     if (!c) return ctx.reply(texts[l].noCase);
-    const pending = new PendingEvents();
-    await handOff(s.store.db, pending, { caseId: c.id, reason: 'request_human', riskLevel: c.risk_level, note: 'asked for a human on Telegram (/human)', actor: 'citizen' });
-    pending.flushTo(s.events);
+    if (c.status === 'closed') await runCaseEvent(s, c.id, { type: 'contact_after_close', channel: 'telegram' }, conversationPort, 'citizen');
+    await runCaseEvent(s, c.id, { type: 'human_requested', note: 'asked for a human on Telegram (/human)' }, conversationPort, 'citizen');
     return ctx.reply(texts[l].human);
   });
 
@@ -109,7 +115,7 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
     const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
     const chatId = String(ctx.chat?.id ?? ctx.from.id);
     await ctx.answerCbQuery().catch(() => undefined);
-    const c = await findOpenCaseByTelegramChat(s.store.db, chatId);
+    const c = await caseOfChat(chatId);
     if (!c || !data) return;
     await handleReply(s, { caseId: c.id, channel: 'telegram', text: buttonLabel(ctx.callbackQuery) ?? data, button: data, providerId: `tg:cb:${ctx.callbackQuery.id}` });
   });
@@ -118,7 +124,7 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
     const l = lang(ctx.from?.language_code);
     const chatId = String(ctx.chat.id);
     const text = ctx.message.text;
-    const c = await findOpenCaseByTelegramChat(s.store.db, chatId);
+    const c = await caseOfChat(chatId);
     const code = text.trim().match(CASE_CODE)?.[1];
     if (!c && code) return askToBind(chatId, code.toUpperCase(), (t, e) => ctx.reply(t, e), l);
     if (!c) return ctx.reply(texts[l].noCase);

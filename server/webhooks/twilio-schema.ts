@@ -43,5 +43,6 @@ export const callbackQuerySchema = z.object({
   caseId: z.uuid('caseId must be a case id').optional(),
   attemptId: z.uuid('attemptId must be an attempt id').optional(),
   messageId: z.uuid('messageId must be a message id').optional(),
+  outboxId: z.uuid('outboxId must be an outbox id').optional(),
   turn: z.coerce.number().int().min(0).max(10000).optional(),
 });

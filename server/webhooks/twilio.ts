@@ -2,24 +2,24 @@
 // gathered, call status. Signature first; then each callback is processed once (re-deliveries are no-ops).
 import express, { type Router, type Response } from 'express';
 import twilio from 'twilio';
-import { RETURN_CONTACT_FLOW_ID, type Rendered } from '../../flows/engine';
+import type { Rendered } from '../../flows/engine';
 import type { Services } from '../services';
 import { verifyTwilioSignature } from './twilio-signature';
 import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema, smsStatusSchema, voiceAnswerSchema } from './twilio-schema';
 import { parseWith } from '../http/validate';
 import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
-import { findAttemptByProviderId, getAttempt, updateAttempt } from '../store/repositories/attempts';
-import { findOpenCaseByPhone, findOpenCaseByRelativePhone, getCase, updateCase } from '../store/repositories/cases';
+import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
+import { findLatestCaseByPhone, findOpenCaseByPhone, findOpenCaseByRelativePhone, getCase, updateCase } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
-import { fromJson } from '../store/ids';
-import { PendingEvents } from '../events';
-import { beginConversation, fallbackFlowId, flowForCase, handleFlowEvent, handleReply, loadConversation, markReached } from '../cases/conversation';
-import { handOff } from '../cases/handoff';
-import { moveDownLadder, scheduleNext } from '../jobs/case-jobs';
+import { fromJson, toJson } from '../store/ids';
+import { answerCall, conversationPort, handleFlowEvent, handleReply } from '../cases/conversation';
+import { runCaseEvent } from '../cases/case-events';
+import type { AttemptOutcome } from '../cases/lifecycle';
+import { confirmFromCallback } from '../jobs/outbox-relay';
 import { openReturnContactCase } from '../cases/return-contact';
 import { normalisePhone } from '../cases/phone';
 import { recordRelativeReply } from '../cases/relative-reply';
-import { maskPhone } from '../log';
+import { maskPhone } from '../masking';
 import { ValidationError } from '../errors';
 
 const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', '退订']);
@@ -70,7 +70,9 @@ export function twilioWebhooks(s: Services): Router {
           await recordRelativeReply(s, ofRelative, sms.Body, sms.MessageSid);
           return;
         }
-        c = await openReturnContactCase(s, from.e164, 'sms');
+        // Their own case closed: it reopens with its history (handleReply); a new contact gets a case of their own.
+        const latest = await findLatestCaseByPhone(s.store.db, from.e164);
+        c = latest?.status === 'closed' ? latest : await openReturnContactCase(s, from.e164, 'sms');
       }
       await handleReply(s, { caseId: c.id, channel: 'sms', text: sms.Body, providerId: sms.MessageSid });
     });
@@ -81,13 +83,16 @@ export function twilioWebhooks(s: Services): Router {
     const st = parseWith(smsStatusSchema, req.body, 'SMS status callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
     await once(`twilio:smsstatus:${st.MessageSid}:${st.MessageStatus}`, async () => {
+      // Any status means Twilio has the message: a send the relay could not confirm is confirmed now.
+      if (q.outboxId) await confirmFromCallback(s, q.outboxId, st.MessageSid);
       const attempt = q.attemptId ? await getAttempt(s.store.db, q.attemptId) : await findAttemptByProviderId(s.store.db, st.MessageSid);
       if (!attempt) return;
-      await updateAttempt(s.store.db, attempt.id, { status: st.MessageStatus, error_code: st.ErrorCode ?? attempt.error_code, provider_id: attempt.provider_id ?? st.MessageSid });
-      if ((st.MessageStatus === 'failed' || st.MessageStatus === 'undelivered') && !attempt.to_relative) {
-        await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'sms_failed', detail: { status: st.MessageStatus, errorCode: st.ErrorCode } });
-        await moveDownLadder(s, attempt.case_id, `sms ${st.MessageStatus} ${st.ErrorCode ?? ''}`.trim(), true);
-      }
+      await recordAttemptStatus(s.store.db, attempt, st.MessageStatus, st.ErrorCode, st.MessageSid);
+      const outcome: AttemptOutcome | undefined = st.MessageStatus === 'delivered' || st.MessageStatus === 'read' ? 'delivered' : st.MessageStatus === 'undelivered' || st.MessageStatus === 'failed' ? 'undelivered' : undefined;
+      if (!outcome) return;
+      if (outcome === 'undelivered') await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'sms_failed', detail: { status: st.MessageStatus, errorCode: st.ErrorCode, attemptNo: attempt.attempt_no } });
+      // The lifecycle matches the status to its own attempt: one for an attempt it moved past changes nothing.
+      await runCaseEvent(s, attempt.case_id, { type: 'attempt_outcome', attempt: attempt.attempt_no, outcome }, conversationPort, 'twilio');
     });
     res.status(204).end();
   });
@@ -95,101 +100,103 @@ export function twilioWebhooks(s: Services): Router {
   router.post('/voice', async (req, res) => {
     const call = parseWith(voiceAnswerSchema, req.body, 'voice callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
-    if (q.caseId) {
-      const c = await getCase(s.store.db, q.caseId);
-      if (!c) {
-        twimlReply(res, hangupTwiml('zh', 'Sorry, goodbye.'));
-        return;
-      }
-      const machine = call.AnsweredBy && /^(machine|fax)/.test(call.AnsweredBy);
-      if (machine) {
-        const out = await handleFlowEvent(s, c.id, { type: 'voicemail' }, 'voice', { gatherActionUrl: gatherUrl(s, c.id, 0) });
-        await audit(s.store.db, { caseId: c.id, actor: 'twilio', action: 'voicemail', detail: { callSid: call.CallSid } });
-        twimlReply(res, voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
-        return;
-      }
-      await markReached(s.store.db, c);
-      const pending = new PendingEvents();
-      const turns = loadConversation(s, c)?.state.turns ?? 0;
-      const flow = flowForCase(s, c);
-      if (!flow) {
-        twimlReply(res, hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
-        return;
-      }
-      const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'outreach', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
-      pending.flushTo(s.events);
-      twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
-      return;
-    }
-    // A citizen calling the number: continue their case, or open a return contact.
-    const from = normalisePhone(call.From, s.config.defaultRegion);
-    if (!from.ok) {
-      twimlReply(res, hangupTwiml('zh', ''));
-      return;
-    }
-    const c = (await findOpenCaseByPhone(s.store.db, from.e164)) ?? (await openReturnContactCase(s, from.e164, 'voice'));
-    // Their calling us is an answer: the contact ladder must not ring them again.
-    await markReached(s.store.db, c);
-    const flow = s.flows.current(RETURN_CONTACT_FLOW_ID) ?? s.flows.current(fallbackFlowId(s));
-    if (!flow) {
-      twimlReply(res, hangupTwiml('zh', ''));
-      return;
-    }
-    const pending = new PendingEvents();
-    const turns = loadConversation(s, c)?.state.turns ?? 0;
-    const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'citizen', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
-    pending.flushTo(s.events);
-    s.log.info({ from: from.e164, caseId: c.id }, 'incoming call');
-    twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
+    let xml: string | undefined;
+    // Once per call: a replayed answer webhook gets the TwiML the call was first given and changes nothing.
+    const fresh = await once(`twilio:voice:${call.CallSid}`, async () => {
+      xml = q.caseId ? await answerOurCall(call, q.caseId, q.attemptId) : await answerIncomingCall(call);
+    });
+    if (!fresh) xml = (await spokenTwiml(`${call.CallSid}:answer`)) ?? retryTwiml(s, req.originalUrl);
+    twimlReply(res, xml ?? hangupTwiml('zh', ''));
   });
+
+  /** Our warning call was answered: by a person (the conversation starts) or by a machine (a short message). */
+  const answerOurCall = async (call: { CallSid: string; AnsweredBy?: string }, caseId: string, attemptId?: string): Promise<string> => {
+    const c = await getCase(s.store.db, caseId);
+    if (!c) return hangupTwiml('zh', 'Sorry, goodbye.');
+    const voice = { gatherActionUrl: gatherUrl(s, c.id, 0), turnKey: `${call.CallSid}:answer` };
+    if (call.AnsweredBy && /^(machine|fax)/.test(call.AnsweredBy)) {
+      // The status callback tells the lifecycle it was voicemail; here only the message is left.
+      const out = await handleFlowEvent(s, c.id, { type: 'voicemail' }, 'voice', voice);
+      await audit(s.store.db, { caseId: c.id, actor: 'twilio', action: 'voicemail', detail: { callSid: call.CallSid } });
+      return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref));
+    }
+    const attempt = attemptId ? await getAttempt(s.store.db, attemptId) : undefined;
+    const out = await answerCall(s, { caseId: c.id, attemptNo: attempt?.attempt_no, inbound: false, voice });
+    return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref));
+  };
+
+  /** A citizen calling the number: their open case, their own closed case (it reopens), or a new return contact. */
+  const answerIncomingCall = async (call: { CallSid: string; From: string }): Promise<string> => {
+    const from = normalisePhone(call.From, s.config.defaultRegion);
+    if (!from.ok) return hangupTwiml('zh', '');
+    const latest = await findLatestCaseByPhone(s.store.db, from.e164);
+    const c = (await findOpenCaseByPhone(s.store.db, from.e164)) ?? (latest?.status === 'closed' ? latest : await openReturnContactCase(s, from.e164, 'voice'));
+    const out = await answerCall(s, { caseId: c.id, inbound: true, voice: { gatherActionUrl: gatherUrl(s, c.id, 0), turnKey: `${call.CallSid}:answer` } });
+    s.log.info({ from: maskPhone(from.e164), caseId: c.id }, 'incoming call');
+    return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), '');
+  };
+
+  /** The TwiML we answered a call's turn with, as stored on its voice message. */
+  const spokenTwiml = async (turnKey: string): Promise<string | undefined> => {
+    const m = await s.store.db.selectFrom('messages').select(['payload']).where('provider_id', '=', `twiml:${turnKey}`).executeTakeFirst();
+    return voiceXml(fromJson<Rendered | null>(m?.payload ?? null, null) ?? undefined);
+  };
 
   router.post('/voice/gather', async (req, res) => {
     const g = parseWith(gatherSchema, req.body, 'gather callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
     if (!q.caseId) throw new ValidationError('invalid callback URL: caseId: required');
     const turn = q.turn ?? 0;
+    const turnKey = `${g.CallSid}:${turn}`;
     const text = (g.SpeechResult ?? '').trim();
     let xml: string | undefined;
-    const fresh = await once(`twilio:gather:${g.CallSid}:${turn}`, async () => {
-      const voice = { gatherActionUrl: gatherUrl(s, q.caseId!, turn + 1) };
+    const fresh = await once(`twilio:gather:${turnKey}`, async () => {
+      const voice = { gatherActionUrl: gatherUrl(s, q.caseId!, turn + 1), turnKey };
       if (!text && !g.Digits) {
         // Twilio posts an empty result when the citizen said nothing: silence, not a reply.
         const out = await handleFlowEvent(s, q.caseId!, { type: 'no_reply' }, 'voice', voice);
-        xml = voiceXml(out?.rendered);
+        xml = out?.connectDesk ? dialDeskTwiml(s, localeOf((await getCase(s.store.db, q.caseId!)) ?? { locale: 'zh' }), out.result?.prompts.map((p) => p.text)) : voiceXml(out?.rendered);
+        if (out?.outbound && out.connectDesk && xml) await keepSpoken(out.outbound.id, xml);
         return;
       }
       const out = await handleReply(s, { caseId: q.caseId!, channel: 'voice', text, digits: g.Digits || undefined, asrConfidence: g.Confidence, providerId: g.CallSid, voice });
-      const wantsHuman = !!out.result?.actions.some((a) => a.type === 'handoff' && a.reason === 'request_human');
+      // Someone at risk, or asking for an officer, is connected to the desk rather than hung up on.
       const c = await getCase(s.store.db, q.caseId!);
-      xml = wantsHuman && s.config.twilio.deskNumber ? dialDeskTwiml(s, localeOf(c ?? { locale: 'zh' })) : voiceXml(out.rendered);
+      xml = out.connectDesk ? dialDeskTwiml(s, localeOf(c ?? { locale: 'zh' }), out.result?.prompts.map((p) => p.text)) : voiceXml(out.rendered);
+      if (out.outbound && out.connectDesk && xml) await keepSpoken(out.outbound.id, xml);
     });
-    if (!fresh) {
-      // A re-delivered gather: answer with what we said the first time, change nothing.
-      const last = await s.store.db.selectFrom('messages').select(['payload']).where('case_id', '=', q.caseId).where('direction', '=', 'out').where('channel', '=', 'voice').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-      xml = voiceXml(fromJson<Rendered | null>(last?.payload ?? null, null) ?? undefined);
-    }
+    // A re-delivered gather: answer with what we said the first time, change nothing.
+    if (!fresh) xml = (await spokenTwiml(turnKey)) ?? retryTwiml(s, req.originalUrl);
     twimlReply(res, xml ?? hangupTwiml('zh', ''));
   });
+
+  /** What was answered on a turn is what a replay gets (a <Dial> to the desk included). */
+  const keepSpoken = async (messageId: string, twiml: string) => {
+    await s.store.db.updateTable('messages').set({ payload: toJson({ channel: 'voice', twiml }) }).where('id', '=', messageId).execute();
+  };
 
   router.post('/voice/status', async (req, res) => {
     const st = parseWith(callStatusSchema, req.body, 'call status callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
     await once(`twilio:call:${st.CallSid}:${st.CallStatus}`, async () => {
+      // Any status means Twilio placed the call: a request the relay could not confirm is confirmed now.
+      if (q.outboxId) await confirmFromCallback(s, q.outboxId, st.CallSid);
       const attempt = q.attemptId ? await getAttempt(s.store.db, q.attemptId) : await findAttemptByProviderId(s.store.db, st.CallSid);
       if (!attempt) return;
-      await updateAttempt(s.store.db, attempt.id, { status: st.CallStatus, error_code: st.ErrorCode ?? attempt.error_code, provider_id: attempt.provider_id ?? st.CallSid });
-      if (['busy', 'no-answer', 'failed', 'canceled'].includes(st.CallStatus)) {
-        await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'call_not_answered', detail: { status: st.CallStatus, errorCode: st.ErrorCode } });
-        await moveDownLadder(s, attempt.case_id, `call ${st.CallStatus}`, st.CallStatus === 'failed' && !!st.ErrorCode);
-      } else if (st.CallStatus === 'completed' && st.AnsweredBy && /^(machine|fax)/.test(st.AnsweredBy)) {
-        // Voicemail got a short message; follow up on the next channel (SMS) now.
-        await moveDownLadder(s, attempt.case_id, 'voicemail', true);
-      } else if (st.CallStatus === 'completed') {
-        const c = await getCase(s.store.db, attempt.case_id);
-        const conv = c && loadConversation(s, c);
-        // The citizen hung up mid-conversation: the flow's silence handling takes over after its wait.
-        if (c && conv && !conv.state.ended && c.next_action === null) await scheduleNext(s, c.id, 'no_reply', new Date(Date.now() + 60_000).toISOString());
-      }
+      const answered = attempt.status === 'in-progress' || attempt.status === 'completed';
+      await recordAttemptStatus(s.store.db, attempt, st.CallStatus, st.ErrorCode, st.CallSid);
+      let outcome: AttemptOutcome | undefined;
+      let permanent = false;
+      if (['busy', 'no-answer', 'canceled'].includes(st.CallStatus)) outcome = 'unanswered';
+      else if (st.CallStatus === 'failed') {
+        outcome = 'failed';
+        permanent = !!st.ErrorCode;
+      } else if (st.CallStatus === 'completed') outcome = st.AnsweredBy && /^(machine|fax)/.test(st.AnsweredBy) ? 'voicemail' : 'call_ended';
+      else if (st.CallStatus === 'in-progress' && !answered) return; // the answer webhook tells the lifecycle
+      if (!outcome) return;
+      if (outcome === 'unanswered' || outcome === 'failed') await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'call_not_answered', detail: { status: st.CallStatus, errorCode: st.ErrorCode, attemptNo: attempt.attempt_no } });
+      // The lifecycle matches the status to its own attempt: a late or second terminal status changes nothing.
+      await runCaseEvent(s, attempt.case_id, { type: 'attempt_outcome', attempt: attempt.attempt_no, outcome, ...(permanent ? { permanent } : {}) }, conversationPort, 'twilio');
     });
     res.status(204).end();
   });
@@ -197,11 +204,26 @@ export function twilioWebhooks(s: Services): Router {
   return router;
 }
 
-/** Key 0 / "I want an officer": connect the call to the desk's phone at once. */
-function dialDeskTwiml(s: Services, locale: 'zh' | 'en'): string {
+/**
+ * Someone at risk or asking for an officer: what the script said (what to do meanwhile), then the call is
+ * connected to the desk's phone. If nobody at the desk picks up, the citizen hears that an officer will call.
+ */
+function dialDeskTwiml(s: Services, locale: 'zh' | 'en', said: string[] = []): string {
   const vr = new twilio.twiml.VoiceResponse();
-  vr.say({ language: locale === 'en' ? 'en-US' : 'zh-CN', voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never }, locale === 'en' ? 'Connecting you to an officer now. Please hold.' : '正在为您转接民警，请稍候。');
+  const say = { language: locale === 'en' ? 'en-US' : 'zh-CN', voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never } as const;
+  for (const text of said) vr.say(say, text);
+  vr.say(say, locale === 'en' ? 'Connecting you to an officer now. Please hold.' : '正在为您转接民警，请稍候。');
   vr.dial({ callerId: s.config.twilio.from, timeout: 30 }, s.config.twilio.deskNumber!);
+  vr.say(say, locale === 'en' ? `No officer could take the call just now. An officer will call you back from ${s.config.centre.callbackNumber} within minutes.` : `民警暂时未能接听，将在几分钟内用${s.config.centre.callbackNumber}给您回电。`);
+  vr.hangup();
+  return vr.toString();
+}
+
+/** A replay that came before the first answer was stored: ask Twilio to come back in a moment. */
+function retryTwiml(s: Services, originalUrl: string): string {
+  const vr = new twilio.twiml.VoiceResponse();
+  vr.pause({ length: 1 });
+  vr.redirect({ method: 'POST' }, `${s.callbackBase}${originalUrl}`);
   return vr.toString();
 }
 
@@ -228,16 +250,12 @@ function voicemailText(s: Services, locale: string, caseRef: string): string {
     : `这里是${s.config.centre.name.zh}。请回拨${s.config.centre.callbackNumber}，案件编号${caseRef}。请勿向任何陌生人转账。`;
 }
 
-/** STOP / START. An opted-out person at risk goes to a human instead of falling silent. */
+/** STOP / START. An opted-out person goes to a human instead of falling silent (the lifecycle decides). */
 async function optOut(s: Services, caseId: string, stop: boolean): Promise<void> {
   const c = await getCase(s.store.db, caseId);
   if (!c) return;
-  await updateCase(s.store.db, caseId, { opted_out: stop ? 1 : 0, ...(stop ? { next_action: null, next_action_at: null } : {}) });
+  await updateCase(s.store.db, caseId, { opted_out: stop ? 1 : 0 });
   await audit(s.store.db, { caseId, actor: 'citizen', action: stop ? 'sms_opt_out' : 'sms_opt_in' });
   s.log.info({ phone: maskPhone(c.phone), stop }, 'sms opt-out keyword');
-  if (stop) {
-    const pending = new PendingEvents();
-    await handOff(s.store.db, pending, { caseId, reason: 'opted_out', riskLevel: c.risk_level, note: 'citizen replied STOP to warning SMS: reach them another way', actor: 'citizen' });
-    pending.flushTo(s.events);
-  }
+  await runCaseEvent(s, caseId, { type: stop ? 'opted_out' : 'opted_in' }, conversationPort, 'citizen');
 }

@@ -57,13 +57,25 @@ export async function caseRow(e: E2E, caseId: string) {
   return e.store.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
 }
 
-/** The case's next action is due now (the sweeper queues it within OUTBOX_SWEEP_MS). */
+/**
+ * Time travel for one timer: the case's next action (its earliest lifecycle timer) becomes due now, in the
+ * lifecycle state and on the case row alike; the sweeper queues it within OUTBOX_SWEEP_MS.
+ */
 export async function advance(e: E2E, caseId: string, action?: string): Promise<void> {
   const c = await eventually(async () => {
     const row = await caseRow(e, caseId);
     return row.next_action && (!action || row.next_action === action) ? row : undefined;
   }, `case ${caseId} to have a next action${action ? ` ${action}` : ''}`);
-  await e.store.db.updateTable('cases').set({ next_action_at: new Date().toISOString() }).where('id', '=', caseId).where('next_action', '=', c.next_action).execute();
+  const now = new Date().toISOString();
+  const state = JSON.parse(c.lifecycle ?? '{"timers":[]}') as { timers: { action: string; at: string }[] };
+  for (const t of state.timers) if (t.action === c.next_action && t.at === c.next_action_at) t.at = now;
+  await e.store.db
+    .updateTable('cases')
+    .set({ next_action_at: now, lifecycle: JSON.stringify(state) })
+    .where('id', '=', caseId)
+    .where('next_action', '=', c.next_action)
+    .where('next_action_at', '=', c.next_action_at)
+    .execute();
 }
 
 export async function waitHandoff(stack: Stack, caseId: string, reason: string): Promise<any> {

@@ -52,6 +52,30 @@ describe('voice: a call answered by speech', () => {
     expect(next.action).toContain('turn=1');
   });
 
+  it('a person still in the scam is connected to the desk, not hung up on', async () => {
+    const phone = '+8613900139004';
+    const { caseId } = await warn(e.stack, { phone, riskLevel: 'high' });
+    const net = e.stack.network.control;
+    const call = await net.waitForCall(phone, { timeoutMs: 15000 });
+    await net.answerCall(call.sid);
+    await net.waitForGather(call.sid);
+    await net.answerGather(call.sid, { speech: '对方还在让我转账，说今天必须交保证金', confidence: 0.9 });
+    const reply = await net.waitForCallback({ ref: call.sid, kind: 'gather-action' });
+    const twiml = parseXml(reply.responseBody);
+    const verbs = twiml.children.map((n) => n.name);
+    const dial = findAll(twiml, 'Dial');
+    expect(dial).toHaveLength(1);
+    expect(dial[0]!.text).toBe(DESK);
+    // Never hung up before the desk: only if nobody there picks up does the call end (with a call-back promised).
+    expect(verbs.indexOf('Hangup') === -1 || verbs.indexOf('Hangup') > verbs.indexOf('Dial')).toBe(true);
+    // What to do meanwhile is said before the transfer.
+    expect(findAll(twiml, 'Say').map((x) => x.text).join('')).toContain('停止转账');
+    const connected = await eventually(async () => (await net.call(call.sid)).connectedTo, 'the call to reach the desk');
+    expect(connected).toBe(DESK);
+    // The desk sees who is calling in, at the top of the queue.
+    expect(await waitHandoff(e.stack, caseId, 'mid_scam')).toMatchObject({ status: 'open', priority: 100 });
+  });
+
   it('key 0 connects the citizen to the desk number', async () => {
     const phone = '+8613900139002';
     await warn(e.stack, { phone, riskLevel: 'high' });

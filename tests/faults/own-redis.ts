@@ -12,6 +12,10 @@ export interface OwnRedis {
   start(): Promise<void>;
   /** SIGKILL: no shutdown save; only what the append-only file holds survives. */
   kill(): Promise<void>;
+  /** Copies what Redis holds now, as a lagging replica or last night's backup would hold it. */
+  snapshot(): Promise<string>;
+  /** Kills Redis and starts it again from a snapshot: every write since is gone (a failover to a stale copy). */
+  restore(snapshotDir: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -19,6 +23,7 @@ export async function ownRedis(): Promise<OwnRedis> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzu-redis-'));
   let proc: ChildProcess | undefined;
+  const snapshots: string[] = [];
   const url = `redis://127.0.0.1:${port}`;
   const self: OwnRedis = {
     url,
@@ -45,9 +50,30 @@ export async function ownRedis(): Promise<OwnRedis> {
       proc.kill('SIGKILL');
       await exited;
     },
+    async snapshot() {
+      const r = new Redis(url, { maxRetriesPerRequest: 2 });
+      try {
+        await r.call('SAVE');
+      } finally {
+        r.disconnect();
+      }
+      // The append-only file is flushed every second: wait for it, so the copy holds the snapshot's moment.
+      await new Promise((res) => setTimeout(res, 1200));
+      const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzu-redis-copy-'));
+      fs.cpSync(dir, copy, { recursive: true });
+      snapshots.push(copy);
+      return copy;
+    },
+    async restore(snapshotDir) {
+      await self.kill();
+      for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+      fs.cpSync(snapshotDir, dir, { recursive: true });
+      await self.start();
+    },
     async cleanup() {
       await self.kill();
       fs.rmSync(dir, { recursive: true, force: true });
+      for (const copy of snapshots) fs.rmSync(copy, { recursive: true, force: true });
     },
   };
   await self.start();

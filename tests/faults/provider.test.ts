@@ -1,9 +1,9 @@
 // The provider misbehaves: 500s and timeouts on the API, callbacks re-delivered and out of order.
 // The citizen still gets exactly one warning, and every case keeps a next step.
 import path from 'node:path';
-import twilio from 'twilio';
 import { startStack, eventually, type Stack } from '../support/stack';
-import { reconcile, warningFor } from './reconcile';
+import { postSignedTwilio } from '../support/twilio-callbacks';
+import { faultFigures, reconcile, reportFigures, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
 jest.setTimeout(90_000);
@@ -29,13 +29,7 @@ describe('provider faults', () => {
     return { ...w, caseId: r.body.caseId as string, caseRef: r.body.caseRef as string };
   };
 
-  /** Posts a Twilio callback signed as Twilio would sign it. */
-  const signedPost = (pathAndQuery: string, params: Record<string, string>) =>
-    fetch(stack.appUrl + pathAndQuery, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, stack.appUrl + pathAndQuery, params) },
-      body: new URLSearchParams(params).toString(),
-    });
+  const signedPost = (pathAndQuery: string, params: Record<string, string>) => postSignedTwilio(stack.appUrl, stack.env.TWILIO_AUTH_TOKEN!, pathAndQuery, params);
 
   it('retries through two Twilio 500s and sends the warning once', async () => {
     await stack.network.control.injectFault({ target: 'twilio', kind: 500, count: 2, pathContains: 'Messages' });
@@ -60,11 +54,30 @@ describe('provider faults', () => {
     expect(sms.body).toContain(w.caseRef);
     const confirmed = await eventually(async () => {
       const v = (await stack.api('GET', `/api/cases/${w.caseId}`, 'desk')).body;
-      return v.audit.some((a: { action: string }) => a.action === 'contact_confirmed') ? v : undefined;
+      return v.attempts[0]?.provider_id && v.attempts[0].status === 'delivered' ? v : undefined;
     }, 'the attempt confirmed by its status callback', 30_000);
     expect(confirmed.attempts).toEqual([expect.objectContaining({ channel: 'sms', attempt_no: 1, status: 'delivered', provider_id: sms.sid })]);
-    expect(confirmed.case.nextAction).toBe('no_reply');
+    // The case waits for the person as usual: the rung's deadline, nothing sent again.
+    expect(confirmed.case.nextAction).toBe('rung_deadline');
+    await new Promise((r) => setTimeout(r, 11_000)); // past the Twilio client's timeout: the lost answer changes nothing
     expect(stack.network.state.messages.filter((m) => m.to === w.phone)).toHaveLength(1);
+  });
+
+  it('never sends twice when Twilio carried out the request and then answered 502 (a load balancer, or a 5xx after processing)', async () => {
+    await stack.network.control.injectFault({ target: 'twilio', kind: 'accepted-502', count: 3, pathContains: 'Messages' });
+    const ws = [await warn('p502'), await warn('p502'), await warn('p502')];
+    for (const w of ws) await stack.network.control.waitForSms(w.phone, { timeoutMs: 15_000 });
+    expect((await stack.network.control.apiRequests()).filter((r) => r.fault === 'accepted-502')).toHaveLength(3);
+    // Each attempt settles on the one SMS that went out: its status callback or a look-up with Twilio confirms it.
+    const settled = await eventually(async () => {
+      const views = await Promise.all(ws.map(async (w) => (await stack.api('GET', `/api/cases/${w.caseId}`, 'desk')).body));
+      return views.every((v) => v.attempts.length === 1 && v.attempts[0].provider_id) ? views : undefined;
+    }, 'each attempt confirmed', 30_000);
+    for (const [i, w] of ws.entries()) {
+      const sent = stack.network.state.messages.filter((m) => m.to === w.phone);
+      expect(sent).toHaveLength(1);
+      expect(settled[i].attempts[0].provider_id).toBe(sent[0]!.sid);
+    }
   });
 
   it('processes a re-delivered reply once: one inbound message, one answer', async () => {
@@ -109,6 +122,10 @@ describe('provider faults', () => {
     const store = await stack.db.open();
     try {
       expect(await reconcile(store.db, ids)).toEqual({ warnings: ids.length, problems: [] });
+      const injected = (await stack.network.control.apiRequests()).filter((r) => r.fault !== null).length;
+      const figures = await faultFigures(store.db, stack.network, ids, injected);
+      reportFigures('provider faults (500, timeout, accepted-timeout, accepted-502)', figures);
+      expect(figures).toMatchObject({ accepted: ids.length, contacted: ids.length, duplicated: 0, lost: 0, problems: [] });
     } finally {
       await store.close();
     }

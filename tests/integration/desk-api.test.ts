@@ -101,7 +101,7 @@ describe('dissuasion desk API', () => {
     expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBeGreaterThan(115_000);
     expect(Date.parse(item.slaDueAt) - Date.parse(item.createdAt)).toBeLessThanOrEqual(120_000);
     // Anything that looks like a number is masked in the reply too.
-    expect(item.lastReply).toEqual({ body: '我刚才已经用支付宝转了8000元到安全账户 6222020200****33445', intent: 'already_paid', at: expect.any(String) });
+    expect(item.lastReply).toEqual({ body: '我刚才已经用支付宝转了8000元到安全账户 6222****3445', intent: 'already_paid', at: expect.any(String) });
     // Supervisors see the numbers.
     const sup = (await carol.json('GET', '/api/desk/queue')).body.items[0];
     expect(sup.phone).toBe(PHONE);
@@ -259,12 +259,22 @@ describe('dissuasion desk API', () => {
     const csv = await carol.request('GET', '/api/stop-payments?format=csv');
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toMatch(/^attachment; filename="stop-payments-\d{8}-\d{4}\.csv"$/);
+    // In the person's language (Chinese unless they chose otherwise), times as the centre's wall time with its offset.
+    const local = (iso: string) => {
+      const d = new Date(Date.parse(iso) + 8 * 3600_000).toISOString();
+      return `${d.slice(0, 10)} ${d.slice(11, 19)} +08:00`;
+    };
     const lines = (await csv.text()).replace(/^\uFEFF/, '').split('\r\n');
-    expect(lines[0]).toBe('caseRef,requestedAt,firstMentionedAt,minutesFromMention,amount,currency,method,account,paidAt,citizen,phone,requestedBy,note,caseId,handoffId');
+    expect(lines[0]).toBe('案件编号,申请止付时间,首次提到付款时间,距首次提到（分钟）,金额,币种,银行/支付方式,收款账户,付款时间（市民所述）,市民,电话,经办民警,备注,案件 ID,转人工 ID');
     expect(lines[1]).toBe(
-      [row.caseRef, row.requestedAt, row.firstMentionedAt, row.minutesFromMention, 8000, 'CNY', 'alipay', '6222020200112233445', '10:20', '王某', PHONE, 'alice', 'Citizen confirmed; bank called.', caseId, handoffId].join(','),
+      [row.caseRef, local(row.requestedAt), local(row.firstMentionedAt), row.minutesFromMention, 8000, 'CNY', '支付宝', '6222020200112233445', '10:20', '王某', PHONE, 'alice', 'Citizen confirmed; bank called.', caseId, handoffId].join(','),
     );
     expect(lines).toHaveLength(3);
+    const en = (await (await carol.request('GET', '/api/stop-payments?format=csv&lang=en')).text()).replace(/^\uFEFF/, '').split('\r\n');
+    expect(en[0]).toBe('Case ref,Requested at,First said paid at,Minutes from mention,Amount,Currency,Bank / method,Receiving account,Paid at (as said),Citizen,Phone,Requested by,Note,Case id,Handoff id');
+    expect(en[1]).toContain(`,${local(row.requestedAt)},`);
+    expect(en[1]).toContain(',Alipay,');
+    expect((await carol.json('GET', '/api/stop-payments?format=csv&lang=fr')).status).toBe(400);
     const bad = await carol.json('GET', '/api/stop-payments?format=xlsx');
     expect(bad.status).toBe(400);
   });

@@ -24,7 +24,7 @@ export interface DeskHarness {
 }
 
 export async function startDeskHarness(opts: { db?: TestDatabase; env?: Record<string, string> } = {}): Promise<DeskHarness> {
-  const stack = await startStack({ db: opts.db, env: { POLICY_FILE: NO_QUIET_POLICY, OUTBOX_SWEEP_MS: '200', ...opts.env } });
+  const stack = await startStack({ db: opts.db, env: { POLICY_FILE: NO_QUIET_POLICY, OUTBOX_SWEEP_MS: '200', TRUST_PROXY: 'loopback', ...opts.env } });
   const store = await stack.db.open();
   return {
     stack,
@@ -83,7 +83,10 @@ export async function handoffOf(h: DeskHarness, caseId: string, reason?: string)
   }, `a ${reason ?? ''} handoff on case ${caseId}`);
 }
 
-/** A signed-in person talking to the API: keeps the session cookie and sends the CSRF token. */
+/**
+ * A signed-in person talking to the API: keeps the session cookie and sends the CSRF token. Their address
+ * travels in X-Forwarded-For, which the harness's app believes from loopback (TRUST_PROXY=loopback).
+ */
 export class Person {
   cookie?: string;
   csrf?: string;

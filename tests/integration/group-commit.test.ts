@@ -4,6 +4,7 @@
 import { Pool } from 'pg';
 import { isRetriableConflict, storeWarningOnce, validateWarning, type IntakeResult } from '../../server/cases/intake';
 import { GroupCommitter } from '../../server/store/group-commit';
+import { PendingEvents } from '../../server/events';
 import type { Store } from '../../server/store/db';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { ENGINES, PG_URL, postgresDatabase, type TestDatabase } from '../support/databases';
@@ -35,7 +36,7 @@ describe.each(ENGINES)('group commit on %s', (_name, make) => {
     for (let i = 0; i < 30; i++) raws.push({ externalId: `A-${i}`, phone: `+8613700${String(137000 + i)}`, riskLevel: 'medium' });
     for (let i = 0; i < 30; i += 3) raws.push({ externalId: `B-${i}`, phone: `+8613700${String(137000 + i)}`, riskLevel: 'high', amount: 80_000 });
     for (let i = 0; i < 30; i += 5) raws.push({ externalId: `A-${i}`, phone: `+8613700${String(137000 + i)}` });
-    const results = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', lockRows()))));
+    const results = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { lockRows: lockRows() }, new PendingEvents()))));
 
     expect(gc.stats.units).toBe(raws.length);
     expect(gc.stats.transactions).toBeLessThan(raws.length / 4);
@@ -111,7 +112,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
       [newId(), newCaseRef(), phone, now],
     );
     const pid = (await other.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-    const result = gc.run((trx) => storeWarningOnce(trx, 0, valid({ externalId: 'race-1', phone }), 'test', true));
+    const result = gc.run((trx) => storeWarningOnce(trx, 0, valid({ externalId: 'race-1', phone }), 'test', { lockRows: true }, new PendingEvents()));
     await blockedBy(pid);
     await other.query('commit');
     other.release();
@@ -135,7 +136,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
       { externalId: 'mid-3', phone: held },
       { externalId: 'mid-4', phone: '+8613722137224' },
     ];
-    const answers = Promise.allSettled(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', true))));
+    const answers = Promise.allSettled(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { lockRows: true }, new PendingEvents()))));
     const blocked = await blockedBy(lockerPid);
     // The first two warnings are written in the group's transaction, not committed: the connection dies.
     await admin.query('select pg_terminate_backend($1)', [blocked]);
@@ -149,7 +150,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
     expect(stored.map((w) => w.external_id)).toEqual(['mid-1', 'mid-2', 'mid-4']);
 
     // The upstream sends the refused one again: stored once; the others are duplicates.
-    const again = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', true))));
+    const again = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { lockRows: true }, new PendingEvents()))));
     expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted', 'duplicate']);
     const cases = await store.db.selectFrom('cases').select(['phone', 'warning_count']).where('phone', 'like', '+8613722%').orderBy('phone').execute();
     expect(cases.map((c) => [c.phone.slice(-1), c.warning_count])).toEqual([['0', 2], ['1', 1], ['2', 1], ['4', 1]]);
@@ -157,5 +158,5 @@ describe('group commit on PostgreSQL against other sessions', () => {
 });
 
 async function storeWarningOnceAlone(store: Store, raw: Record<string, unknown>): Promise<void> {
-  await store.db.transaction().execute((trx) => storeWarningOnce(trx, 0, valid(raw), 'test', store.dialect === 'postgres'));
+  await store.db.transaction().execute((trx) => storeWarningOnce(trx, 0, valid(raw), 'test', { lockRows: store.dialect === 'postgres' }, new PendingEvents()));
 }

@@ -44,7 +44,7 @@ describe('/metrics', () => {
   });
 
   it('shows queue depths and the age of the oldest waiting job', async () => {
-    await queues.delivery.add({ messageId: 'not-a-message' }, { timestamp: Date.now() - 90_000 } as never);
+    await queues.delivery.add({ outboxId: 'not-a-row', due: new Date().toISOString() }, { timestamp: Date.now() - 90_000 } as never);
     const text = await scrape();
     expect(text).toContain('quanzu_queue_jobs{queue="delivery",state="waiting"} 1');
     expect(text).toContain('quanzu_queue_jobs{queue="cases",state="waiting"} 0');

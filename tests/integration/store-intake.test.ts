@@ -71,10 +71,13 @@ describe('warning validation', () => {
   it('names the field of an invalid phone number', () => {
     expect(validateWarning(warning({ phone: '12345' }), 'CN')).toEqual({ ok: false, reason: 'phone: "12345" is not a valid number for region CN' });
   });
-  it('names a bad scam type', () => {
+  it('works an unknown scam type as other and keeps the upstream label; refuses one that is no label', () => {
     const r = validateWarning(warning({ scamType: 'lottery' }), 'CN');
-    expect(r.ok).toBe(false);
-    expect(!r.ok && r.reason).toMatch(/^scamType: /);
+    expect(r.ok && [r.value.scamType, r.value.upstreamScamType]).toEqual(['other', 'lottery']);
+    const known = validateWarning(warning({ scamType: 'loan' }), 'CN');
+    expect(known.ok && [known.value.scamType, known.value.upstreamScamType]).toEqual(['loan', null]);
+    const bad = validateWarning(warning({ scamType: 'x'.repeat(61) }), 'CN');
+    expect(!bad.ok && bad.reason).toMatch(/^scamType: /);
   });
   it('refuses control characters, broken Unicode and bidi overrides, naming the field', () => {
     expect(validateWarning(warning({ source: 'province\u0000centre' }), 'CN')).toEqual({ ok: false, reason: 'source: must not contain control characters' });

@@ -11,7 +11,7 @@ const phone = z.string().min(1);
 const sid = z.string().min(1);
 const chatId = z.number().int();
 const wait = z.object({ timeoutMs: z.number().int().positive().max(600_000).optional(), contains: z.string().optional() }).strict();
-const faultKind = z.union([z.literal(500), z.literal(503), z.literal(429), z.literal('timeout'), z.literal('accepted-timeout')]);
+const faultKind = z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504), z.literal(429), z.literal('timeout'), z.literal('accepted-timeout'), z.literal('accepted-500'), z.literal('accepted-502')]);
 const behaviour = z
   .object({
     call: z.enum(['manual', 'answer', 'no-answer', 'busy', 'voicemail', 'reject', 'fail']).optional(),

@@ -31,6 +31,13 @@ export function takeFault(state: NetworkState, target: FaultSpec['target'], path
 /** Answer with the fault as the provider would; 'timeout' answers nothing at all. */
 export function sendFault(res: Response, target: FaultSpec['target'], kind: FaultKind): void {
   if (kind === 'timeout' || kind === 'accepted-timeout') return; // held until the client gives up or the network closes
+  if (kind === 'accepted-500') kind = 500;
+  if (kind === 'accepted-502' || kind === 502 || kind === 504) {
+    // A load balancer's page, not the provider's JSON: the client cannot tell whether anything was done.
+    const text = kind === 504 ? '504 Gateway Time-out' : '502 Bad Gateway';
+    res.status(kind === 504 ? 504 : 502).type('text/html').send(`<html><head><title>${text}</title></head><body><center><h1>${text}</h1></center></body></html>`);
+    return;
+  }
   if (target === 'twilio') {
     const text = { 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' }[kind];
     res.status(kind).json(twilioError(kind, 20000 + kind, text));

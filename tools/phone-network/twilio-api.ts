@@ -48,9 +48,10 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
 
   /**
    * Faults armed for this request (per number or global): true when the fault answered instead,
-   * 'hold' when the request is to be carried out but never answered.
+   * 'hold' when the request is to be carried out but never answered, 'after' when it is to be carried out
+   * and then answered with the fault.
    */
-  function faulted(req: Request, res: Response): boolean | 'hold' {
+  function faulted(req: Request, res: Response): boolean | 'hold' | (() => void) {
     const to = typeof (req.body as Body | undefined)?.To === 'string' ? ((req.body as Body).To as string) : null;
     const kind = takeFault(ctx.state, 'twilio', req.path, to);
     if (kind === null) return false;
@@ -60,6 +61,7 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
     });
     if (kind === 'timeout' || kind === 'accepted-timeout') ctx.state.apiRequests.push({ at: nowIso(), provider: 'twilio', method: req.method, path: req.originalUrl, status: 0, fault: kind });
     if (kind === 'accepted-timeout') return 'hold';
+    if (kind === 'accepted-500' || kind === 'accepted-502') return () => sendFault(res, 'twilio', kind);
     sendFault(res, 'twilio', kind);
     return true;
   }
@@ -92,6 +94,7 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
       StatusCallback: first(b.StatusCallback),
     });
     if (fault === 'hold') return;
+    if (typeof fault === 'function') return fault();
     res.status(201).json(messageJson(record));
   });
 
@@ -130,6 +133,7 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
       FallbackMethod: first(b.FallbackMethod),
     });
     if (fault === 'hold') return;
+    if (typeof fault === 'function') return fault();
     res.status(201).json(callJson(record));
   });
 
@@ -151,6 +155,7 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
     const b = (req.body ?? {}) as Body;
     const record = voice.update(String(req.params.sid), { Status: first(b.Status), Url: first(b.Url), Method: first(b.Method), Twiml: first(b.Twiml) });
     if (fault === 'hold') return;
+    if (typeof fault === 'function') return fault();
     res.json(callJson(record));
   });
 

@@ -35,8 +35,17 @@ export interface PhoneNetworkOptions {
 
 export type CallBehaviour = 'manual' | 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'reject' | 'fail';
 
-/** 'timeout': the request is dropped unanswered. 'accepted-timeout': Twilio acts on it (the SMS goes, the call rings) but the answer never comes back — the case where a retry would contact the person twice. */
-export type FaultKind = 500 | 503 | 429 | 'timeout' | 'accepted-timeout';
+/**
+ * 'timeout': the request is dropped unanswered. 'accepted-timeout': Twilio acts on it (the SMS goes, the call
+ * rings) but the answer never comes back — the case where a retry would contact the person twice.
+ * 502 / 504: a load balancer in front of the API answers instead (HTML body), nothing was done.
+ * 'accepted-500' / 'accepted-502': the request was carried out, then the answer was lost to a 5xx on the way
+ * back (the provider failed after processing, or a load balancer gave up on a slow answer).
+ */
+export type FaultKind = 500 | 502 | 503 | 504 | 429 | 'timeout' | 'accepted-timeout' | 'accepted-500' | 'accepted-502';
+
+/** Faults that are answered only after the request was carried out. */
+export const AFTER_PROCESSING: readonly FaultKind[] = ['accepted-timeout', 'accepted-500', 'accepted-502'];
 
 /** How the "phone" behind a number acts. Unset fields keep their defaults. */
 export interface Behaviour {

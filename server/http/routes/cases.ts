@@ -1,4 +1,6 @@
 // GET /api/cases/:id — everything known about a case: warnings, transcript, attempts, handoffs, audit.
+// People and systems of the desk and the managers only: an intake key reads back its own warnings
+// (GET /api/warnings/:source/:externalId), never a case.
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
@@ -19,7 +21,7 @@ const params = z.object({ id: z.uuid('must be a case id') });
 
 export function casesRoutes(s: Services): Router {
   const router = express.Router();
-  router.get('/api/cases/:id', requireRole('desk', 'manager', 'intake'), async (req, res) => {
+  router.get('/api/cases/:id', requireRole('desk', 'manager'), async (req, res) => {
     const { id } = parseWith(params, req.params, 'case id');
     const c = await getCase(s.store.db, id);
     if (!c) throw new NotFoundError(`case ${id} not found`);
@@ -35,7 +37,7 @@ export function casesRoutes(s: Services): Router {
     const mask = phoneMasker(visible);
     const maskRelatives = (json: string) => fromJson<{ phone: string }[]>(json, []).map((r) => ({ ...r, phone: mask.phone(r.phone) }));
     await audit(s.store.db, { caseId: id, actor: req.principal!.id, action: 'case_read', ...(visible ? {} : { detail: { phoneVisible: false } }) });
-    res.json({
+    res.json(mask.deep({
       case: { ...presentCase(c), phone: mask.phone(c.phone)!, relatives: maskRelatives(c.relatives) },
       warnings: warnings.map((w) => ({ ...w, phone: mask.phone(w.phone)!, signals: fromJson(w.signals, []), relatives: maskRelatives(w.relatives) })),
       transcript: messages.map((m) => ({
@@ -57,7 +59,7 @@ export function casesRoutes(s: Services): Router {
       attempts: attempts.map((a) => ({ ...a, target: a.channel === 'telegram' ? a.target : mask.phone(a.target)! })),
       handoffs,
       audit: events.map((e) => ({ ...e, detail: fromJson(e.detail, null) })),
-    });
+    }));
   });
   return router;
 }

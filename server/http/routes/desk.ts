@@ -7,16 +7,32 @@ import type { LiveEvent } from '../../events';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { NotFoundError } from '../../errors';
-import { listHandoffs } from '../../store/repositories/handoffs';
 import { getCase } from '../../store/repositories/cases';
 import { audit } from '../../store/repositories/audit';
 import { nowIso } from '../../store/ids';
-import { maskPhone, maskPhonesIn } from '../../log';
-import { isSupervisor, viewerOf } from '../../people/visibility';
+import { maskPhone, maskNumbersIn } from '../../masking';
+import { isSupervisor, phoneMasker, viewerOf, type Viewer } from '../../people/visibility';
+import { DESK_FILTERS, deskFacets, deskListQuery, searchDeskList, type DeskListRow } from '../../people/desk-search';
+import { fillPlaceholders } from '../../people/canned-replies';
+import { insertNote, listCannedReplies, listNotesForCase } from '../../store/repositories/console';
+import { findLiveSession } from '../../store/repositories/sessions';
 import { buildCaseView, presentHandoff } from '../../people/case-view';
 import { callCitizen, claim, messageSchema, release, resolve, resolveSchema, returnSchema, returnToFlow, sendMessage } from '../../people/desk-actions';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
+const noteSchema = z.object({ body: z.string().trim().min(1, 'write something first').max(2000, 'at most 2000 characters') });
+
+/** Handoffs the desk is alerted to (sound, desktop notification) when the person opts in. */
+const URGENT_REASONS = new Set(['already_paid', 'mid_scam']);
+
+/** Open desk streams per session (sha256 of the cookie), so signing out ends them at once. */
+const streamsBySession = new Map<string, Set<() => void>>();
+
+/** Ends the desk event streams of a session that signed out (this process; others notice at their next heartbeat). */
+export function endDeskStreams(sessionIdHash: string): void {
+  for (const end of streamsBySession.get(sessionIdHash) ?? []) end();
+  streamsBySession.delete(sessionIdHash);
+}
 /** Server-sent events keep-alive, under the usual 60 s proxy idle timeout. */
 const HEARTBEAT_MS = 20_000;
 
@@ -24,50 +40,82 @@ export function deskRoutes(s: Services): Router {
   const router = express.Router();
   const people = requireRole('desk', 'manager');
 
-  router.get('/api/desk/queue', people, async (req, res) => {
-    const v = viewerOf(req);
-    const rows = await listHandoffs(s.store.db, 'active');
-    const caseIds = [...new Set(rows.map((r) => r.case_id))];
+  /** The last thing each case's citizen wrote, for the list rows. */
+  async function lastRepliesOf(caseIds: string[]): Promise<Map<string, { body: string; intent: string | null; at: string }>> {
     const lastIn = new Map<string, { body: string; intent: string | null; at: string }>();
-    if (caseIds.length) {
-      const msgs = await s.store.db
-        .selectFrom('messages')
-        .select(['case_id', 'body', 'intent', 'created_at'])
-        .where('case_id', 'in', caseIds)
-        .where('direction', '=', 'in')
-        .orderBy('created_at', 'desc')
-        .execute();
-      for (const m of msgs) if (!lastIn.has(m.case_id)) lastIn.set(m.case_id, { body: m.body, intent: m.intent, at: m.created_at });
-    }
+    if (!caseIds.length) return lastIn;
+    const msgs = await s.store.db
+      .selectFrom('messages')
+      .select(['case_id', 'body', 'intent', 'created_at'])
+      .where('case_id', 'in', caseIds)
+      .where('direction', '=', 'in')
+      .orderBy('created_at', 'desc')
+      .execute();
+    for (const m of msgs) if (!lastIn.has(m.case_id)) lastIn.set(m.case_id, { body: m.body, intent: m.intent, at: m.created_at });
+    return lastIn;
+  }
+
+  /** One row of a desk list. The lists never show a desk officer a full number: only the case view of their own claim does. */
+  async function presentRows(rows: DeskListRow[], v: Viewer) {
+    const visible = v.kind === 'api_key' || isSupervisor(v);
+    const lastIn = await lastRepliesOf([...new Set(rows.map((r) => r.handoff.case_id))]);
     const now = nowIso();
-    const items = rows.map((h) => {
-      // The queue never shows a desk officer a full number: only the case view of their own claim does.
-      const visible = v.kind === 'api_key' || isSupervisor(v);
+    return rows.map((r) => {
+      const h = r.handoff;
       const last = lastIn.get(h.case_id);
       return {
         ...presentHandoff(h),
-        caseRef: h.case_ref,
-        name: h.name,
-        phone: visible ? h.phone : maskPhone(h.phone),
-        scamType: h.scam_type,
-        riskLevel: h.risk_level,
-        warningCount: h.warning_count,
-        locale: h.locale,
+        caseRef: r.case_ref,
+        name: r.name,
+        phone: visible ? r.phone : maskPhone(r.phone),
+        scamType: r.scam_type,
+        riskLevel: r.risk_level,
+        warningCount: r.warning_count,
+        locale: r.locale,
+        caseStatus: r.case_status,
         mine: h.status === 'claimed' && h.claimed_by === v.id,
         overdue: h.status === 'open' && h.sla_due_at <= now,
-        lastReply: last ? { body: (visible ? last.body : maskPhonesIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
+        lastReply: last ? { body: (visible ? last.body : maskNumbersIn(last.body)).slice(0, 160), intent: last.intent, at: last.at } : null,
       };
-    });
+    }).map(phoneMasker(visible).deep);
+  }
+
+  router.get('/api/desk/queue', people, async (req, res) => {
+    const v = viewerOf(req);
+    const q = parseWith(deskListQuery, req.query, 'query');
+    const filtered = Object.keys(req.query).some((k) => k === 'q' || DESK_FILTERS.some((f) => f.param === k));
+    const [all, matching, facets] = await Promise.all([
+      filtered ? searchDeskList(s.store.db, 'active', { limit: 500 }, v) : null,
+      searchDeskList(s.store.db, 'active', q, v),
+      deskFacets(s.store.db, 'active'),
+    ]);
+    const whole = all ?? matching;
+    const items = await presentRows(matching, v);
     res.json({
-      now,
+      now: nowIso(),
       you: { username: v.id, role: v.role, supervisor: isSupervisor(v) },
+      // The whole queue's counts, whatever the filters: the tab title and the supervisor's banner say these.
       counts: {
-        open: items.filter((i) => i.status === 'open').length,
-        claimed: items.filter((i) => i.status === 'claimed').length,
-        escalated: items.filter((i) => i.status === 'open' && i.escalatedAt).length,
+        open: whole.filter((r) => r.handoff.status === 'open').length,
+        claimed: whole.filter((r) => r.handoff.status === 'claimed').length,
+        escalated: whole.filter((r) => r.handoff.status === 'open' && r.handoff.escalated_at).length,
       },
+      matched: items.length,
+      facets,
       items,
+      // Waiting people who already paid or are still in the scam, whatever the filters: the console alerts on new ones.
+      urgent: whole
+        .filter((r) => r.handoff.status === 'open' && URGENT_REASONS.has(r.handoff.reason))
+        .map((r) => ({ id: r.handoff.id, caseId: r.handoff.case_id, caseRef: r.case_ref, reason: r.handoff.reason, name: r.name })),
     });
+  });
+
+  router.get('/api/desk/resolved', people, async (req, res) => {
+    const v = viewerOf(req);
+    const q = parseWith(deskListQuery, req.query, 'query');
+    const [rows, facets] = await Promise.all([searchDeskList(s.store.db, 'resolved', q, v), deskFacets(s.store.db, 'resolved')]);
+    const items = await presentRows(rows, v);
+    res.json({ now: nowIso(), facets, items, next: rows.length === q.limit ? rows.at(-1)!.handoff.resolved_at : null });
   });
 
   router.get('/api/desk/stream', people, (req, res) => {
@@ -82,11 +130,31 @@ export function deskRoutes(s: Services): Router {
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     };
     s.events.on('event', onEvent);
-    const heartbeat = setInterval(() => res.write(`: ${Date.now()}\n\n`), HEARTBEAT_MS);
+    const session = req.sessionAuth?.idHash;
+    const end = () => {
+      // The browser would reconnect at once; "signed-out" tells the console to stop and go to the login page.
+      res.write(`event: signed-out\ndata: {}\n\n`);
+      res.end();
+    };
+    if (session) streamsBySession.set(session, (streamsBySession.get(session) ?? new Set()).add(end));
+    const heartbeat = setInterval(() => {
+      res.write(`: ${Date.now()}\n\n`);
+      // A sign-out served by another web process, or a session that expired, ends this stream too.
+      if (session)
+        findLiveSession(s.store.db, session).then(
+          (live) => live || end(),
+          () => undefined,
+        );
+    }, HEARTBEAT_MS);
     heartbeat.unref();
     req.on('close', () => {
       clearInterval(heartbeat);
       s.events.off('event', onEvent);
+      if (session) {
+        const set = streamsBySession.get(session);
+        set?.delete(end);
+        if (set && !set.size) streamsBySession.delete(session);
+      }
     });
   });
 
@@ -96,8 +164,33 @@ export function deskRoutes(s: Services): Router {
     if (!c) throw new NotFoundError(`case ${id} not found`);
     const v = viewerOf(req);
     const view = await buildCaseView(s, c, v);
+    const mask = phoneMasker(view.phoneVisible);
+    const notes = (await listNotesForCase(s.store.db, id)).map((n) => ({ id: n.id, author: n.author, body: mask.text(n.body), createdAt: n.created_at }));
     await audit(s.store.db, { caseId: id, actor: v.id, action: 'case_read', detail: { via: 'desk', phoneVisible: view.phoneVisible } });
-    res.json(view);
+    res.json({ ...view, notes });
+  });
+
+  router.post('/api/desk/cases/:id/notes', people, async (req, res) => {
+    const { id } = parseWith(idParams, req.params, 'case id');
+    const { body } = parseWith(noteSchema, req.body ?? {}, 'note');
+    const c = await getCase(s.store.db, id);
+    if (!c) throw new NotFoundError(`case ${id} not found`);
+    const v = viewerOf(req);
+    const note = await insertNote(s.store.db, { caseId: id, author: v.id, body });
+    await audit(s.store.db, { caseId: id, actor: v.id, action: 'case_note_added', detail: { noteId: note.id, length: body.length } });
+    s.events.publish({ type: 'case', caseId: id, change: 'note' });
+    res.status(201).json({ note: { id: note.id, author: note.author, body: note.body, createdAt: note.created_at } });
+  });
+
+  router.get('/api/desk/cases/:id/canned-replies', people, async (req, res) => {
+    const { id } = parseWith(idParams, req.params, 'case id');
+    const c = await getCase(s.store.db, id);
+    if (!c) throw new NotFoundError(`case ${id} not found`);
+    const locale = c.locale === 'en' ? 'en' : 'zh';
+    const officer = req.user?.displayName || req.user?.username || viewerOf(req).id;
+    const values = { name: c.name ?? '', case_ref: c.case_ref, officer, centre_name: s.config.centre.name[locale], callback_number: s.config.centre.callbackNumber };
+    const replies = (await listCannedReplies(s.store.db, locale)).map((r) => ({ id: r.id, title: r.title, body: r.body, text: fillPlaceholders(r.body, values) }));
+    res.json({ locale, replies });
   });
 
   router.post('/api/desk/handoffs/:id/claim', people, async (req, res) => {

@@ -78,7 +78,7 @@ export function flowsRoutes(s: Services): Router {
   router.get('/api/flows/:id', manager, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'flow id');
     const flow = await admin.get(id);
-    const check = checkDraft(flow.yaml, { flowId: id });
+    const check = checkDraft(flow.yaml, { flowId: id, base: (b) => s.flows.source(b) });
     res.json({ flow, issues: check.issues, graph: buildGraph(flow.yaml, check.issues) });
   });
 
@@ -127,7 +127,7 @@ export function flowsRoutes(s: Services): Router {
   router.post('/api/flows/:id/try', manager, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'flow id');
     const b = parseWith(tryBody, req.body, 'try request');
-    const checked = checkDraft(b.yaml, { flowId: id, version: b.state?.flowVersion ?? 1 });
+    const checked = checkDraft(b.yaml, { flowId: id, version: b.state?.flowVersion ?? 1, base: (base) => s.flows.source(base) });
     if (!checked.flow) {
       const first = checked.issues.find((i) => i.severity === 'error');
       throw new ValidationError(`the draft cannot run until its errors are fixed${first ? `: ${first.message}` : ''}`, { issues: checked.issues });

@@ -5,8 +5,8 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { listHandoffs } from '../../store/repositories/handoffs';
-import { maskPhone } from '../../log';
-import { isSupervisor, viewerOf } from '../../people/visibility';
+import { maskPhone } from '../../masking';
+import { isSupervisor, phoneMasker, viewerOf } from '../../people/visibility';
 
 const query = z.object({ status: z.enum(['open', 'claimed', 'resolved', 'active']).default('open') });
 
@@ -37,7 +37,7 @@ export function handoffsRoutes(s: Services): Router {
         riskLevel: h.risk_level,
         warningCount: h.warning_count,
         locale: h.locale,
-      })),
+      })).map(phoneMasker(full).deep),
     });
   });
   return router;

@@ -1,11 +1,12 @@
-// GET /api/reports — the managers' figures for a period, grouped; /api/reports.csv — the same as CSV.
+// GET /api/reports — the managers' figures and the centre's KPIs (docs/kpis.md) for a period, grouped by
+// day, scam type, script version, channel or unit; /api/reports.csv — the same as CSV.
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { ValidationError } from '../../errors';
-import { aggregate, loadCaseFacts, toCsv, type ReportRange } from '../../store/repositories/reports';
+import { aggregate, GROUP_BYS, loadCaseFacts, toCsv, type ReportRange } from '../../store/repositories/reports';
 
 const DAY = 86_400_000;
 const MAX_DAYS = 400;
@@ -14,7 +15,7 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'
 const query = z.object({
   from: date.optional(),
   to: date.optional(),
-  groupBy: z.enum(['day', 'scam_type', 'flow_version']).default('day'),
+  groupBy: z.enum(GROUP_BYS).default('day'),
   tz: z.coerce.number().int().min(-720).max(840).default(480).describe('Minutes east of UTC for day boundaries; default China (480).'),
   flowId: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/).optional(),
   scamType: z.string().regex(/^[a-z_]{1,40}$/).optional(),
@@ -39,12 +40,13 @@ export function reportsRoutes(s: Services): Router {
     const q = parseWith(query, raw, 'query');
     const r = range(q);
     const facts = await loadCaseFacts(s.store.db, r);
-    return { q, r, rows: aggregate(facts, q.groupBy), total: aggregate(facts, 'total')[0] ?? null };
+    const asOf = Date.now();
+    return { q, r, asOf, rows: aggregate(facts, q.groupBy, asOf), total: aggregate(facts, 'total', asOf)[0] ?? null };
   };
 
   router.get('/api/reports', requireRole('manager'), async (req, res) => {
-    const { q, r, rows, total } = await load(req.query);
-    res.json({ from: r.fromDate, to: r.toDate, tz: q.tz, groupBy: q.groupBy, rows, total });
+    const { q, r, asOf, rows, total } = await load(req.query);
+    res.json({ from: r.fromDate, to: r.toDate, tz: q.tz, groupBy: q.groupBy, asOf: new Date(asOf).toISOString(), rows, total });
   });
 
   router.get('/api/reports.csv', requireRole('manager'), async (req, res) => {

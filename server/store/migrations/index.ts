@@ -4,11 +4,19 @@ import type { Dialect } from '../db';
 import * as initial from './001_initial';
 import * as people from './002_people';
 import * as flowVersions from './003_flow_versions';
+import * as nluCorrections from './007_nlu_corrections';
+import * as kpis from './009_kpis';
+import * as consoles from './006_consoles';
+import * as lifecycleOutbox from './004_lifecycle_outbox';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '001_initial': { up: (db) => initial.up(db, dialect) },
     '002_people': { up: (db) => people.up(db, dialect) },
     '003_flow_versions': { up: (db) => flowVersions.up(db, dialect) },
+    '007_nlu_corrections': { up: (db) => nluCorrections.up(db, dialect) },
+    '009_kpis': { up: (db) => kpis.up(db, dialect) },
+    '006_consoles': { up: (db) => consoles.up(db, dialect) },
+    '004_lifecycle_outbox': { up: (db) => lifecycleOutbox.up(db, dialect) },
   };
 }

@@ -9,6 +9,8 @@ export interface NewAttempt {
   to_relative?: boolean;
   attempt_no: number;
   dedupe_key: string;
+  /** default 'sending' */
+  status?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function beginAttempt(db: Db, a: NewAttempt): Promise<{ attempt: At
     attempt_no: a.attempt_no,
     dedupe_key: a.dedupe_key,
     provider_id: null,
-    status: 'sending',
+    status: a.status ?? 'sending',
     error_code: null,
     detail: null,
     created_at: now,
@@ -47,6 +49,27 @@ export const findAttemptByProviderId = (db: Db, providerId: string): Promise<Att
 
 export const getAttempt = (db: Db, id: string): Promise<AttemptRow | undefined> =>
   db.selectFrom('contact_attempts').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const findAttemptByNo = (db: Db, caseId: string, attemptNo: number): Promise<AttemptRow | undefined> =>
+  db.selectFrom('contact_attempts').selectAll().where('case_id', '=', caseId).where('attempt_no', '=', attemptNo).executeTakeFirst();
+
+export const attemptsByNo = (db: Db, caseId: string, attemptNos: number[]): Promise<AttemptRow[]> =>
+  attemptNos.length ? db.selectFrom('contact_attempts').selectAll().where('case_id', '=', caseId).where('attempt_no', 'in', attemptNos).execute() : Promise.resolve([]);
+
+// How far along a status is: a status callback that arrives late never takes an attempt back (a terminal
+// status may replace another terminal one: the latest report is recorded).
+const STATUS_RANK: Record<string, number> = {
+  queued: 0, sending: 1, unconfirmed: 1, accepted: 2, scheduled: 2, initiated: 2, ringing: 3, sent: 3, 'in-progress': 4,
+  delivered: 5, undelivered: 5, failed: 5, read: 5, completed: 5, busy: 5, 'no-answer': 5, canceled: 5, cancelled: 5,
+};
+export const statusRank = (status: string): number => STATUS_RANK[status] ?? 0;
+
+/** Records a provider's status for an attempt unless the attempt is already further along. */
+export async function recordAttemptStatus(db: Db, a: AttemptRow, status: string, errorCode: string | undefined, providerId: string): Promise<boolean> {
+  const later = statusRank(status) >= statusRank(a.status);
+  await updateAttempt(db, a.id, { ...(later ? { status, error_code: errorCode ?? a.error_code } : {}), provider_id: a.provider_id ?? providerId });
+  return later;
+}
 
 export const listAttemptsForCase = (db: Db, caseId: string): Promise<AttemptRow[]> =>
   db.selectFrom('contact_attempts').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();

@@ -22,9 +22,14 @@ export const findOpenCaseByTelegramChat = (db: Db, chatId: string): Promise<Case
     .selectFrom('cases')
     .selectAll()
     .where('telegram_chat_id', '=', chatId)
+    .where('status', '=', 'open')
     .orderBy('opened_at', 'desc')
     .limit(1)
     .executeTakeFirst();
+
+/** The most recent case bound to a Telegram chat, open or closed (a citizen writing after close). */
+export const findLatestCaseByTelegramChat = (db: Db, chatId: string): Promise<CaseRow | undefined> =>
+  db.selectFrom('cases').selectAll().where('telegram_chat_id', '=', chatId).orderBy('opened_at', 'desc').limit(1).executeTakeFirst();
 
 export async function insertCase(db: Db, row: NewCase): Promise<void> {
   await db.insertInto('cases').values(row).execute();
@@ -38,12 +43,11 @@ export async function updateCase(db: Db, id: string, patch: CaseUpdate): Promise
     .execute();
 }
 
-/** Cases whose next automatic action is due: the outbox the sweeper re-queues from. */
+/** Cases whose next action is due (open ones, and closed ones with a follow-up): what the sweeper re-queues. */
 export const casesWithDueAction = (db: Db, now: string, limit: number): Promise<Pick<CaseRow, 'id' | 'next_action' | 'next_action_at'>[]> =>
   db
     .selectFrom('cases')
     .select(['id', 'next_action', 'next_action_at'])
-    .where('status', '=', 'open')
     .where('next_action', 'is not', null)
     .where('next_action_at', '<=', now)
     .orderBy('next_action_at')

@@ -58,6 +58,13 @@ export async function openOrRaiseHandoff(
   return { handoff: row, change: 'opened' };
 }
 
+/** Adds a line to a handoff's note (e.g. a station visit requested while a review waits). */
+export async function appendHandoffNote(db: Db, id: string, line: string): Promise<void> {
+  const h = await getHandoff(db, id);
+  if (!h || (h.note ?? '').includes(line)) return;
+  await db.updateTable('handoffs').set({ note: h.note ? `${h.note}; ${line}` : line }).where('id', '=', id).execute();
+}
+
 export interface HandoffListItem extends HandoffRow {
   phone: string;
   name: string | null;

@@ -1,13 +1,31 @@
-// Managers' figures: what happened to the warnings received in a period, grouped by day, scam type or
-// flow version. The unit is the case (one person); each figure counts people unless it says replies.
+// Managers' figures: what happened to the warnings received in a period, grouped by day, scam type,
+// flow version, channel or unit. The unit of counting is the case (one person); each figure counts people
+// unless it says replies or attempts. The centre's KPIs (docs/kpis.md) are computed from the same facts.
 import type { Db } from './cases';
 import { CHANNELS, HANDOFF_REASONS } from '../../../flows/engine/vocabulary';
+import { fromJson } from '../ids';
 
-export type GroupBy = 'day' | 'scam_type' | 'flow_version';
+export const GROUP_BYS = ['day', 'scam_type', 'flow_version', 'channel', 'unit'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+/** Re-victimisation windows, days after a warning. */
+export const REVICTIMISATION_DAYS = [7, 30, 90] as const;
+const DAY_MS = 86_400_000;
 
 /** Attempt statuses that mean the warning got through: a call answered, a message delivered. */
 const REACHED_STATUSES = ['completed', 'in-progress', 'answered', 'delivered', 'read', 'sent'];
 const DISSUADED = ['dissuaded', 'safe_aware'];
+/** An attempt that connected: a person answered the call (not voicemail), a text reached the phone or chat. */
+const CONNECTED_STATUSES: Record<string, string[]> = {
+  voice: ['completed', 'in-progress', 'answered'],
+  sms: ['delivered', 'read'],
+  telegram: ['sent', 'delivered', 'read'],
+};
+/** An officer's outcome that means they talked with the person themself. */
+const OFFICER_TALKED = ['dissuaded', 'stop_payment_requested', 'safe_aware', 'false_alarm'];
+/** Replies that are not an exchange with the warned person: not understood, or someone else's phone. */
+const NOT_EFFECTIVE_INTENTS = ['other', 'wrong_person'];
+export const NO_UNIT = '(no unit)';
+export const NOT_REACHED = '(not reached)';
 
 export interface CaseFacts {
   id: string;
@@ -23,6 +41,18 @@ export interface CaseFacts {
   handoffReasons: string[];
   firstPickupAt?: number;
   outcomes: string[];
+  /** The unit holding the case; null until units exist (issue 15). */
+  unit: string | null;
+  /** Contact attempts to the person's own number or chat, each with whether it connected. */
+  attempts: { channel: string; connected: boolean }[];
+  /** Attempts to relatives (they count as contacts made). */
+  relativeAttempts: number;
+  /** The person replied with something understood, pressed a menu key, or an officer talked with them. */
+  effective: boolean;
+  /** When an in-person visit happened (until issue 15: when the officer dispatched it). */
+  visitAt?: number;
+  /** Losses reported after a warning: days from that warning to the loss. */
+  lossDaysAfterWarning: number[];
 }
 
 export interface ReportRow {
@@ -43,6 +73,48 @@ export interface ReportRow {
   firstContact: { median: number | null; p90: number | null; n: number };
   /** Seconds from the first warning to a human claiming the case's first handoff. */
   humanPickup: { median: number | null; p90: number | null; n: number };
+  /** The centre's KPIs (formulas in docs/kpis.md). Rates are fractions 0…1, null when nothing to divide by. */
+  kpis: Kpis;
+  /** People who reported a loss after a warning, within 7, 30 and 90 days of it. */
+  revictimisation: Revictimisation;
+}
+
+export interface Timing {
+  median: number | null;
+  p90: number | null;
+  n: number;
+}
+
+export interface Kpis {
+  attempts: number;
+  connectedAttempts: number;
+  connectionRate: number | null;
+  connectedPeople: number;
+  effective: number;
+  effectiveCommunicationRate: number | null;
+  dissuasionRate: number | null;
+  visited: number;
+  faceToFaceRate: number | null;
+  contacts: number;
+  contactsPerSuccess: number | null;
+  timeToHuman: Timing;
+  timeToVisit: Timing;
+}
+
+export interface RevictimisationWindow {
+  /** People whose window has closed: warned at least this many days before the report was made. */
+  eligible: number;
+  /** Of those, people who reported a loss within the window after a warning. */
+  victims: number;
+  rate: number | null;
+}
+
+export interface Revictimisation {
+  /** People with a loss reported after a warning, whenever it happened. */
+  victims: number;
+  d7: RevictimisationWindow;
+  d30: RevictimisationWindow;
+  d90: RevictimisationWindow;
 }
 
 export interface ReportRange {
@@ -80,17 +152,26 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       atRiskReplies: 0,
       handoffReasons: [],
       outcomes: c.outcome ? [c.outcome] : [],
+      unit: null,
+      attempts: [],
+      relativeAttempts: 0,
+      effective: false,
+      lossDaysAfterWarning: [],
     });
   }
   // Case ids go to the database in slices: PostgreSQL and SQLite both cap bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    const [warnings, attempts, replies, handoffs] = await Promise.all([
+    const [warnings, attempts, replies, handoffs, voicemails, losses] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
-      db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'created_at', 'updated_at']).where('case_id', 'in', slice).where('to_relative', '=', 0).execute(),
-      db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
-      db.selectFrom('handoffs').select(['case_id', 'reason', 'claimed_at', 'outcome']).where('case_id', 'in', slice).execute(),
+      db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).execute(),
+      db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'intent', 'body', 'classification', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
+      db.selectFrom('handoffs').select(['case_id', 'reason', 'claimed_at', 'resolved_at', 'outcome']).where('case_id', 'in', slice).execute(),
+      // A call answered by a machine is 'completed' too; the webhook notes it as a voicemail.
+      db.selectFrom('audit_events').select(['case_id', 'detail']).where('case_id', 'in', slice).where('action', '=', 'voicemail').execute(),
+      db.selectFrom('fraud_reports').select(['case_id', 'occurred_at', 'warning_at']).where('case_id', 'in', slice).where('warning_at', 'is not', null).execute(),
     ]);
+    const voicemailCalls = new Set(voicemails.map((v) => fromJson<{ callSid?: string }>(v.detail, {}).callSid).filter(Boolean));
     const reachedAt = new Map<string, { at: number; channel: string }>();
     const reach = (caseId: string, at: number, channel: string) => {
       const cur = reachedAt.get(caseId);
@@ -103,14 +184,25 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
     }
     for (const a of attempts) {
       const f = facts.get(a.case_id)!;
+      if (a.to_relative) {
+        f.relativeAttempts += 1;
+        continue;
+      }
       f.firstContactAt = Math.min(f.firstContactAt ?? Infinity, ms(a.created_at));
       if (REACHED_STATUSES.includes(a.status)) reach(a.case_id, ms(a.updated_at), a.channel);
+      const connected = (CONNECTED_STATUSES[a.channel] ?? []).includes(a.status) && !(a.channel === 'voice' && a.provider_id && voicemailCalls.has(a.provider_id));
+      f.attempts.push({ channel: a.channel, connected });
     }
     for (const m of replies) {
       const f = facts.get(m.case_id)!;
       f.answered = true;
       if (m.at_risk === 1) f.atRiskReplies += 1;
       reach(m.case_id, ms(m.created_at), m.channel);
+      if (isUnderstood(m)) f.effective = true;
+    }
+    for (const l of losses) {
+      const days = (ms(l.occurred_at) - ms(l.warning_at!)) / DAY_MS;
+      facts.get(l.case_id!)!.lossDaysAfterWarning.push(days);
     }
     for (const [caseId, r2] of reachedAt) facts.get(caseId)!.reachedChannel = r2.channel;
     for (const h of handoffs) {
@@ -118,9 +210,20 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       if (!f.handoffReasons.includes(h.reason)) f.handoffReasons.push(h.reason);
       if (h.claimed_at) f.firstPickupAt = Math.min(f.firstPickupAt ?? Infinity, ms(h.claimed_at));
       if (h.outcome && !f.outcomes.includes(h.outcome)) f.outcomes.push(h.outcome);
+      if (h.outcome && OFFICER_TALKED.includes(h.outcome)) f.effective = true;
+      // Until issue 15's visit tasks: the moment the officer dispatched the visit.
+      if (h.outcome === 'visit_dispatched' && h.resolved_at) f.visitAt = Math.min(f.visitAt ?? Infinity, ms(h.resolved_at));
     }
   }
+  for (const f of facts.values()) if (f.outcomes.some((o) => DISSUADED.includes(o))) f.effective = true;
   return [...facts.values()];
+}
+
+/** A reply that carried meaning: a menu key, or words the classifier understood from the warned person. */
+function isUnderstood(m: { intent: string | null; body: string; classification: string | null }): boolean {
+  if (/^\[[0-9*#]+\]$/.test(m.body)) return true;
+  const c = fromJson<{ lowConfidence?: boolean } | null>(m.classification, null);
+  return !!m.intent && !NOT_EFFECTIVE_INTENTS.includes(m.intent) && c?.lowConfidence !== true;
 }
 
 /** Nearest-rank percentile of seconds; null when there is nothing to measure. */
@@ -131,20 +234,38 @@ export function percentile(values: number[], p: number): number | null {
 }
 
 function keyOf(f: CaseFacts, by: GroupBy): string {
-  return by === 'day' ? f.day : by === 'scam_type' ? f.scamType : f.flow;
+  switch (by) {
+    case 'day':
+      return f.day;
+    case 'scam_type':
+      return f.scamType;
+    case 'flow_version':
+      return f.flow;
+    case 'channel':
+      return f.reachedChannel ?? NOT_REACHED;
+    case 'unit':
+      return f.unit ?? NO_UNIT;
+  }
 }
 
-export function aggregate(facts: CaseFacts[], by: GroupBy | 'total'): ReportRow[] {
+/**
+ * Groups people and computes each group's figures. By channel, a person belongs to the channel that
+ * first reached them, while attempts (and so the connection rate) count under their own channel.
+ */
+export function aggregate(facts: CaseFacts[], by: GroupBy | 'total', asOf = Date.now()): ReportRow[] {
   const groups = new Map<string, CaseFacts[]>();
   for (const f of facts) {
     const k = by === 'total' ? 'total' : keyOf(f, by);
     groups.set(k, [...(groups.get(k) ?? []), f]);
   }
-  const rows = [...groups.entries()].map(([key, list]) => row(key, list));
+  if (by === 'channel') for (const f of facts) for (const a of f.attempts) if (!groups.has(a.channel)) groups.set(a.channel, []);
+  const rows = [...groups.entries()].map(([key, list]) => row(key, list, asOf, by === 'channel' ? facts.flatMap((f) => f.attempts.filter((a) => a.channel === key)) : undefined));
   return rows.sort((a, b) => a.key.localeCompare(b.key, 'en', { numeric: true }));
 }
 
-function row(key: string, list: CaseFacts[]): ReportRow {
+const rate = (n: number, d: number): number | null => (d > 0 ? n / d : null);
+
+function row(key: string, list: CaseFacts[], asOf: number, channelAttempts?: CaseFacts['attempts']): ReportRow {
   const count = (pred: (f: CaseFacts) => boolean) => list.filter(pred).length;
   const secs = (pick: (f: CaseFacts) => number | undefined) =>
     list.flatMap((f) => {
@@ -153,6 +274,19 @@ function row(key: string, list: CaseFacts[]): ReportRow {
     });
   const contact = secs((f) => f.firstContactAt);
   const pickup = secs((f) => f.firstPickupAt);
+  const visit = secs((f) => f.visitAt);
+  const attempts = channelAttempts ?? list.flatMap((f) => f.attempts);
+  const connectedAttempts = attempts.filter((a) => a.connected).length;
+  const connectedPeople = count((f) => f.answered || f.attempts.some((a) => a.connected));
+  const effective = count((f) => f.effective);
+  const dissuaded = count((f) => f.outcomes.some((o) => DISSUADED.includes(o)));
+  const visited = count((f) => f.visitAt !== undefined);
+  const contacts = list.reduce((n, f) => n + f.attempts.length + f.relativeAttempts, 0);
+  const window = (days: number): RevictimisationWindow => {
+    const eligible = list.filter((f) => f.firstWarningAt + days * DAY_MS <= asOf);
+    const victims = eligible.filter((f) => f.lossDaysAfterWarning.some((d) => d <= days)).length;
+    return { eligible: eligible.length, victims, rate: rate(victims, eligible.length) };
+  };
   return {
     key,
     warnings: list.reduce((n, f) => n + f.warnings, 0),
@@ -161,7 +295,7 @@ function row(key: string, list: CaseFacts[]): ReportRow {
     reached: count((f) => f.reachedChannel !== undefined),
     reachedByChannel: Object.fromEntries(CHANNELS.map((c) => [c, count((f) => f.reachedChannel === c)])),
     answered: count((f) => f.answered),
-    dissuaded: count((f) => f.outcomes.some((o) => DISSUADED.includes(o))),
+    dissuaded,
     handedOff: count((f) => f.handoffReasons.length > 0),
     handoffsByReason: Object.fromEntries(HANDOFF_REASONS.map((r) => [r, count((f) => f.handoffReasons.includes(r))])),
     atRiskReplies: list.reduce((n, f) => n + f.atRiskReplies, 0),
@@ -169,6 +303,27 @@ function row(key: string, list: CaseFacts[]): ReportRow {
     visits: count((f) => f.outcomes.includes('visit_dispatched')),
     firstContact: { median: percentile(contact, 50), p90: percentile(contact, 90), n: contact.length },
     humanPickup: { median: percentile(pickup, 50), p90: percentile(pickup, 90), n: pickup.length },
+    kpis: {
+      attempts: attempts.length,
+      connectedAttempts,
+      connectionRate: rate(connectedAttempts, attempts.length),
+      connectedPeople,
+      effective,
+      effectiveCommunicationRate: rate(effective, connectedPeople),
+      dissuasionRate: rate(dissuaded, effective),
+      visited,
+      faceToFaceRate: rate(visited, list.length),
+      contacts,
+      contactsPerSuccess: rate(contacts, dissuaded),
+      timeToHuman: { median: percentile(pickup, 50), p90: percentile(pickup, 90), n: pickup.length },
+      timeToVisit: { median: percentile(visit, 50), p90: percentile(visit, 90), n: visit.length },
+    },
+    revictimisation: {
+      victims: count((f) => f.lossDaysAfterWarning.length > 0),
+      d7: window(7),
+      d30: window(30),
+      d90: window(90),
+    },
   };
 }
 
@@ -190,7 +345,27 @@ export const CSV_COLUMNS = [
   'first_contact_p90_s',
   'human_pickup_median_s',
   'human_pickup_p90_s',
+  'attempts',
+  'connected_attempts',
+  'connection_rate',
+  'connected_people',
+  'effective_communication',
+  'effective_communication_rate',
+  'dissuasion_rate',
+  'visited',
+  'face_to_face_rate',
+  'contacts',
+  'contacts_per_success',
+  'time_to_human_median_s',
+  'time_to_human_p90_s',
+  'time_to_visit_median_s',
+  'time_to_visit_p90_s',
+  'victims_after_warning',
+  ...REVICTIMISATION_DAYS.flatMap((d) => [`eligible_${d}d`, `revictimised_${d}d`, `revictimisation_rate_${d}d`]),
 ];
+
+/** Rates and ratios to four decimals, so a spreadsheet shows what the API says. */
+const fixed = (v: number | null): number | null => (v === null ? null : Math.round(v * 10_000) / 10_000);
 
 export function toCsv(rows: ReportRow[]): string {
   const cell = (v: string | number | null) => {
@@ -218,6 +393,23 @@ export function toCsv(rows: ReportRow[]): string {
       r.firstContact.p90,
       r.humanPickup.median,
       r.humanPickup.p90,
+      r.kpis.attempts,
+      r.kpis.connectedAttempts,
+      fixed(r.kpis.connectionRate),
+      r.kpis.connectedPeople,
+      r.kpis.effective,
+      fixed(r.kpis.effectiveCommunicationRate),
+      fixed(r.kpis.dissuasionRate),
+      r.kpis.visited,
+      fixed(r.kpis.faceToFaceRate),
+      r.kpis.contacts,
+      fixed(r.kpis.contactsPerSuccess),
+      r.kpis.timeToHuman.median,
+      r.kpis.timeToHuman.p90,
+      r.kpis.timeToVisit.median,
+      r.kpis.timeToVisit.p90,
+      r.revictimisation.victims,
+      ...(['d7', 'd30', 'd90'] as const).flatMap((w) => [r.revictimisation[w].eligible, r.revictimisation[w].victims, fixed(r.revictimisation[w].rate)]),
     ]
       .map(cell)
       .join(','),

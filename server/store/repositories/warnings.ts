@@ -10,3 +10,9 @@ export async function insertWarning(db: Db, row: WarningRow): Promise<void> {
 
 export const listWarningsForCase = (db: Db, caseId: string): Promise<WarningRow[]> =>
   db.selectFrom('warnings').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
+
+/** The source of the warning that opened a case (its first warning). */
+export async function sourceThatOpened(db: Db, caseId: string): Promise<string | undefined> {
+  const r = await db.selectFrom('warnings').select('source').where('case_id', '=', caseId).orderBy('created_at').orderBy('received_at').limit(1).executeTakeFirst();
+  return r?.source;
+}

@@ -148,7 +148,7 @@ test('missing_locale_text', () => {
 });
 
 test('unknown_template_variable', () => {
-  expect(only(sub('Hello {name}, have', 'Hello {nmae}, have'), 'unknown_template_variable').map(brief)).toEqual([
+  expect(only(sub('Hello {name}, we', 'Hello {nmae}, we'), 'unknown_template_variable').map(brief)).toEqual([
     {
       severity: 'error',
       state: 'greet',

@@ -20,7 +20,7 @@ on:
 default: greet
 states:
   greet:
-    say: { zh: "{name}您好，您转过钱吗？", en: "Hello {name}, have you paid?" }
+    say: { zh: "{name}您好，我们不会让您转账或索要验证码。您转过钱吗？", en: "Hello {name}, we never ask for money or a code. Have you paid?" }
     reprompt: { zh: "您转过钱吗？", en: "Have you paid?" }
     options:
       - { key: '1', intent: safe_aware, label: { zh: "没有", en: "No" } }

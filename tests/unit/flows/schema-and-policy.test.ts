@@ -9,25 +9,47 @@ test('flows/schema.json is what the engine types generate (run `npm run flows:sc
 
 describe('policy', () => {
   const policy = loadPolicy();
-  const base = { locale: 'zh' as const, riskLevel: 'medium' as const, warningCount: 1, hasTelegram: false, hasRelatives: true };
+  const base = { locale: 'zh' as const, riskLevel: 'medium' as const, warningCount: 1 };
 
   test('a flow per scam type; unknown types use the fallback', () => {
     expect(planTriage(policy, { ...base, scamType: 'impersonation_police' }).flowId).toBe('impersonation_police');
     expect(planTriage(policy, { ...base, scamType: 'other' }).flowId).toBe('fallback');
   });
 
-  test('channels in order, Telegram only with a chat; retries 5, 30, 120 minutes; quiet hours', () => {
-    expect(planTriage(policy, { ...base, scamType: 'loan' })).toEqual({
-      flowId: 'loan',
-      channels: ['voice', 'sms'],
-      retryMinutes: [5, 30, 120],
-      humanReview: false,
-      reviewReasons: [],
-      proposeVisit: false,
-      visitReasons: [],
-      quietHours: { start: '21:00', end: '08:00', overrideForHighRisk: true },
-    });
-    expect(planTriage(policy, { ...base, scamType: 'loan', hasTelegram: true }).channels).toEqual(['voice', 'sms', 'telegram']);
+  test('the flow, the escalation tier (the risk), no review for a first medium warning', () => {
+    expect(planTriage(policy, { ...base, scamType: 'loan' })).toEqual({ flowId: 'loan', tier: 'medium', humanReview: false, reviewReasons: [], proposeVisit: false, visitReasons: [] });
+  });
+
+  test('escalation by risk: high calls, texts at once and calls again, then a relative, then a human with a visit', () => {
+    expect(policy.escalation.high.ladder).toEqual([
+      { contact: ['voice'], deadlineMinutes: 3 },
+      { contact: ['text'], deadlineMinutes: 5 },
+      { contact: ['voice'], deadlineMinutes: 3 },
+      { relatives: true, deadlineMinutes: 10 },
+    ]);
+    expect(policy.escalation.high.unreachable).toEqual({ priority: 60, visit: true });
+    // Medium and low: a call together with the written warning.
+    expect(policy.escalation.medium.ladder[0]!.contact).toEqual(['voice', 'text']);
+    expect(policy.escalation.low.ladder[0]!.contact).toEqual(['voice', 'text']);
+    expect([policy.escalation.high.quietHours, policy.escalation.medium.quietHours, policy.escalation.low.quietHours]).toEqual(['nothing', 'calls', 'all']);
+    expect(policy.quietHours).toEqual({ start: '21:00', end: '08:00' });
+    expect(policy.followUp).toEqual({ afterDays: 3, outcomes: ['dissuaded', 'safe_aware'] });
+  });
+
+  test('a rung either contacts the person or asks a relative, and has a deadline', () => {
+    const text = fs.readFileSync(path.resolve(__dirname, '../../../flows/policy.yaml'), 'utf8');
+    const broken = parsePolicy(text.replace('      - { contact: [voice], deadlineMinutes: 3 }\n      - { contact: [text], deadlineMinutes: 5 }', '      - { contact: [voice], relatives: true, deadlineMinutes: 3 }\n      - { contact: [text] }'), 'policy.yaml');
+    expect(broken.issues.map((i) => i.message)).toEqual([
+      'escalation.high.ladder.0: a rung either contacts the person (contact: [...]) or asks a relative (relatives: true)',
+      'escalation.high.ladder.1.deadlineMinutes: Invalid input: expected number, received undefined',
+    ]);
+  });
+
+  test('a policy written for the old contact ladder is refused with what replaced it', () => {
+    expect(parsePolicy('version: 1\nchannels: { order: [sms] }\nretryMinutes: [5]\n', 'p.yaml').issues.map((i) => [i.message, i.fix])).toEqual([
+      ["channels: no longer read; each risk tier's contact ladder is under escalation", 'replace channels/retryMinutes with escalation.<tier>.ladder (see the annotated flows/policy.yaml)'],
+      ["retryMinutes: no longer read; each risk tier's contact ladder is under escalation", 'replace channels/retryMinutes with escalation.<tier>.ladder (see the annotated flows/policy.yaml)'],
+    ]);
   });
 
   test('human review: high risk, 3+ warnings, amount over 50,000; visit: high risk with 3+ warnings, or over 200,000', () => {
@@ -55,7 +77,7 @@ describe('policy', () => {
       ['policy_unknown_flow', "flows.byScamType.loan names flow 'laon', which does not exist (or failed its checks)", expect.stringContaining("(did you mean 'loan'?)")],
       ['policy_unmapped_scam_type', "scam type 'sextortion' has no flow in flows.byScamType", 'add sextortion: <flow id> (use the fallback flow if there is no specific script)'],
     ]);
-    expect(parsePolicy('version: 1\nretryMinutes: [five]\n', 'p.yaml').issues.map((i) => i.rule)).toContain('policy_schema');
+    expect(parsePolicy('version: 1\ncallbacks: { max: five }\n', 'p.yaml').issues.map((i) => i.rule)).toContain('policy_schema');
     expect(() => loadPolicy(path.resolve(__dirname, 'fixtures.ts'))).toThrow(PolicyError);
   });
 });

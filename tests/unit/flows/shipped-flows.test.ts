@@ -15,7 +15,7 @@ test('every shipped flow passes every rule, warnings included', () => {
   expect(issues).toEqual([]);
   expect(checkPolicy(loadPolicy(), flows, 'policy.yaml')).toEqual([]);
   expect([...flows.keys()].sort()).toEqual(
-    ['fallback', 'gaming_trade', 'fake_customer_service', 'impersonation_police', 'investment', 'loan', 'pig_butchering', RELATIVE_FLOW_ID, 'relative_in_trouble', RETURN_CONTACT_FLOW_ID, 'sextortion', 'task_rebate'].sort(),
+    ['fallback', 'gaming_trade', 'fake_customer_service', 'impersonation_police', 'investment', 'loan', 'pig_butchering', RELATIVE_FLOW_ID, 'relative_in_trouble', RETURN_CONTACT_FLOW_ID, 'scam_base', 'sextortion', 'task_rebate'].sort(),
   );
   const policy = loadPolicy();
   for (const t of SCAM_TYPES) expect(flows.get(policy.flows.byScamType[t]!)?.def.locales).toEqual(['zh', 'en']);
@@ -58,14 +58,14 @@ test('flow tests report a wrong expectation and an unexercised transition', () =
 test('flows:check exits non-zero on a broken flow and names file, state, rule and fix', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowcheck-'));
   const file = path.join(dir, 'broken.yaml');
-  fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, 'flows/loan.yaml'), 'utf8').replace('  mid_scam: stop_paying\n', '  mid_scam: greet\n'));
+  fs.writeFileSync(file, fs.readFileSync(path.join(ROOT, 'flows/scam_base.yaml'), 'utf8').replace('  mid_scam: stop_paying\n', '  mid_scam: greet\n'));
   const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'flows/engine/cli-check.ts', file], { cwd: ROOT, encoding: 'utf8' });
   expect(r.status).toBe(1);
   expect(r.stdout).toBe(
     [
-      `${file}:175 state 'stop_paying': error [unreachable_state] state 'stop_paying' cannot be reached from the start state 'greet'`,
+      `${file}:197 state 'stop_paying': error [unreachable_state] state 'stop_paying' cannot be reached from the start state 'greet'`,
       '    fix: add a transition with target: stop_paying, or delete the state',
-      `${file}:23 state 'greet': error [at_risk_without_handoff] in state 'greet', a 'mid_scam' reply takes flow-level on.mid_scam[0], which does not hand off: a person still in a scam would be left without a human`,
+      `${file}:36 state 'greet': error [at_risk_without_handoff] in state 'greet', a 'mid_scam' reply takes flow-level on.mid_scam[0], which does not hand off: a person still in a scam would be left without a human`,
       '    fix: add { type: handoff, reason: mid_scam } to its actions, or target a state whose entry hands off',
       '2 error(s), 0 warning(s)',
       '',

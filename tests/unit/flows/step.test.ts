@@ -20,7 +20,7 @@ describe('step', () => {
         flowVersion: 1,
         stateId: 'greet',
         locale: 'zh',
-        text: '王芳您好，您转过钱吗？',
+        text: '王芳您好，我们不会让您转账或索要验证码。您转过钱吗？',
         hints: ['没有', '转了'],
         expects: {
           kind: 'choice',

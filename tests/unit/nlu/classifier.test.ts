@@ -20,7 +20,10 @@ describe('loadClassifier', () => {
 
   it('loads a model trained on the current corpus', () => {
     const hash = corpusHash(loadCorpus('corpus'));
-    expect(classifier.modelVersion).toBe(`nlu-${hash.slice(0, 12)}`);
+    const model = readModelFile(DEFAULT_MODEL_FILE);
+    expect(model.corpusHash).toBe(hash);
+    // A model released with desk corrections is versioned by everything it learnt from.
+    if (!model.trainedOn?.corrections) expect(classifier.modelVersion).toBe(`nlu-${hash.slice(0, 12)}`);
   });
 });
 

@@ -1,0 +1,175 @@
+// The only writer of a case's outbound effects and next action. It carries out the lifecycle's commands
+// inside the caller's transaction — attempt rows, outbox rows (a call, or a message with its rendering),
+// handoffs, the next action, the lifecycle state — so a decision and its effects commit together. After
+// commit, `dispatch` queues the relay and the timer; if Redis loses them, the sweeper finds the rows.
+import type { Kysely } from 'kysely';
+import type { CaseRow, Database, MessageRow, OutboxRow } from '../store/schema';
+import { updateCase } from '../store/repositories/cases';
+import { attemptsByNo, beginAttempt } from '../store/repositories/attempts';
+import { activeHandoffForCase, appendHandoffNote } from '../store/repositories/handoffs';
+import { cancelPendingForAttempts, insertOutbox } from '../store/repositories/outbox';
+import { audit } from '../store/repositories/audit';
+import { fromJson, nowIso, toJson } from '../store/ids';
+import type { PendingEvents } from '../events';
+import type { Services } from '../services';
+import type { CaseJob } from '../jobs/queues';
+import { directJobs, type JobSink } from '../jobs/bulk-enqueue';
+import { handOff } from './handoff';
+import type { LifecycleCommand, LifecycleState, Transition } from './lifecycle';
+
+export type Tx = Kysely<Database>;
+
+/** What the conversation side provides when a command needs a script (kept apart so neither imports the other). */
+export interface ConversationPort {
+  /** Starts the case's conversation on a text channel (its script, or the follow-up): records the first prompt. */
+  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up'): Promise<MessageRow | undefined>;
+  /** The relative flow's first prompt for one relative, stored on the person's case (not their conversation). */
+  relativePrompt(trx: Tx, s: Services, c: CaseRow, relative: { phone: string; relation: string | null }): Promise<MessageRow | undefined>;
+}
+
+/** What a decision left to do after commit. */
+export interface Applied {
+  caseId: string;
+  /** Outbox rows written: the relay sends them. */
+  outbox: { id: string; due_at: string }[];
+  /** The case's next action when it changed (null: none any more). */
+  next?: { action: string; at: string } | null;
+  /** A call in progress is to be connected to the desk (the voice webhook answers with a <Dial>). */
+  connectDesk: boolean;
+  /** The conversation is to be fed silence (the script's no_reply handling). */
+  stepSilence: boolean;
+  state: LifecycleState;
+}
+
+/**
+ * Carries out one transition's commands and writes the new lifecycle state and next action. Runs inside
+ * the caller's transaction; live events go to `pending` (published after commit).
+ */
+export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Transition, pending: PendingEvents, port: ConversationPort, actor: string): Promise<Applied> {
+  const applied: Applied = { caseId: c.id, outbox: [], connectDesk: false, stepSilence: false, state: t.state };
+  const patch: Parameters<typeof updateCase>[2] = { lifecycle: toJson(t.state) };
+  for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor);
+  await updateCase(trx, c.id, patch);
+  Object.assign(c, patch);
+  return applied;
+}
+
+async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: Parameters<typeof updateCase>[2], pending: PendingEvents, port: ConversationPort, actor: string): Promise<void> {
+  switch (cmd.type) {
+    case 'contact': {
+      const target = cmd.channel === 'telegram' ? c.telegram_chat_id : c.phone;
+      if (!target) return;
+      const { attempt, created } = await beginAttempt(trx, { case_id: c.id, channel: cmd.channel, target, attempt_no: cmd.attempt, dedupe_key: `${c.id}:attempt:${cmd.attempt}`, status: 'queued' });
+      if (!created) return; // decided before: never a second contact for the same attempt
+      let row: OutboxRow;
+      if (cmd.channel === 'voice') {
+        row = await insertOutbox(trx, { case_id: c.id, kind: 'call', channel: 'voice', purpose: cmd.purpose, target, attempt_id: attempt.id, payload: toJson({ machineDetection: true }) });
+      } else {
+        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case');
+        if (!message) {
+          await audit(trx, { caseId: c.id, actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
+          return;
+        }
+        row = await insertOutbox(trx, { case_id: c.id, kind: 'message', channel: cmd.channel, purpose: cmd.purpose, target, attempt_id: attempt.id, message_id: message.id });
+      }
+      applied.outbox.push({ id: row.id, due_at: row.due_at });
+      if (cmd.purpose !== 'follow_up') patch.active_channel = cmd.channel;
+      await audit(trx, { caseId: c.id, actor, action: 'contact_attempt', detail: { channel: cmd.channel, attemptNo: cmd.attempt, purpose: cmd.purpose } });
+      return;
+    }
+    case 'contact_relative': {
+      const relative = fromJson<{ phone: string; relation: string | null }[]>(c.relatives, [])[cmd.relative];
+      if (!relative) return;
+      const { attempt, created } = await beginAttempt(trx, { case_id: c.id, channel: 'sms', target: relative.phone, to_relative: true, attempt_no: cmd.attempt, dedupe_key: `${c.id}:attempt:${cmd.attempt}`, status: 'queued' });
+      if (!created) return;
+      const message = await port.relativePrompt(trx, s, c, relative);
+      if (!message) return;
+      const row = await insertOutbox(trx, { case_id: c.id, kind: 'message', channel: 'sms', purpose: 'relative', target: relative.phone, attempt_id: attempt.id, message_id: message.id });
+      applied.outbox.push({ id: row.id, due_at: row.due_at });
+      await audit(trx, { caseId: c.id, actor, action: 'relative_contacted', detail: { relation: relative.relation, attemptNo: cmd.attempt } });
+      return;
+    }
+    case 'cancel_contacts': {
+      const attempts = await attemptsByNo(trx, c.id, cmd.attempts);
+      const ids = attempts.map((a) => a.id);
+      const cancelled = await cancelPendingForAttempts(trx, ids);
+      if (ids.length) await trx.updateTable('contact_attempts').set({ status: 'cancelled', updated_at: nowIso() }).where('id', 'in', ids).where('status', '=', 'queued').execute();
+      if (cancelled) await audit(trx, { caseId: c.id, actor, action: 'contacts_cancelled', detail: { attempts: cmd.attempts } });
+      return;
+    }
+    case 'schedule':
+      patch.next_action = cmd.action;
+      patch.next_action_at = cmd.at;
+      applied.next = cmd.action && cmd.at ? { action: cmd.action, at: cmd.at } : null;
+      return;
+    case 'open_handoff':
+      await handOff(trx, pending, { caseId: c.id, reason: cmd.reason, riskLevel: c.risk_level, priority: cmd.priority, note: cmd.note, actor, slaMinutes: cmd.slaMinutes });
+      return;
+    case 'request_visit': {
+      // Until station tasks exist (issue 15), a visit is requested on the case's handoff for the desk to dispatch.
+      await audit(trx, { caseId: c.id, actor, action: 'visit_requested', detail: { reasons: cmd.reasons, note: cmd.note } });
+      const active = await activeHandoffForCase(trx, c.id);
+      const line = `station visit requested: ${cmd.reasons.join(', ')}`;
+      if (active) await appendHandoffNote(trx, active.id, line);
+      else await handOff(trx, pending, { caseId: c.id, reason: 'review', riskLevel: c.risk_level, note: line, actor });
+      return;
+    }
+    case 'step_conversation':
+      applied.stepSilence = true;
+      return;
+    case 'connect_desk':
+      applied.connectDesk = true;
+      return;
+    case 'close': {
+      const now = nowIso();
+      patch.status = 'closed';
+      patch.outcome = cmd.outcome;
+      patch.closed_at = now;
+      await audit(trx, { caseId: c.id, actor, action: 'case_closed', detail: { outcome: cmd.outcome } });
+      pending.publish({ type: 'case', caseId: c.id, change: 'closed' });
+      return;
+    }
+    case 'reopen':
+      patch.status = 'open';
+      patch.closed_at = null;
+      patch.outcome = null;
+      await audit(trx, { caseId: c.id, actor, action: 'case_reopened', detail: { previousOutcome: c.outcome, closedAt: c.closed_at } });
+      pending.publish({ type: 'case', caseId: c.id, change: 'reopened' });
+      return;
+    case 'note':
+      await audit(trx, { caseId: c.id, actor: 'lifecycle', action: cmd.action, ...(cmd.detail ? { detail: cmd.detail } : {}) });
+      return;
+  }
+}
+
+/** Puts a stored outbound message (a reply prompt, a desk message) in the outbox, in the caller's transaction. */
+export async function queueMessage(trx: Tx, c: CaseRow, m: MessageRow, purpose: 'prompt' | 'desk'): Promise<{ id: string; due_at: string } | undefined> {
+  if (m.channel !== 'sms' && m.channel !== 'telegram') return undefined;
+  const target = fromJson<{ to?: string }>(m.payload, {}).to ?? (m.channel === 'telegram' ? c.telegram_chat_id : c.phone);
+  if (!target) return undefined;
+  const row = await insertOutbox(trx, { case_id: c.id, kind: 'message', channel: m.channel, purpose, target, message_id: m.id });
+  return { id: row.id, due_at: row.due_at };
+}
+
+/** How long an answer waits for Redis before leaving the work to the sweeper. */
+const ENQUEUE_WAIT_MS = 1000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+/** After commit: queue the relay for new outbox rows and the case's timer. Never throws (the sweeper is the backstop). */
+export async function dispatch(
+  s: Services,
+  work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null },
+  sink: JobSink = directJobs(s.queues),
+): Promise<void> {
+  const jobs: Promise<unknown>[] = work.outbox.map((o) => sink.relay({ outboxId: o.id, due: o.due_at }));
+  if (work.next) jobs.push(sink.caseJob({ caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
+  if (!jobs.length) return;
+  await withTimeout(Promise.all(jobs), ENQUEUE_WAIT_MS).catch((err) => s.log.warn({ caseId: work.caseId, err: (err as Error).message }, 'enqueue failed; the sweeper will queue it'));
+}
