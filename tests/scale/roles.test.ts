@@ -35,7 +35,7 @@ describe('web + worker processes', () => {
     expect(inbound).toMatchObject([{ intent: 'already_paid', atRisk: true }]);
 
     const worker = stack.processes.find((p) => p.role === 'worker')!;
-    expect(worker.output()).toMatch(/"queue":"cases"[^\n]*"msg":"job done"/);
+    expect(worker.output()).toMatch(/"queue":"delivery"[^\n]*"msg":"job done"/);
     expect(await metrics(`${stack.appUrl}/metrics`)).toContain('quanzu_classifier_loaded 1');
     expect(await metrics(workerMetrics)).toContain('quanzu_classifier_loaded 0');
   });
