@@ -26,6 +26,9 @@ export interface GroupCommitOptions {
   retriable?: (err: unknown) => boolean;
   /** How often one unit is retried (default 2). */
   retries?: number;
+  /** Runs when the group's transaction begins and once all its units are done, before the commit. */
+  begin?: (trx: Kysely<Database>) => void;
+  finish?: (trx: Kysely<Database>) => Promise<void>;
 }
 
 interface Entry {
@@ -55,7 +58,7 @@ export class GroupCommitter {
   ) {
     if (!(opts.lanes >= 1) || !(opts.maxBatch >= 1)) throw new Error('GroupCommitter: lanes and maxBatch must be at least 1');
     if ((opts.maxDelayMs ?? 0) > 2) throw new Error(`GroupCommitter: maxDelayMs is at most 2 ms (got ${opts.maxDelayMs}); a longer wait would only add latency`);
-    this.opts = { maxDelayMs: 0, retriable: () => false, retries: 2, ...opts };
+    this.opts = { maxDelayMs: 0, retriable: () => false, retries: 2, begin: () => undefined, finish: async () => undefined, ...opts };
   }
 
   /** Runs the unit in the next transaction; settles after that transaction committed (or the unit failed for good). */
@@ -96,6 +99,7 @@ export class GroupCommitter {
       let failed: { entry: Entry; err: unknown } | undefined;
       try {
         await this.db.transaction().execute(async (trx) => {
+          this.opts.begin(trx);
           for (const e of live) {
             try {
               values.push(await e.unit(trx));
@@ -104,6 +108,7 @@ export class GroupCommitter {
               throw err;
             }
           }
+          await this.opts.finish(trx);
         });
       } catch (err) {
         if (!failed) {

@@ -5,6 +5,7 @@ import { Pool } from 'pg';
 import { isRetriableConflict, storeWarningOnce, validateWarning, type IntakeResult } from '../../server/cases/intake';
 import { GroupCommitter } from '../../server/store/group-commit';
 import { PendingEvents } from '../../server/events';
+import { audit, bufferAudit, flushAudit } from '../../server/store/repositories/audit';
 import type { Store } from '../../server/store/db';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { ENGINES, PG_URL, postgresDatabase, type TestDatabase } from '../support/databases';
@@ -26,7 +27,8 @@ describe.each(ENGINES)('group commit on %s', (_name, make) => {
     await store.close();
     await db.cleanup();
   });
-  const committer = (lanes = 1) => new GroupCommitter(store.db, { lanes, maxBatch: 200, retriable: isRetriableConflict });
+  // As the intake route runs it: the group's audit rows held and written in one statement before the commit.
+  const committer = (lanes = 1) => new GroupCommitter(store.db, { lanes, maxBatch: 200, retriable: isRetriableConflict, begin: bufferAudit, finish: flushAudit });
   const lockRows = () => store.dialect === 'postgres';
 
   it('stores 60 concurrent warnings in a few transactions, each exactly as if alone: duplicates, repeats, one case per phone', async () => {
@@ -59,9 +61,11 @@ describe.each(ENGINES)('group commit on %s', (_name, make) => {
 
   it('one failing unit fails alone: its writes are undone, its neighbours are committed', async () => {
     const gc = committer();
+    const caseId = (await store.db.selectFrom('cases').select('id').where('phone', '=', '+8613700137000').executeTakeFirstOrThrow()).id;
     const write = (tag: string, fail: boolean) =>
       gc.run(async (trx) => {
-        await trx.insertInto('audit_events').values({ actor: 'gc-fail-test', action: tag, created_at: nowIso() }).execute();
+        await trx.insertInto('warnings').values({ id: newId(), source: 'gc-fail-test', external_id: tag, case_id: caseId, phone: '+8613700137000', scam_type: 'loan', risk_level: 'medium', signals: '[]', relatives: '[]', received_at: nowIso(), created_at: nowIso() }).execute();
+        await audit(trx, { actor: 'gc-fail-test', action: tag });
         if (fail) throw new Error(`unit ${tag} broke`);
         return tag;
       });
@@ -69,6 +73,8 @@ describe.each(ENGINES)('group commit on %s', (_name, make) => {
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual(['a', 'b', 'unit c broke', 'd', 'e']);
     const rows = await store.db.selectFrom('audit_events').select('action').where('actor', '=', 'gc-fail-test').orderBy('id').execute();
     expect(rows.map((r) => r.action)).toEqual(['a', 'b', 'd', 'e']);
+    const stored = await store.db.selectFrom('warnings').select('external_id').where('source', '=', 'gc-fail-test').orderBy('external_id').execute();
+    expect(stored.map((r) => r.external_id)).toEqual(['a', 'b', 'd', 'e']);
     expect(gc.stats.transactions).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import { parseWith } from '../validate';
 import { AppError, NotFoundError, ValidationError } from '../../errors';
 import { findWarning, sourceThatOpened } from '../../store/repositories/warnings';
 import { getCase } from '../../store/repositories/cases';
-import { audit } from '../../store/repositories/audit';
+import { audit, bufferAudit, flushAudit } from '../../store/repositories/audit';
 import { isRetriableConflict, storeWarningOnce, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { dispatch } from '../../cases/outbox';
@@ -43,7 +43,8 @@ export function warningsRoutes(s: Services): Router {
   const router = express.Router();
   // Concurrent requests' warnings share transactions (group commit); their jobs share Redis round trips.
   const lockRows = s.store.dialect === 'postgres';
-  const committer = new GroupCommitter(s.store.db, { lanes: lockRows ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict });
+  // The group's audit trail (several rows per warning) is written in one statement before its commit.
+  const committer = new GroupCommitter(s.store.db, { lanes: lockRows ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict, begin: bufferAudit, finish: flushAudit });
   const jobs = batchedJobs(s.queues);
   router.post('/api/warnings', requireRole('intake'), async (req, res) => {
     const body = req.body as unknown;
