@@ -21,6 +21,8 @@ export interface AppProcess {
   peakRssMb(): number;
   /** The same for the process and every process it started (its process tree), largest first. */
   peakRssTree(): Array<{ pid: number; mb: number }>;
+  /** CPU time the process and its children have used so far, ms (compare two readings). */
+  cpuMs(): number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM (graceful drain) and wait for the exit; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -50,6 +52,18 @@ export function peakRssOf(pid: number): number {
     return 0;
   }
 }
+
+/** CPU time (user + system) the process has used so far, ms; 0 if it is gone. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+  } catch {
+    return 0;
+  }
+}
+/** Linux's USER_HZ (sysconf(_SC_CLK_TCK)), 100 on every mainstream kernel. */
+const CLOCK_TICKS = 100;
 
 /** The pid and all its descendants (Linux /proc/<pid>/task/<tid>/children). */
 function processTree(pid: number): number[] {
@@ -125,6 +139,9 @@ async function spawnRole(script: string, readyLines: Record<ProcessRole, string>
     output: () => out,
     peakRssMb() {
       return alive ? peakRssOf(pid) : 0;
+    },
+    cpuMs() {
+      return alive ? processTree(pid).reduce((sum, p) => sum + cpuMsOf(p), 0) : 0;
     },
     peakRssTree() {
       return alive ? processTree(pid).map((p) => ({ pid: p, mb: peakRssOf(p) })).sort((a, b) => b.mb - a.mb) : [];

@@ -48,6 +48,8 @@ const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const POLICY = path.join(__dirname, 'policy.yaml');
 const SCAM_TYPES = ['pig_butchering', 'impersonation_police', 'fake_customer_service', 'investment', 'loan', 'task_rebate'];
 const load1 = () => round(os.loadavg()[0]!, 2);
+/** CPU time all of an app's processes have used so far, ms: steadier than throughput on a shared machine. */
+const cpuOf = (stack: ProcessStack) => stack.processes.reduce((sum, p) => sum + p.cpuMs(), 0);
 
 /** Records when each SMS reached the provider, per recipient, as the phone network sees it. */
 function watchProviderSms(stack: ProcessStack) {
@@ -166,12 +168,14 @@ async function main() {
     for (const app of apps) {
       progress(`${app} intake, single: ${n.single} warnings, 32 concurrent requests (load ${load1()})`);
       const single: number[] = [];
+      const cpu0 = cpuOf(stacks[app]);
       const t0 = performance.now();
       await withConcurrency(n.single, 32, async () => void single.push((await post(app, warning())).ms));
       const secs = (performance.now() - t0) / 1000;
       put('intake_per_s', app, Math.round(n.single / secs));
       put('intake_p50_ms', app, round(percentile(single, 0.5)));
       put('intake_p99_ms', app, round(percentile(single, 0.99)));
+      put('intake_cpu_ms_per_warning', app, round((cpuOf(stacks[app]) - cpu0) / n.single, 2));
       progress(`  ${figures.intake_per_s![app]}/s, p50 ${figures.intake_p50_ms![app]} ms, p99 ${figures.intake_p99_ms![app]} ms`);
       loads.push(load1());
     }
@@ -208,6 +212,7 @@ async function main() {
       const total = n.rate * n.dispatchSeconds;
       progress(`${app} dispatch: ${total} warnings at ${n.rate}/s (open loop); time to the first provider request (load ${load1()})`);
       const sentAt = new Map<string, number>();
+      const cpu0 = cpuOf(stacks[app]);
       await atRate(total, n.rate, async () => {
         const w = warning();
         sentAt.set(w.phone, performance.now());
@@ -218,6 +223,8 @@ async function main() {
       put('dispatch_p50_ms', app, round(percentile(dispatch, 0.5)));
       put('dispatch_p99_ms', app, round(percentile(dispatch, 0.99)));
       put('dispatch_missing', app, total - dispatch.length);
+      // Everything the app did for those warnings until each SMS reached the provider (its status callbacks included).
+      put('dispatch_cpu_ms_per_warning', app, round((cpuOf(stacks[app]) - cpu0) / total, 2));
       progress(`  p50 ${figures.dispatch_p50_ms![app]} ms, p99 ${figures.dispatch_p99_ms![app]} ms (${figures.dispatch_missing![app]} not sent within 60 s)`);
       if (app === 'quanzu') dispatchPhones.push(...sentAt.keys());
       loads.push(load1());
