@@ -12,7 +12,8 @@ import { audit } from '../store/repositories/audit';
 import { fromJson, nowIso, toJson } from '../store/ids';
 import type { PendingEvents } from '../events';
 import type { Services } from '../services';
-import { enqueueCaseJob, enqueueRelay, type CaseJob } from '../jobs/queues';
+import type { CaseJob } from '../jobs/queues';
+import { directJobs, type JobSink } from '../jobs/bulk-enqueue';
 import { handOff } from './handoff';
 import type { LifecycleCommand, LifecycleState, Transition } from './lifecycle';
 import { createVisitTask, escalateOpenVisit } from '../org/visits';
@@ -181,9 +182,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** After commit: queue the relay for new outbox rows and the case's timer. Never throws (the sweeper is the backstop). */
-export async function dispatch(s: Services, work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null }): Promise<void> {
-  const jobs: Promise<unknown>[] = work.outbox.map((o) => enqueueRelay(s.queues, { outboxId: o.id, due: o.due_at }));
-  if (work.next) jobs.push(enqueueCaseJob(s.queues, { caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
+export async function dispatch(
+  s: Services,
+  work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null },
+  sink: JobSink = directJobs(s.queues),
+): Promise<void> {
+  const jobs: Promise<unknown>[] = work.outbox.map((o) => sink.relay({ outboxId: o.id, due: o.due_at }));
+  if (work.next) jobs.push(sink.caseJob({ caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
   if (!jobs.length) return;
   await withTimeout(Promise.all(jobs), ENQUEUE_WAIT_MS).catch((err) => s.log.warn({ caseId: work.caseId, err: (err as Error).message }, 'enqueue failed; the sweeper will queue it'));
 }
