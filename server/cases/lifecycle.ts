@@ -246,6 +246,8 @@ export const LIFECYCLE_EVENTS: Record<LifecycleEventType, string> = {
   human_requested: 'the citizen asked for an officer outside the script (Telegram /human)',
   relative_replied: 'a relative answered our message',
   automation_failing: 'automatic work on the case keeps failing',
+  review_decided: 'the second review (二次研判) decided: visit, call again, or close as a false alarm',
+  loss_reported: 'a fraud report matched the person: money was lost',
 };
 
 /** What each command does when server/cases/outbox.ts carries it out; every command type must be here. */
@@ -260,6 +262,7 @@ export const LIFECYCLE_COMMANDS: Record<LifecycleCommandType, string> = {
   connect_desk: 'the call in progress is connected to the desk phone (<Dial>)',
   close: 'the case closes with an outcome',
   reopen: 'the closed case opens again, its history kept',
+  visit_overdue: 'a station visit past its deadline goes to the district supervisor',
   note: 'a line in the case’s audit trail',
 };
 
@@ -272,6 +275,7 @@ export const CASE_ACTION_DOCS: Record<CaseAction, string> = {
   call_watchdog: 'a call no status callback has spoken of: counted as unanswered (or as ended, once answered)',
   callback: 'a call-back the script scheduled',
   follow_up: 'the check-in some days after close',
+  visit_due: 'the station visit’s deadline',
 };
 
 /** Handoff reasons that mean a person is owed to the citizen now (the script said so, or they are at risk). */
