@@ -2,14 +2,12 @@
 // at-risk replies reach a human, loops are bounded.
 import { AT_RISK_INTENTS, INTENTS } from '../../nlu-models/src/intents';
 import { chainFor, type CompiledFlow, type CompiledState, type CompiledTransition } from './compiled';
-import type { LineOf } from './parse';
 import type { Trigger } from './schema';
 import { didYouMean } from './suggest';
 import type { CheckIssue } from './types';
 
 type Emit = (i: Omit<CheckIssue, 'file' | 'severity'> & { severity?: CheckIssue['severity']; path?: (string | number)[] }) => void;
 
-const isIntent = (t: string) => (INTENTS as readonly string[]).includes(t);
 const transitionPath = (t: CompiledTransition): (string | number)[] => {
   const base: (string | number)[] = t.scope === '*' ? [] : ['states', t.scope];
   return t.trigger === 'default' ? [...base, 'default'] : [...base, 'on', t.trigger];

@@ -3,7 +3,7 @@
 import { addUser, startDeskHarness, type DeskHarness } from './desk-harness';
 import { ENGINES } from '../support/databases';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 describe.each(ENGINES)('login throttle on %s', (_engine, makeDb) => {
   let h: DeskHarness;

@@ -4,6 +4,7 @@
 import { Person, addUser, citizenTexts, handoffOf, startDeskHarness, warnCitizen, type DeskHarness } from './desk-harness';
 import { eventually } from '../support/stack';
 
+jest.setTimeout(90_000);
 const PHONE = '+8613900139081';
 /** The number, however it might be written, as a pattern over a whole response. */
 const fullNumber = (e164: string) => {

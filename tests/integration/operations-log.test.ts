@@ -8,7 +8,7 @@ import { eventually, prepareLocalRun, type LocalRun } from '../support/stack';
 import { PG_URL, postgresDatabase } from '../support/databases';
 import { ownRedis, type OwnRedis } from '../faults/own-redis';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describe('operations log', () => {
   let redis: OwnRedis;

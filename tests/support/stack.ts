@@ -61,7 +61,8 @@ export async function prepareLocalRun(opts: { db?: TestDatabase; redisUrl?: stri
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, ringMs: opts.ringMs, env: { LOG_LEVEL: 'silent', ...opts.env } });
+  // On a loaded shared machine a request can take seconds: only tests of the deadline itself set a short one.
+  const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, ringMs: opts.ringMs, env: { LOG_LEVEL: 'silent', REQUEST_TIMEOUT_MS: '60000', ...opts.env } });
   const keys = creds.keys;
   let running: Running;
   try {

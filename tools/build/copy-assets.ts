@@ -1,0 +1,46 @@
+// After tsc: the files the compiled code reads beside itself (paths are relative to each module's
+// __dirname, so dist/ mirrors the repository): the consoles, the flows with their tests and schema, the
+// triage policy, and the trained model. Usage: node dist/tools/build/copy-assets.js [outDir, default dist]
+import fs from 'node:fs';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ASSETS: { from: string; filter?: (name: string) => boolean }[] = [
+  { from: 'web' },
+  { from: 'flows', filter: (name) => /\.(ya?ml|json)$/.test(name) },
+  { from: 'flows/tests' },
+  { from: 'nlu-models/model.json' },
+];
+
+export function copyAssets(outDir: string): string[] {
+  const copied: string[] = [];
+  for (const a of ASSETS) {
+    const src = path.join(ROOT, a.from);
+    const dst = path.join(outDir, a.from);
+    if (!fs.existsSync(src)) throw new Error(`build: ${a.from} is missing; the compiled server needs it`);
+    if (fs.statSync(src).isFile()) {
+      fs.mkdirSync(path.dirname(dst), { recursive: true });
+      fs.copyFileSync(src, dst);
+      copied.push(a.from);
+      continue;
+    }
+    if (!a.filter) {
+      fs.cpSync(src, dst, { recursive: true });
+      copied.push(`${a.from}/`);
+      continue;
+    }
+    fs.mkdirSync(dst, { recursive: true });
+    for (const name of fs.readdirSync(src)) {
+      if (!fs.statSync(path.join(src, name)).isFile() || !a.filter(name)) continue;
+      fs.copyFileSync(path.join(src, name), path.join(dst, name));
+      copied.push(path.join(a.from, name));
+    }
+  }
+  return copied;
+}
+
+if (require.main === module) {
+  const outDir = path.resolve(ROOT, process.argv[2] ?? 'dist');
+  const copied = copyAssets(outDir);
+  console.log(`copied ${copied.length} assets to ${path.relative(ROOT, outDir) || '.'}`);
+}
