@@ -103,6 +103,27 @@ export async function faultFigures(db: Kysely<Database>, network: PhoneNetwork, 
   return { injected, accepted: warnings.length, contacted, duplicated, lost, problems };
 }
 
+/** How many warnings a fault run sends: its small default, or FAULT_RUN_SIZE for a run at scale. */
+export const runSize = (small: number): number => Number(process.env.FAULT_RUN_SIZE ?? small);
+
+/**
+ * Waits for a run to settle; if it never does, the figures of what happened are printed before the
+ * failure (a run on code that loses or repeats messages still says how many).
+ */
+export async function settleOrReport(name: string, db: () => Promise<{ db: Kysely<Database>; close(): Promise<void> }>, network: PhoneNetwork, externalIds: string[], injected: number, settled: Promise<unknown>): Promise<void> {
+  try {
+    await settled;
+  } catch (err) {
+    const store = await db();
+    try {
+      reportFigures(`${name} (did not settle)`, await faultFigures(store.db, network, externalIds, injected));
+    } finally {
+      await store.close();
+    }
+    throw err;
+  }
+}
+
 /** Prints a run's figures on one line, for the closing note of a fault run. */
 export function reportFigures(name: string, f: FaultFigures): void {
   process.stdout.write(`FAULT-FIGURES ${name}: injected ${f.injected}, accepted ${f.accepted}, contacted ${f.contacted}, duplicated ${f.duplicated}, lost ${f.lost}\n`);
