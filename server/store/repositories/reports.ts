@@ -87,7 +87,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
     const slice = ids.slice(i, i + 500);
     const [warnings, attempts, replies, handoffs] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
-      db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'created_at', 'updated_at']).where('case_id', 'in', slice).where('to_relative', '=', 0).execute(),
+      db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'created_at', 'updated_at']).where('case_id', 'in', slice).where('to_relative', '=', 0).where('status', '<>', 'cancelled').execute(),
       db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
       db.selectFrom('handoffs').select(['case_id', 'reason', 'claimed_at', 'outcome']).where('case_id', 'in', slice).execute(),
     ]);
