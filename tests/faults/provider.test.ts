@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { startStack, eventually, type Stack } from '../support/stack';
 import { postSignedTwilio } from '../support/twilio-callbacks';
-import { faultFigures, reconcile, reportFigures, runSize, warningFor } from './reconcile';
+import { faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
 jest.setTimeout(90_000);
@@ -77,10 +77,20 @@ describe('provider faults', () => {
     for (const w of ws) await stack.network.control.waitForSms(w.phone, { timeoutMs: 30_000 });
     expect((await stack.network.control.apiRequests()).filter((x) => x.fault === 'accepted-502')).toHaveLength(faults);
     // Each attempt settles on the one SMS that went out: its status callback or a look-up with Twilio confirms it.
-    const settled = await eventually(async () => {
+    const name = `${faults} of ${size} warning requests answered 502 after Twilio sent them`;
+    const batchIds = batch.map((w) => w.externalId);
+    let settled: any[] = [];
+    await settleOrReport(name, () => stack.db.open(), stack.network, batchIds, faults, eventually(async () => {
       const views = await Promise.all(ws.map(async (w) => (await stack.api('GET', `/api/cases/${w.caseId}`, 'desk')).body));
+      settled = views;
       return views.every((v) => v.attempts.length === 1 && v.attempts[0].provider_id) ? views : undefined;
-    }, 'each attempt confirmed', 30_000 + size * 300);
+    }, 'each attempt confirmed', 30_000 + size * 300));
+    const store = await stack.db.open();
+    try {
+      reportFigures(name, await faultFigures(store.db, stack.network, batchIds, faults));
+    } finally {
+      await store.close();
+    }
     for (const [i, w] of ws.entries()) {
       const sent = stack.network.state.messages.filter((m) => m.to === w.phone);
       expect(sent).toHaveLength(1);
