@@ -7,7 +7,7 @@ import { eventually } from '../support/stack';
 import { faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
-jest.setTimeout(150_000);
+jest.setTimeout(150_000 + runSize(4) * 600);
 
 describe('a worker killed between the decision and the provider call', () => {
   let stack: ProcessStack;
