@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { startProcessStack, type ProcessStack } from '../../bench/process-stack';
 import { eventually } from '../support/stack';
-import { faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
 jest.setTimeout(150_000 + runSize(4) * 600);
@@ -12,7 +12,7 @@ jest.setTimeout(150_000 + runSize(4) * 600);
 describe('a worker killed between the decision and the provider call', () => {
   let stack: ProcessStack;
   beforeAll(async () => {
-    stack = await startProcessStack({ roles: ['web', 'worker'], env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', OUTBOX_CLAIM_STALE_MS: '15000', PROVIDER_CONFIRM_WAIT_MS: '1000' } });
+    stack = await startProcessStack({ roles: ['web', 'worker'], db: faultDatabase(), env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', OUTBOX_CLAIM_STALE_MS: '15000', PROVIDER_CONFIRM_WAIT_MS: '1000' } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { startStack, eventually, type Stack } from '../support/stack';
 import { postSignedTwilio } from '../support/twilio-callbacks';
-import { faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
 jest.setTimeout(90_000);
@@ -14,7 +14,7 @@ describe('provider faults', () => {
   const phones: string[] = [];
   let repliedPhone = '';
   beforeAll(async () => {
-    stack = await startStack({ env: { POLICY_FILE: POLICY, PROVIDER_CONFIRM_WAIT_MS: '1500' } });
+    stack = await startStack({ db: faultDatabase(), env: { POLICY_FILE: POLICY, PROVIDER_CONFIRM_WAIT_MS: '1500' } });
   });
   afterAll(async () => {
     await stack?.stop();

@@ -4,6 +4,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/store/schema';
 import type { PhoneNetwork } from '../../tools/phone-network/server';
+import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/databases';
+
+/** The engine a fault run uses: SQLite, or PostgreSQL with FAULT_DB=postgres (each fault runs on both). */
+export const faultDatabase = (): TestDatabase => (process.env.FAULT_DB === 'postgres' ? postgresDatabase() : sqliteDatabase());
 
 export interface Reconciliation {
   warnings: number;

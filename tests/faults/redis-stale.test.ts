@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startProcessStack, type ProcessStack } from '../../bench/process-stack';
 import { eventually } from '../support/stack';
 import { ownRedis, type OwnRedis } from './own-redis';
-import { faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/sms-only.yaml');
 jest.setTimeout(150_000);
@@ -15,7 +15,7 @@ describe('Redis restored from a stale copy', () => {
   let stack: ProcessStack;
   beforeAll(async () => {
     redis = await ownRedis();
-    stack = await startProcessStack({ roles: ['web', 'worker'], redisUrl: redis.url, env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', LOG_LEVEL: 'debug' } });
+    stack = await startProcessStack({ roles: ['web', 'worker'], redisUrl: redis.url, db: faultDatabase(), env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', LOG_LEVEL: 'debug' } });
   });
   afterAll(async () => {
     await redis?.start().catch(() => undefined);
