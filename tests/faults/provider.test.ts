@@ -6,7 +6,7 @@ import { postSignedTwilio } from '../support/twilio-callbacks';
 import { faultDatabase, faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
-jest.setTimeout(90_000);
+jest.setTimeout(90_000 + runSize(3) * 600);
 
 describe('provider faults', () => {
   let stack: Stack;
