@@ -14,7 +14,7 @@ import { applyTransition, dispatch, queueMessage, type Applied, type Conversatio
 /** The conversation side, as the case's events need it (server/cases/conversation.ts provides it). */
 export interface CasePort extends ConversationPort {
   /** Feeds silence to the case's conversation (the script's no_reply handling); the step and any new prompt. */
-  silence(trx: Tx, s: Services, c: CaseRow): Promise<{ step: ConversationStep; message?: MessageRow } | undefined>;
+  silence(trx: Tx, s: Services, c: CaseRow, pending: PendingEvents): Promise<{ step: ConversationStep; message?: MessageRow } | undefined>;
 }
 
 export function readLifecycle(c: CaseRow): LifecycleState {
@@ -47,11 +47,8 @@ export async function lockCase(trx: Tx, s: Services, caseId: string): Promise<Ca
   return getCase(trx, caseId);
 }
 
-/** Work left for after commit, gathered over every step of one event. */
-export interface Advanced extends Applied {
-  /** Outbox rows of prompts the conversation wrote meanwhile (silence handling). */
-  prompts: { id: string; due_at: string }[];
-}
+/** Work left for after commit, gathered over every step of one event (silence handling included). */
+export type Advanced = Applied;
 
 /**
  * Steps the case's lifecycle on one event inside the caller's transaction, and carries out what it decided.
@@ -73,7 +70,7 @@ export async function advanceCase(trx: Tx, s: Services, c: CaseRow, event: Lifec
     connectDesk ||= applied.connectDesk;
     e = undefined;
     if (applied.stepSilence) {
-      const silence = await port.silence(trx, s, c);
+      const silence = await port.silence(trx, s, c, pending);
       if (silence) {
         if (silence.message) {
           const row = await queueMessage(trx, c, silence.message, 'prompt');
@@ -86,7 +83,7 @@ export async function advanceCase(trx: Tx, s: Services, c: CaseRow, event: Lifec
       }
     }
   }
-  return { caseId: c.id, outbox, prompts: [], next, connectDesk, stepSilence: false, state };
+  return { caseId: c.id, outbox, next, connectDesk, stepSilence: false, state };
 }
 
 /** Runs one event for a case in its own transaction, then dispatches. Undefined when the case is gone. */

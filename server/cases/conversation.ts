@@ -1,4 +1,4 @@
-// A citizen's reply → classify → flow step → store → actions (handoff, callbacks, end) → next prompt.
+// A citizen's reply → classify → flow step → store → what the step means, to the lifecycle → next prompt (outbox).
 import type { Kysely } from 'kysely';
 import {
   chooseOption,
@@ -7,7 +7,6 @@ import {
   step,
   type CompiledFlow,
   type ConversationState,
-  type FlowAction,
   type FlowContext,
   type FlowEvent,
   type Rendered,
@@ -370,10 +369,10 @@ export function fallbackFlowId(s: Services): string {
 
 /** The conversation side of the case's lifecycle: the scripts a decision needs, inside its transaction. */
 export const conversationPort: CasePort = {
-  async begin(trx, s, c, channel, script) {
+  async begin(trx, s, c, channel, script, pending) {
     const flow = script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : await flowForCase(s, c, trx);
     if (!flow) return undefined;
-    const turn = await beginConversation(trx, s, c, flow, channel, new PendingEvents(), { actor: 'outreach' });
+    const turn = await beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach' });
     return turn.outbound;
   },
   async relativePrompt(trx, s, c, relative) {
@@ -395,12 +394,12 @@ export const conversationPort: CasePort = {
       author: 'flow:relative',
     });
   },
-  async silence(trx, s, c) {
+  async silence(trx, s, c, pending) {
     const conversation = loadConversation(s, c);
     if (!conversation || conversation.state.ended) return undefined;
     const ch = (c.active_channel as ChannelName | null) ?? 'sms';
     const result = step(conversation.flow, conversation.state, { type: 'no_reply' }, flowContext(s, c, ch));
-    const recorded = await recordStep(trx, s, c, conversation.flow, ch, result, new PendingEvents(), { actor: 'system' });
+    const recorded = await recordStep(trx, s, c, conversation.flow, ch, result, pending, { actor: 'system' });
     return { step: summarizeStep(conversation.flow, result, ch, 'no_reply'), ...(recorded.outbound && ch !== 'voice' ? { message: recorded.outbound } : {}) };
   },
 };

@@ -27,7 +27,7 @@ export type Tx = Kysely<Database>;
 /** What the conversation side provides when a command needs a script (kept apart so neither imports the other). */
 export interface ConversationPort {
   /** Starts the case's conversation on a text channel (its script, or the follow-up): records the first prompt. */
-  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up'): Promise<MessageRow | undefined>;
+  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents): Promise<MessageRow | undefined>;
   /** The relative flow's first prompt for one relative, stored on the person's case (not their conversation). */
   relativePrompt(trx: Tx, s: Services, c: CaseRow, relative: { phone: string; relation: string | null }): Promise<MessageRow | undefined>;
 }
@@ -72,7 +72,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       if (cmd.channel === 'voice') {
         row = await insertOutbox(trx, { case_id: c.id, kind: 'call', channel: 'voice', purpose: cmd.purpose, target, attempt_id: attempt.id, payload: toJson({ machineDetection: true }) });
       } else {
-        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case');
+        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', pending);
         if (!message) {
           await audit(trx, { caseId: c.id, actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
           return;

@@ -24,6 +24,8 @@ export function presentCase(c: CaseRow) {
     nextAction: c.next_action,
     nextActionAt: c.next_action_at,
     plan: fromJson(c.plan, null),
+    /** The case's lifecycle (server/cases/lifecycle.ts); `plan` is only kept for cases from before it. */
+    lifecycle: fromJson(c.lifecycle, null),
     optedOut: c.opted_out === 1,
     outcome: c.outcome,
     openedAt: c.opened_at,

@@ -4,7 +4,7 @@
 import { startE2E, warn, caseView, caseRow, advance, type E2E } from '../e2e/helpers';
 import { eventually } from '../support/stack';
 import { resendWith } from '../support/twilio-callbacks';
-import { faultFigures, reconcile, reportFigures } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures } from './reconcile';
 
 jest.setTimeout(90_000);
 
@@ -13,7 +13,7 @@ describe('late and duplicate terminal statuses', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     // A ringing phone keeps ringing for a minute, so a call stays the case's current attempt while we look.
-    e = await startE2E({ ringMs: 60_000 });
+    e = await startE2E({ ringMs: 60_000, db: faultDatabase() });
   });
   afterAll(async () => {
     await e?.stop();

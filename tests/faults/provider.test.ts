@@ -3,10 +3,10 @@
 import path from 'node:path';
 import { startStack, eventually, type Stack } from '../support/stack';
 import { postSignedTwilio } from '../support/twilio-callbacks';
-import { faultFigures, reconcile, reportFigures, warningFor } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures, runSize, settleOrReport, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/no-quiet-hours.yaml');
-jest.setTimeout(90_000);
+jest.setTimeout(90_000 + runSize(3) * 600);
 
 describe('provider faults', () => {
   let stack: Stack;
@@ -14,7 +14,7 @@ describe('provider faults', () => {
   const phones: string[] = [];
   let repliedPhone = '';
   beforeAll(async () => {
-    stack = await startStack({ env: { POLICY_FILE: POLICY, PROVIDER_CONFIRM_WAIT_MS: '1500' } });
+    stack = await startStack({ db: faultDatabase(), env: { POLICY_FILE: POLICY, PROVIDER_CONFIRM_WAIT_MS: '1500' } });
   });
   afterAll(async () => {
     await stack?.stop();
@@ -64,15 +64,33 @@ describe('provider faults', () => {
   });
 
   it('never sends twice when Twilio carried out the request and then answered 502 (a load balancer, or a 5xx after processing)', async () => {
-    await stack.network.control.injectFault({ target: 'twilio', kind: 'accepted-502', count: 3, pathContains: 'Messages' });
-    const ws = [await warn('p502'), await warn('p502'), await warn('p502')];
-    for (const w of ws) await stack.network.control.waitForSms(w.phone, { timeoutMs: 15_000 });
-    expect((await stack.network.control.apiRequests()).filter((r) => r.fault === 'accepted-502')).toHaveLength(3);
+    const size = runSize(3);
+    // Small runs: every warning's request answered 502 after it was sent; at scale, one in four.
+    const faults = size <= 3 ? size : Math.ceil(size / 4);
+    await stack.network.control.injectFault({ target: 'twilio', kind: 'accepted-502', count: faults, pathContains: 'Messages' });
+    const batch = Array.from({ length: size }, (_, i) => warningFor('p502', ids.length + i));
+    const r = await stack.api('POST', '/api/warnings', 'intake', { warnings: batch });
+    expect(r.body).toMatchObject({ accepted: size });
+    const ws = batch.map((w, i) => ({ ...w, caseId: r.body.results[i].caseId as string }));
+    ids.push(...batch.map((w) => w.externalId));
+    phones.push(...batch.map((w) => w.phone));
+    for (const w of ws) await stack.network.control.waitForSms(w.phone, { timeoutMs: 30_000 });
+    expect((await stack.network.control.apiRequests()).filter((x) => x.fault === 'accepted-502')).toHaveLength(faults);
     // Each attempt settles on the one SMS that went out: its status callback or a look-up with Twilio confirms it.
-    const settled = await eventually(async () => {
+    const name = `${faults} of ${size} warning requests answered 502 after Twilio sent them`;
+    const batchIds = batch.map((w) => w.externalId);
+    let settled: any[] = [];
+    await settleOrReport(name, () => stack.db.open(), stack.network, batchIds, faults, eventually(async () => {
       const views = await Promise.all(ws.map(async (w) => (await stack.api('GET', `/api/cases/${w.caseId}`, 'desk')).body));
+      settled = views;
       return views.every((v) => v.attempts.length === 1 && v.attempts[0].provider_id) ? views : undefined;
-    }, 'each attempt confirmed', 30_000);
+    }, 'each attempt confirmed', 30_000 + size * 300));
+    const store = await stack.db.open();
+    try {
+      reportFigures(name, await faultFigures(store.db, stack.network, batchIds, faults));
+    } finally {
+      await store.close();
+    }
     for (const [i, w] of ws.entries()) {
       const sent = stack.network.state.messages.filter((m) => m.to === w.phone);
       expect(sent).toHaveLength(1);

@@ -4,6 +4,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../server/store/schema';
 import type { PhoneNetwork } from '../../tools/phone-network/server';
+import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/databases';
+
+/** The engine a fault run uses: SQLite, or PostgreSQL with FAULT_DB=postgres (each fault runs on both). */
+export const faultDatabase = (): TestDatabase => (process.env.FAULT_DB === 'postgres' ? postgresDatabase() : sqliteDatabase());
 
 export interface Reconciliation {
   warnings: number;
@@ -101,6 +105,27 @@ export async function faultFigures(db: Kysely<Database>, network: PhoneNetwork, 
     problems.push(`${to}: message ${m.id} was never sent (${m.provider_id ?? 'no send'})`);
   }
   return { injected, accepted: warnings.length, contacted, duplicated, lost, problems };
+}
+
+/** How many warnings a fault run sends: its small default, or FAULT_RUN_SIZE for a run at scale. */
+export const runSize = (small: number): number => Number(process.env.FAULT_RUN_SIZE ?? small);
+
+/**
+ * Waits for a run to settle; if it never does, the figures of what happened are printed before the
+ * failure (a run on code that loses or repeats messages still says how many).
+ */
+export async function settleOrReport(name: string, db: () => Promise<{ db: Kysely<Database>; close(): Promise<void> }>, network: PhoneNetwork, externalIds: string[], injected: number, settled: Promise<unknown>): Promise<void> {
+  try {
+    await settled;
+  } catch (err) {
+    const store = await db();
+    try {
+      reportFigures(`${name} (did not settle)`, await faultFigures(store.db, network, externalIds, injected));
+    } finally {
+      await store.close();
+    }
+    throw err;
+  }
 }
 
 /** Prints a run's figures on one line, for the closing note of a fault run. */

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { startProcessStack, type ProcessStack } from '../../bench/process-stack';
 import { eventually } from '../support/stack';
-import { faultFigures, reconcile, reportFigures, warningFor } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures, warningFor } from './reconcile';
 
 const POLICY = path.resolve(__dirname, '../support/policies/sms-only.yaml');
 jest.setTimeout(180_000);
@@ -13,7 +13,7 @@ describe('a delivery re-run after its worker stalled', () => {
   let stack: ProcessStack;
   let frozenPid: number | undefined;
   beforeAll(async () => {
-    stack = await startProcessStack({ roles: ['web', 'worker'], env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', OUTBOX_CLAIM_STALE_MS: '15000', PROVIDER_CONFIRM_WAIT_MS: '1000' } });
+    stack = await startProcessStack({ roles: ['web', 'worker'], db: faultDatabase(), env: { POLICY_FILE: POLICY, OUTBOX_SWEEP_MS: '500', OUTBOX_CLAIM_STALE_MS: '15000', PROVIDER_CONFIRM_WAIT_MS: '1000' } });
   });
   afterAll(async () => {
     if (frozenPid) process.kill(frozenPid, 'SIGCONT');

@@ -2,14 +2,14 @@
 // while the conversation has moved on. The replay is answered with what the call was first told and
 // changes nothing: the conversation is not reset to its first question.
 import { startE2E, warn, caseRow, type E2E } from '../e2e/helpers';
-import { faultFigures, reconcile, reportFigures } from './reconcile';
+import { faultDatabase, faultFigures, reconcile, reportFigures } from './reconcile';
 
 jest.setTimeout(60_000);
 
 describe('a replayed voice webhook', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E();
+    e = await startE2E({ db: faultDatabase() });
   });
   afterAll(async () => {
     await e?.stop();

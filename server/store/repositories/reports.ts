@@ -167,7 +167,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
     const slice = ids.slice(i, i + 500);
     const [warnings, attempts, replies, handoffs, voicemails, losses, visits] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
-      db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).execute(),
+      db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
       db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'intent', 'body', 'classification', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
       db.selectFrom('handoffs').select(['case_id', 'reason', 'claimed_at', 'resolved_at', 'outcome']).where('case_id', 'in', slice).execute(),
       // A call answered by a machine is 'completed' too; the webhook notes it as a voicemail.
