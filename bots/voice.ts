@@ -11,6 +11,8 @@ export interface PlaceCall {
   /** Detect answering machines so voicemail gets a short message and an SMS follow-up. */
   machineDetection?: boolean;
   timeoutSeconds?: number;
+  /** Record the call (both sides, one channel each); Twilio posts the recording's status here. */
+  recordingStatusCallbackUrl?: string;
 }
 
 export class VoiceChannel {
@@ -32,6 +34,9 @@ export class VoiceChannel {
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
         timeout: c.timeoutSeconds ?? 30,
         ...(c.machineDetection ? { machineDetection: 'Enable' } : {}),
+        ...(c.recordingStatusCallbackUrl
+          ? { record: true, recordingChannels: 'dual', recordingStatusCallback: c.recordingStatusCallbackUrl, recordingStatusCallbackMethod: 'POST', recordingStatusCallbackEvent: ['in-progress', 'completed', 'absent'] }
+          : {}),
       });
       return { providerId: call.sid, status: call.status };
     } catch (err) {

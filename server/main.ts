@@ -7,6 +7,8 @@ import { createRuntime } from './bootstrap';
 import { createApp, createOpsApp } from './http/app';
 import { startWorkers, type Workers } from './jobs/workers';
 import { TELEGRAM_WEBHOOK_PATH } from './webhooks/telegram';
+import { Readiness } from './http/routes/health';
+import { STREAMS_END } from './http/routes/desk';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -20,7 +22,27 @@ export function parseRole(argv: string[]): Role {
 
 export interface Running {
   port: number;
+  /** Readiness fails at once; after SHUTDOWN_DRAIN_MS the server stops listening, event streams end, and
+   * connections still open SHUTDOWN_TIMEOUT_MS later are cut; active jobs get the same deadline. */
   stop(): Promise<void>;
+  /** The longest stop() may take before the process should give up on it (drain + timeout + closing). */
+  hardBoundMs: number;
+}
+
+/** After the deadline: time for Redis and the database to close before the process gives up on them. */
+const CLOSE_GRACE_MS = 5000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Resolves when p settles or after ms, whichever is first (never rejects): for a shutdown that must go on. */
+async function within(p: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    return await Promise.race([p.then(() => 'done' as const, () => 'done' as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface StartOptions {
@@ -38,9 +60,10 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   let server: Server | undefined;
   let workers: Workers | undefined;
   let port = config.port;
+  const readiness = new Readiness();
 
   if (role !== 'worker') {
-    const app = createApp(s);
+    const app = createApp(s, { readiness });
     server = await new Promise<Server>((resolve, reject) => {
       const srv = app.listen(config.port, config.host, () => resolve(srv));
       srv.once('error', reject);
@@ -65,7 +88,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   const metricsPort = config.workerMetricsPort;
   if (role === 'worker' && metricsPort !== undefined) {
     // A worker's job timings exist only in its own process: it serves its own health and metrics.
-    const ops = createOpsApp(s);
+    const ops = createOpsApp(s, { readiness });
     server = await new Promise<Server>((resolve, reject) => {
       const srv = ops.listen(metricsPort, config.host, () => resolve(srv));
       srv.once('error', reject);
@@ -76,16 +99,34 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   }
 
   let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    readiness.shuttingDown = true;
+    log.info({ drainMs: config.shutdownDrainMs, timeoutMs: config.shutdownTimeoutMs }, 'shutting down');
+    // Still answering while the load balancer sees readiness fail and sends new work elsewhere.
+    if (server && config.shutdownDrainMs > 0) await sleep(config.shutdownDrainMs);
+    const deadline = Date.now() + config.shutdownTimeoutMs;
+    if (server) {
+      const srv = server;
+      const closed = new Promise<void>((resolve) => srv.close(() => resolve()));
+      // Event streams never end by themselves: tell them, then idle keep-alive connections go.
+      s.events.emit(STREAMS_END);
+      srv.closeIdleConnections();
+      if ((await within(closed, config.shutdownTimeoutMs)) === 'timeout') {
+        log.warn('requests still open at the shutdown deadline: closing their connections');
+        srv.closeAllConnections();
+        await closed;
+      }
+    }
+    if (s.telegramBot && !config.publicUrl) s.telegramBot.stop('shutdown');
+    // Active jobs finish (queued ones stay in Redis for another worker), within what is left of the deadline.
+    if (workers && (await within(workers.stop(), Math.max(0, deadline - Date.now()))) === 'timeout') log.warn('jobs still active at the shutdown deadline: leaving them to another worker');
+    await runtime.close();
+    log.info('stopped');
+  };
   return {
     port,
-    stop: () =>
-      (stopping ??= (async () => {
-        // Stop taking new requests, let in-flight webhooks finish, then let active jobs finish.
-        if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-        if (s.telegramBot && !config.publicUrl) s.telegramBot.stop('shutdown');
-        if (workers) await workers.stop();
-        await runtime.close();
-      })()),
+    hardBoundMs: config.shutdownDrainMs + config.shutdownTimeoutMs + CLOSE_GRACE_MS,
+    stop: () => (stopping ??= stop()),
   };
 }
 
@@ -99,8 +140,22 @@ if (require.main === module) {
   }
   start(role).then(
     (running) => {
+      let signalled = false;
       const shutdown = (signal: string) => {
+        if (signalled) {
+          console.error(`${signal} again: exiting now`);
+          process.exit(1);
+        }
+        signalled = true;
         console.error(`${signal}: draining…`);
+        // Connections being closed reject whatever was waiting on them (bull's processors among them):
+        // said, not fatal, so the requests and jobs still finishing are not cut short by a crash.
+        process.on('unhandledRejection', (err) => console.error(`during shutdown: ${(err as Error)?.message ?? String(err)}`));
+        // The hard bound: whatever hangs (a dependency that stopped answering), the process ends.
+        setTimeout(() => {
+          console.error(`shutdown did not finish within ${running.hardBoundMs} ms: exiting`);
+          process.exit(1);
+        }, running.hardBoundMs).unref();
         running.stop().then(
           () => process.exit(0),
           (err) => {
@@ -109,8 +164,8 @@ if (require.main === module) {
           },
         );
       };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
     },
     (err) => {
       if (err instanceof ConfigError) {

@@ -1,7 +1,7 @@
 // What the request handlers and job processors share: built once per process by server/main.ts (or a test).
 import type { Logger } from 'pino';
 import type { Telegraf } from 'telegraf';
-import type { Classifier } from '../nlu-models/src/intents';
+import type { ClassifierSource } from './classifier-source';
 import type { Policy } from '../flows/engine';
 import type { Config } from './config';
 import type { Store } from './store/db';
@@ -11,6 +11,7 @@ import type { FlowRegistry } from './cases/flow-registry';
 import type { SmsChannel } from '../bots/sms';
 import type { TelegramChannel } from '../bots/telegram';
 import type { VoiceChannel } from '../bots/voice';
+import type { CallRecordings } from '../bots/recordings';
 import type { Organisation } from './org/organisation';
 import type { TwilioClient } from '../bots/twilio-client';
 
@@ -26,10 +27,13 @@ export interface Services {
   store: Store;
   queues: Queues;
   events: LiveEvents;
-  classifier: Classifier;
+  /** Loaded on first use: only processes that classify (web) ever load it. */
+  classifier: ClassifierSource;
   flows: FlowRegistry;
   policy: Policy;
   channels: Channels;
+  /** Call recordings at Twilio (replay, retention). */
+  recordings: CallRecordings;
   telegramBot?: Telegraf;
   /** The URL providers call us back on: PUBLIC_URL, or the loopback address in development. */
   callbackBase: string;

@@ -101,6 +101,16 @@ export function checkGraph(flow: CompiledFlow, emit: Emit): void {
   for (const s of Object.values(flow.states)) {
     if (s.final) continue;
     checkIntents(flow, s, emit, reported);
+    // A question that is skipped when answered, or answered by its slot, goes on by its default.
+    if (s.def.asks && !(s.default ?? []).some((t) => !t.guard && t.target)) {
+      emit({
+        rule: 'asks_without_default',
+        state: s.id,
+        path: ['states', s.id, 'asks'],
+        message: `state '${s.id}' asks for '${s.def.asks}' but has no default: transition with a target to go on to once it is known`,
+        fix: `add default: { target: <the next question> } to state '${s.id}'`,
+      });
+    }
   }
   checkLoops(flow, edges, emit);
 }

@@ -46,7 +46,24 @@ export function parseFlow(yamlText: string, opts: ParseOptions): { flow?: Compil
     const node = doc.getIn(p, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : undefined;
   };
-  let raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    // Aliases are expanded here: a billion-laughs draft is refused by the yaml library's alias limit.
+    raw = doc.toJS();
+  } catch (err) {
+    return {
+      issues: [
+        {
+          severity: 'error',
+          file,
+          line: 1,
+          rule: 'yaml_syntax',
+          message: `YAML syntax: ${String((err as Error)?.message ?? err).split('\n')[0]}`,
+          fix: 'use each &anchor / *alias a few times at most (they expand to copies), or write the text out',
+        },
+      ],
+    };
+  }
   const issues: CheckIssue[] = [];
   let base: { id: string; version: number } | undefined;
   let inheritance: Inheritance | undefined;

@@ -80,6 +80,14 @@ export const PolicySchema = z
       .strict()
       .optional()
       .describe('A check-in message this many days after a case closed with one of these outcomes.'),
+    recording: z
+      .object({
+        enabled: z.boolean(),
+        notice: z.object({ zh: z.string().trim().min(1).max(300), en: z.string().trim().min(1).max(300) }).strict(),
+      })
+      .strict()
+      .optional()
+      .describe('Warning calls recorded by Twilio for review, with a spoken notice first. Off when absent.'),
   })
   .strict();
 export type Policy = z.infer<typeof PolicySchema>;

@@ -22,6 +22,7 @@ export const GUARD_PARAMS = {
   low_confidence_at_least: z.object({ count }).describe('Replies understood with low confidence in this conversation ≥ count.'),
   turns_at_least: z.object({ count }).describe('Replies (and silences) in this conversation ≥ count.'),
   slot_filled: z.object({ slot: z.string() }).describe('A slot already has a value.'),
+  handoff_made: z.object({ reason: oneOrMany(z.enum(HANDOFF_REASONS)) }).describe('This conversation already handed off for one of these reasons (e.g. already_paid: the person has told us they paid).'),
 } as const;
 export type GuardName = keyof typeof GUARD_PARAMS;
 
@@ -35,6 +36,7 @@ export const GUARD_IMPL: GuardImpl = {
   low_confidence_at_least: (p, { state }) => state.lowConfidenceCount >= p.count,
   turns_at_least: (p, { state }) => state.turns >= p.count,
   slot_filled: (p, { state }) => Boolean(state.slots[p.slot]),
+  handoff_made: (p, { state }) => asList(p.reason).some((r) => (state.handoffs ?? []).includes(r)),
 };
 
 export const SLOT_SOURCES = ['reply', 'payment'] as const;

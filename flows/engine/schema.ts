@@ -86,6 +86,11 @@ export const StateSchema = z
     no: z.enum(INTENTS).optional().describe('expects: yes_no — the intent a no means.'),
     options: z.array(OptionSchema).optional().describe('Numbered answers: phone keys on voice, "reply 1" on SMS, buttons on Telegram.'),
     hints: HintsSchema.optional(),
+    asks: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .optional()
+      .describe("The slot this state asks for (amount, method, time, account…). Skipped when the slot is already known; an answer is read as that slot first, then the state's default: is taken."),
     entry: z.array(ActionSchema).optional().describe('Actions run when the state is entered.'),
     hangup: z.boolean().optional().describe('Close the contact after this prompt (voice hangs up); replies are still routed.'),
     noReplySeconds: z.number().int().min(1).optional(),

@@ -6,11 +6,12 @@ import { GUARD_IMPL, type GuardName } from './registry';
 import type { ActionRef, LocaleText, Trigger } from './schema';
 import { fillTemplate } from './template';
 import { textFor } from './texts';
+import { chooseOption, type ChosenOption } from './options';
+import { answerFor, heardSlots } from './slots';
 import type { ConversationState, Expects, FlowAction, FlowContext, FlowEvent, Prompt, StepResult } from './types';
 import { HANDOFF_PRIORITIES, type ChannelName, type HandoffReason } from './vocabulary';
 
-/** A pressed 0 reaches a human on any menu that does not use 0 itself. */
-export const HUMAN_KEY = '0';
+export { HUMAN_KEY } from './options';
 const DEFAULT_NO_REPLY_SECONDS: Record<ChannelName, number> = { voice: 10, sms: 1800, telegram: 1800 };
 
 type Acc = { state: ConversationState; prompts: Prompt[]; actions: FlowAction[] };
@@ -61,9 +62,24 @@ export function step(flow: CompiledFlow, state: ConversationState, event: FlowEv
 
   let reply: Reply | undefined;
   let candidates: Trigger[];
+  let chosen: ChosenOption | undefined;
   if (event.type === 'reply') {
-    reply = resolveKeys(current, event);
+    // Options first: a key, a button or a reply that names a key is the person's own choice.
+    chosen = event.option ?? chooseOption(flow, state, { digits: event.digits, button: event.button, text: event.text });
+    reply = chosen ? { ...event, intent: chosen.intent, confidence: 1, lowConfidence: false, option: chosen } : event;
     acc.state.turns += 1;
+    // Then the question's own slot: "昨天晚上八点" answers "when did you pay?", whatever its intent.
+    const asked = chosen ? undefined : current.def.asks;
+    const answer = asked ? answerFor(asked, reply.text, reply.payment) : undefined;
+    if (asked && answer !== undefined) {
+      setSlot(acc, asked, answer);
+      const t = (current.default ?? []).find((c) => guardHolds(c, acc.state, ctx));
+      if (t) {
+        // The answer stands as read; the transition's own collect_slot for it would only re-read it.
+        take(flow, acc, current, { ...t, actions: t.actions.filter((a) => !(a.type === 'collect_slot' && a.slot === asked)) }, ctx, reply, true);
+        return { ...finish(flow, acc, ctx, true), transition: t.id, decidedBy: 'slot', intent: reply.intent };
+      }
+    }
     if (reply.lowConfidence) acc.state.lowConfidenceCount += 1;
     candidates = triggersFor(flow, acc.state, reply);
   } else {
@@ -77,13 +93,13 @@ export function step(flow: CompiledFlow, state: ConversationState, event: FlowEv
     const t = chain.find((c) => guardHolds(c, acc.state, ctx));
     if (!t) continue;
     take(flow, acc, current, t, ctx, reply, event.type === 'reply' || event.type === 'no_reply');
-    return { ...finish(flow, acc, ctx, event.type !== 'unanswered'), transition: t.id };
+    return { ...finish(flow, acc, ctx, event.type !== 'unanswered'), transition: t.id, ...decided(reply, chosen) };
   }
 
   if (reply) {
     // Nothing in the flow matched a reply: never leave the person without a human.
     handoff(acc, ctx, { reason: 'flow_error', note: `no transition for '${reply.intent}' in state '${current.id}'` });
-    return { ...finish(flow, acc, ctx, false), transition: 'engine.no_transition' };
+    return { ...finish(flow, acc, ctx, false), transition: 'engine.no_transition', ...decided(reply, chosen) };
   }
   return { state: acc.state, prompts: [], actions: [] };
 }
@@ -103,26 +119,10 @@ function triggersFor(flow: CompiledFlow, state: ConversationState, reply: Reply)
   return [reply.intent];
 }
 
-/** A menu key or a button is the person's own choice: it overrides what the classifier guessed. */
-function resolveKeys(state: CompiledState, reply: Reply): Reply {
-  const chosen = (intent: Intent): Reply => ({ ...reply, intent, confidence: 1, lowConfidence: false });
-  const expects = expectsOf(state, 'zh');
-  const pick = (key: string): Intent | undefined => {
-    if (expects.kind === 'choice') return expects.options.find((o) => o.key === key)?.intent;
-    if (expects.kind === 'yes_no') return key === '1' ? expects.yes : key === '2' ? expects.no : undefined;
-    return undefined;
-  };
-  const digits = reply.digits?.trim();
-  if (digits) {
-    const intent = pick(digits) ?? (digits === HUMAN_KEY ? 'request_human' : undefined);
-    if (intent) return chosen(intent);
-  }
-  const button = reply.button?.trim();
-  if (button) {
-    const intent = pick(button) ?? (isIntent(button) ? button : undefined);
-    if (intent) return chosen(intent);
-  }
-  return reply;
+/** How a reply's meaning was decided, for the transcript. */
+function decided(reply: Reply | undefined, chosen: ChosenOption | undefined): Pick<StepResult, 'decidedBy' | 'option' | 'intent'> {
+  if (!reply) return {};
+  return chosen ? { decidedBy: 'option', option: chosen, intent: chosen.intent } : { decidedBy: 'classifier', intent: reply.intent };
 }
 
 function guardHolds(t: CompiledTransition, state: ConversationState, ctx: FlowContext): boolean {
@@ -134,6 +134,8 @@ function guardHolds(t: CompiledTransition, state: ConversationState, ctx: FlowCo
 
 function take(flow: CompiledFlow, acc: Acc, current: CompiledState, t: CompiledTransition, ctx: FlowContext, reply: Reply | undefined, askAgain: boolean) {
   for (const a of t.actions) run(acc, a, ctx, reply);
+  // Every reply fills the payment slots it mentions (before the next state, which may then be skipped).
+  for (const [slot, value] of Object.entries(heardSlots(reply?.payment))) if (!acc.state.slots[slot]) setSlot(acc, slot, value);
   if (t.say) acc.prompts.push(prompt(flow, current, t.say, ctx, { kind: 'free' }));
   if (acc.state.ended && !t.target) return;
   if (t.target) enter(flow, acc, t.target, ctx, current.id);
@@ -143,9 +145,18 @@ function take(flow: CompiledFlow, acc: Acc, current: CompiledState, t: CompiledT
   }
 }
 
-function enter(flow: CompiledFlow, acc: Acc, stateId: string, ctx: FlowContext, from: string | undefined) {
+function enter(flow: CompiledFlow, acc: Acc, stateId: string, ctx: FlowContext, from: string | undefined, skipped = 0) {
   const s = flow.states[stateId];
   if (!s) throw new FlowStepError(`transition to unknown state '${stateId}' in flow ${flow.id} v${flow.version}`, flow.id, flow.version, from ?? stateId);
+  // A question whose answer is already known is not asked: go on as if it had been answered.
+  if (s.def.asks && acc.state.slots[s.def.asks] && skipped < Object.keys(flow.states).length) {
+    const t = (s.default ?? []).find((c) => guardHolds(c, { ...acc.state, stateId }, ctx));
+    if (t?.target) {
+      for (const a of t.actions) run(acc, a, ctx, undefined);
+      if (t.say) acc.prompts.push(prompt(flow, s, t.say, ctx, { kind: 'free' }));
+      return enter(flow, acc, t.target, ctx, stateId, skipped + 1);
+    }
+  }
   const again = (acc.state.visits[stateId] ?? 0) > 0 && from === stateId;
   acc.state.stateId = stateId;
   acc.state.visits[stateId] = (acc.state.visits[stateId] ?? 0) + 1;
@@ -162,8 +173,7 @@ function run(acc: Acc, a: ActionRef, ctx: FlowContext, reply: Reply | undefined)
       const slot = String(a.slot);
       const value = slotValue(slot, a.from === 'payment' ? 'payment' : 'reply', reply);
       if (value === undefined) return;
-      acc.state.slots[slot] = value;
-      acc.actions.push({ type: 'collect_slot', slot, value });
+      setSlot(acc, slot, value);
       return;
     }
     case 'schedule_callback':
@@ -181,6 +191,12 @@ function run(acc: Acc, a: ActionRef, ctx: FlowContext, reply: Reply | undefined)
       // The loader rejects unknown names; reaching here means an unchecked flow was stepped.
       throw new Error(`unknown action '${a.type}'`);
   }
+}
+
+function setSlot(acc: Acc, slot: string, value: string) {
+  if (acc.state.slots[slot] === value) return;
+  acc.state.slots[slot] = value;
+  acc.actions.push({ type: 'collect_slot', slot, value });
 }
 
 function handoff(acc: Acc, ctx: FlowContext, a: { reason: HandoffReason; priority?: number; note?: string }) {
@@ -204,7 +220,7 @@ function slotValue(slot: string, from: 'reply' | 'payment', reply: Reply | undef
   if (!reply) return undefined;
   const p = reply.payment;
   const understood =
-    slot === 'amount' ? p?.amounts.map(String) : slot === 'method' || slot === 'bank' ? p?.methods : slot === 'time' ? p?.times : undefined;
+    slot === 'amount' ? p?.amounts.map(String) : slot === 'method' || slot === 'bank' ? p?.methods : slot === 'time' ? p?.times : slot === 'account' ? p?.accounts : undefined;
   if (understood && understood.length > 0) return understood.join(', ');
   if (from === 'payment') return undefined;
   const text = reply.text.trim() || reply.digits?.trim() || '';

@@ -1,6 +1,7 @@
 // The engine's public contract with the server: what goes into a step and what comes out.
 import type { Intent, PaymentDetails } from '../../nlu-models/src/intents';
 import type { ChannelName, HandoffReason, Locale, Outcome, RiskLevel } from './vocabulary';
+import type { ChosenOption } from './options';
 
 export interface FlowFacts {
   riskLevel: RiskLevel;
@@ -27,8 +28,10 @@ export type FlowEvent =
       text: string;
       /** DTMF key(s) pressed on voice; a menu key overrides the classified intent. */
       digits?: string;
-      /** Telegram button data (an option key or an intent name); overrides the classified intent. */
+      /** Telegram button data ("<state>:<key>", or from older messages a key or an intent name); overrides the classified intent. */
       button?: string;
+      /** The option the reply chose, when the caller already matched it (chooseOption); else the step matches digits, button and text itself. */
+      option?: ChosenOption;
       payment?: PaymentDetails;
     }
   | { type: 'no_reply' }
@@ -89,6 +92,10 @@ export interface StepResult {
   hangup?: boolean;
   /** Which transition fired, e.g. "greet.on.already_paid[0]"; used for flow-test coverage and logs. */
   transition?: string;
+  /** For a reply: the intent the flow acted on, and how it was decided (a menu option, a slot question answered, the classifier). */
+  intent?: Intent;
+  decidedBy?: 'option' | 'slot' | 'classifier';
+  option?: ChosenOption;
 }
 
 export interface CheckIssue {

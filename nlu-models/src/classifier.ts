@@ -1,11 +1,10 @@
-import { isAtRisk, type Classification, type Classifier, type NluLocale } from './intents';
+import { INTENTS, isAtRisk, type Classification, type Classifier, type NluLocale } from './intents';
 import { canonical, contentOf, detectLocale } from './text';
-import { detectCues } from './cues';
+import { analyse } from './cues';
 import { extractPayment } from './payment';
-import { importNlpjs, makeSyncScorer, type Scores } from './nlpjs';
+import type { Scores } from './nlpjs';
 import { makeNgramScorer } from './ngram';
 import { blend, decide } from './decide';
-import { installZhDict } from './zh-dict';
 import type { ModelFile } from './model-file';
 
 /** The case's locale is a hint: the script of the reply decides when it has letters (people answer in either). */
@@ -14,12 +13,28 @@ export function localeFor(text: string, hint?: NluLocale): NluLocale {
   return hint ?? 'zh';
 }
 
-export function buildClassifier(model: ModelFile): Classifier {
+const NO_VOTE = (): Scores => Object.fromEntries(INTENTS.map((i) => [i, 0])) as Scores;
+
+/**
+ * nlp.js's scorers, when the calibration gives it a vote. Loaded only then: nlp.js with lang-zh and its
+ * dictionary cost every process that classifies tens of megabytes and most of the classification time.
+ */
+function nlpjsScorers(model: ModelFile): Record<NluLocale, (text: string) => Scores> | null {
+  if (!model.nlpjs || model.calibration.nlpjsWeight === 0) return null;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { installZhDict } = require('./zh-dict') as typeof import('./zh-dict');
+  const { importNlpjs, makeSyncScorer } = require('./nlpjs') as typeof import('./nlpjs');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   installZhDict(model.zhDict);
   const nlp = importNlpjs(model.nlpjs);
+  return { zh: makeSyncScorer(nlp, 'zh'), en: makeSyncScorer(nlp, 'en') };
+}
+
+export function buildClassifier(model: ModelFile): Classifier {
+  const nlp = nlpjsScorers(model);
   const scorers = {
-    zh: { nlp: makeSyncScorer(nlp, 'zh'), ngram: makeNgramScorer(model.ngram.zh) },
-    en: { nlp: makeSyncScorer(nlp, 'en'), ngram: makeNgramScorer(model.ngram.en) },
+    zh: { nlp: nlp?.zh ?? NO_VOTE, ngram: makeNgramScorer(model.ngram.zh) },
+    en: { nlp: nlp?.en ?? NO_VOTE, ngram: makeNgramScorer(model.ngram.en) },
   };
   const cal = model.calibration;
   const { modelVersion } = model;
@@ -34,9 +49,10 @@ export function buildClassifier(model: ModelFile): Classifier {
         return { intent: 'other', confidence: 0, atRisk: false, locale: loc, cues: [], lowConfidence: true, payment, modelVersion };
       }
       const s = scorers[loc];
-      const p: Scores = blend(s.nlp(content), s.ngram(content), cal.nlpjsWeight);
-      const cues = detectCues(raw, loc);
-      const d = decide(p, cues, cal);
+      const { cues, features } = analyse(raw, loc);
+      const ngram = s.ngram(content, features);
+      const p: Scores = nlp ? blend(s.nlp(content), ngram, cal.nlpjsWeight) : ngram;
+      const d = decide(p, cues, cal, loc);
       return {
         intent: d.intent,
         confidence: Math.round(d.confidence * 10000) / 10000,

@@ -10,6 +10,8 @@ export interface CueRule {
   veto?: Partial<Record<NluLocale, RegExp>>;
   /** Says the citizen's payment is still to come: without a payment cue, the reply is mid_scam, not already_paid. */
   pending?: boolean;
+  /** About obeying the other side against us (ignore, block, delete): blocking and deleting words do not disarm it. */
+  obeys?: boolean;
   /**
    * Negation that is part of the signal itself ("不要告诉任何人", "haven't sent it yet"): a negator inside a match
    * blocks it, except these. `true`: the whole match is the rule's own wording.
@@ -19,6 +21,22 @@ export interface CueRule {
 
 const AUTHORITY_ZH = '(警官|警察|民警|公安|刑警|检察官|检察院|法院|法官|老师|导师|讲师|客服|领导|老板|对象|男朋友|女朋友|网友|顾问|经理|平台|那边|对方)';
 const AUTHORITY_EN = "(officer|agent|detective|police|cop|prosecutor|investigator|teacher|mentor|coach|tutor|support|customer service|boss|broker|advisor|adviser|manager|platform|ceo|boyfriend|girlfriend)";
+
+// Who speaks for the scam: "他们/老师/客服/警官早就说了…", "my mentor warned me…".
+const SPEAKER_ZH = '(他|她|他们|她们|对方|老师|导师|讲师|客服|警官|警察|检察官|专员|那边|平台|男朋友|女朋友|对象|网友|群里|群主|助理|经理|领导|顾问|上面|办案人员|工作人员)';
+const SPEAKER_EN = "\\b(they|he|she|the (officer|agent|detective|teacher|mentor|coach|advisor|adviser|broker|support|platform|prosecutor|investigator|guy|lady|man|woman|manager|bank|police|caller|team|group|admin)|my (mentor|teacher|coach|advisor|adviser|broker|boyfriend|girlfriend|partner|fiance|fiancé|handler|case officer|manager)|customer service|support|the group)";
+// Who handles the citizen while the scam runs.
+const HANDLER_ZH = '(客服|警官|警察|公安|检察官|老师|导师|专员|工作人员|银行的人|平台|对方|他们|那边|经理|顾问|办案人员)';
+const HANDLER_EN = "\\b(customer service|customer support|support|the support team|the agent|an agent|the officer|the detective|the police|the prosecutor|the investigator|the bank|my bank|the bank's (team|staff|fraud team)|the fraud team|the platform|the broker|my broker|the advisor|my advisor|the mentor|my mentor|the teacher|the tech|tech support|the technician|the refund team|the refund (guy|lady)|amazon|the (guy|lady) from|the case officer|them)\\b";
+// Amounts as people say them, for "被骗了三千" and "lost 3 grand".
+const AMOUNT_ZH = '[\\d一二两三四五六七八九十百千万几]+(块|元|万|千|百|w|k)?';
+const AMOUNT_EN = "(\\$|£|€|¥|rmb|usd)\\s?\\d[\\d,.]*\\s?(k|grand|thousand|hundred|million)?|\\b\\d[\\d,.]*\\s?(k|grand|thousand|hundred|million|bucks|dollars|pounds|quid|yuan|euros?)?\\b|\\b(a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|hundreds|several|a few|a couple|thousands)( [a-z]+)? (grand|thousand|hundred|k|bucks|dollars|pounds|quid|yuan)\\b";
+
+// The reply says outright that no money went: no payment cue fires.
+const NO_PAYMENT = {
+  zh: /(一分|一毛|一分钱|钱)(都|也)?没(有)?(转|付|给|交|汇|打|少)|没(有)?(转|付|给|交|汇|打)(过)?(钱|款|一分)|钱(都|还)?(在|没少|没动|好好的)|没(有)?损失/,
+  en: new RegExp("\\b(nothing|no money|not a (cent|penny|dime|thing)|zero)\\s+(was |has been |got |went )?(paid|sent|transferred|lost|taken|gone|out)\\b|\\bno money (went|has gone|left|moved)\\b|\\bno loss\\b|\\b(my )?money('s| is| has)? (all )?(still )?(safe|fine|intact|in my (bank )?account)"),
+};
 
 // A payment verb still to be done: not "转出去的钱"/"转过了" (done), "转回来" (recovery), "转人工"/"投诉"/"交流" (not money).
 const PAY_NEXT_ZH =
@@ -53,8 +71,8 @@ export const CUE_RULES: CueRule[] = [
       en: /verification code|\bcode (they|he|she|it) (sent|texted)|\bcode from my (texts?|sms|messages?)|(six|6)[ -]digit|\botp\b|(give|gave|read|tell|send) (him|her|them) the code|wants the (verification )?code/,
     },
     veto: {
-      zh: /验证(码|马).{0,6}(没|不给|不会)|(谁|任何人)都没给/,
-      en: /(never|didn't|didnt|haven't|havent|not) (give|gave|given|share|shared|send|sent|read)[a-z ]{0,12}code/,
+      zh: /验证(码|马).{0,6}(没|不给|不会)|(谁|任何人)都没给|(你们|你)[^，。,.]{0,8}验证(码|马)/,
+      en: /(never|didn't|didnt|haven't|havent|not) (give|gave|given|share|shared|send|sent|read)[a-z ]{0,12}code|\b(you|you'll|youll|you're|youre|you guys)\b[^,.;!?]{0,24}\bcode\b/,
     },
   },
   {
@@ -111,7 +129,7 @@ export const CUE_RULES: CueRule[] = [
       en: /\b(haven't|havent|have not|not) (sent|paid|transferred|wired)\b/g,
     },
     veto: {
-      zh: /(不|(?<!还)没|别)(转|付|交|投|充)|不会(转|付|交)/,
+      zh: /(不|(?<!还)没|别)(转|付|交|投|充)|不会(转|付|交)|在银行[^，。,.]{0,8}(办|自己的事|房贷|业务|存折)/,
       en: /(won't|wont|not going to|never|didn't|didnt) (send|transfer|pay|top up)|(but )?i (won't|wont)( now)?\b|not paying|but i (didnt|didn't|never)/,
     },
   },
@@ -149,11 +167,87 @@ export const CUE_RULES: CueRule[] = [
     // "钱没了" is money gone, "拿不回来" money lost: the negation is the signal.
     ownNegation: { zh: /没了|拿不回来/g, en: /nothing left/g },
   },
+  {
+    // A loss stated as a loss, not as a payment: "被骗了三千", "亏了两万", "I'm out 3 grand", "lost my savings".
+    name: 'money_lost',
+    raises: 'already_paid',
+    pattern: {
+      zh: new RegExp(
+        `(被|让|给)(人|他|她|他们|对方|骗子)?(骗|坑|套|诈骗)(了|走|去|掉)|骗(了|走|去)(我|我们|我妈|我爸|他|她)?[^，。]{0,4}${AMOUNT_ZH}|(亏|赔|损失|搭|套)(了|掉|进去|光|惨)|亏损|打(了)?水漂|血本无归|(上|受)(了)?(当|骗)(了)?|(钱|积蓄|存款|养老钱|退休金|本金|工资|首付)[^，。]{0,4}(没了|没有了|要不回来|拿不回来|取不回来|追不回来|回不来|全没了|都没了|打水漂)|(卷|骗|坑|拿|转)走了(我)?`,
+      ),
+      en: new RegExp(
+        `\\b(lost|lose|losing|out|down|drained|wiped out|cleaned out|fleeced|swindled|ripped off|robbed|cheated|duped|conned|scammed|taken for)\\b[^,.;!?]{0,24}?(${AMOUNT_EN}|\\b(my|our|all|the|his|her|their) (money|savings|life savings|pension|retirement|deposit|inheritance|cash|funds|nest egg)\\b|\\beverything\\b|\\bit all\\b|\\ball of it\\b)|\\b(got|been|was|were|i've been|ive been|i got|we got) (ripped off|robbed|fleeced|swindled|cheated|duped|had|taken|stung)\\b|\\b(ripped|cleaned|wiped) me out|\\b(took|stole|drained|emptied|wiped) (all )?(my|our|mum's|mom's|dad's|her|his) (money|savings|account|card|pension|cash)|\\bmoney('s| is| has)? (all )?(gone|vanished|disappeared)|\\b(can't|cannot|cant|never) get (it|my money|the money|any of it) back|\\bnever (got|saw) (it|the money|my money|a cent|a penny) back|out of pocket`,
+      ),
+    },
+    // "要不回来", "can't get it back": the negation is the signal. "被骗了吗" and "差点被骗" are not losses.
+    ownNegation: { zh: /要不回来|拿不回来|取不回来|追不回来|回不来|没了|没有了|全没|都没/g, en: /\b(can't|cannot|cant|never) get|\bnever (got|saw)/g },
+    veto: {
+      zh: /(是不是|会不会|怕|担心|害怕|以免|防止|避免|差点|差一点|险些|没有?)(被)?(人)?(骗|上当|受骗)|被骗(了)?(吗|么|嘛|没)|骗不了|(不|没)(亏|赔|损失)/,
+      en: /\b(almost|nearly|could have|could've|would have|would've|might have|afraid|scared|worried|don't want to|dont want to|so i don't|not going to|never|didn't|didnt|haven't|havent|wasn't|wasnt|won't|wont) (be |get |been |have )?(lost|lose|scammed|ripped off|cheated|conned|robbed)|\\bdid i (just )?(lose|get scammed)|nothing (was )?(lost|taken)|no (money )?(lost|loss)|\\blost (my|the) (phone|keys|card|wallet|job|signal|connection|number|password|way)\\b/,
+    },
+  },
+  {
+    // Vouching for the other side: "不是骗子", "他给我看了警官证", "提现过", "it's legit", "I withdrew my gains fine", "my own choice".
+    name: 'vouches',
+    raises: 'mid_scam',
+    pattern: {
+      zh: /(不是|不会是|不可能是|怎么可能是|哪是|根本不是|绝对不是|才不是)[^，。]{0,3}(骗子|骗局|诈骗|骗人|假的|传销)|(不会|没有|没)骗(我|人)|(是|很|挺|绝对|肯定)?(正规|合法|靠谱|可靠|真实)(的)?(平台|公司|项目|机构|渠道|投资|的)|(有|看过|查过|验证过|核实过)[^，。]{0,3}(营业执照|执照|资质|牌照|备案)|(给|发)(我)?(看|看了|看过|发了|发过)[^，。]{0,6}(警官证|警号|工作证|证件|身份证|执照|逮捕令|通缉令|文件|公章|合同|证书|资质)|(提现|提出来|取出来|提过现|出金|到账)[^，。]{0,4}(过|了|成功|没问题|都到了)|(前面|之前|上次|以前|每次|已经)[^，。]{0,6}(提现|提出来|取出来|到账|赚了|赚到)|(我|是我)(自己|自愿)(的选择|愿意|决定|要投|投的|选的|的钱|的事)|自愿的|(我|我很|我都)(相信|信任|信)(他|她|他们|老师|导师|对象|男朋友|女朋友|客服|警官|那边)|(视频|见)(过|了)面|跟他视频过|(国家|政府)(扶持|支持|批准|认证)|稳赚|保本|包赚|零风险/,
+      en: /\b(it's|it is|its|this is|that's|he's|he is|she's|she is|they're|they are|the (platform|app|site|company|investment|deal|offer|job|guy|man|woman|broker|teacher|mentor|officer)('s| is))?\s*(not|isn't|isnt|aint|ain't|is not|definitely not|no way|can't be|cannot be|couldn't be) (a |an )?(scam|scammer|scammers|con|fraud|fake|ponzi|pyramid)\b|\b(it's|its|they're|he's|she's|it is|they are|totally|completely|100%|fully|perfectly) (legit|legitimate|genuine|above board|the real deal|trustworthy|regulated|licensed|registered|safe)\b|\b(showed|sent|gave) (me )?(his|her|their|a) (id|badge|badge number|licen[cs]e|warrant|certificate|credentials|documents|papers|police id|id card|case number|paperwork)|\b(took|got|pulled|taken|gotten) (my |our |some )?(gains|profits|profit|money|earnings|returns|commission) out\b|\b(i've|ive|i have|i|we've|we) (already )?(withdrawn|withdrew|cashed out|taken out|took out|pulled out|made|earned|got paid)\b[^,.;!?]{0,16}\b(profit|profits|gains|returns|money|earnings|commission|before|fine|no problem|twice|several times|every time|already)|\bwithdrawals? (work|worked|went through|came through)|\b(it's|its|it is|that's|thats|this is) (all )?(my|our) (own )?(choice|decision|money|investment|call)\b|\bmy own (choice|decision|money|investment|call)\b|\b(my|our) (choice|decision) to (invest|put|send|pay|trade|do)\b|\bi (chose|decided) (this|to invest|to put|to do this)|\bi know what i'm doing|\bi know what im doing|\b(i|we) (trust|believe) (him|her|them|my (mentor|teacher|broker|boyfriend|girlfriend|advisor|adviser|partner))\b|\b(met|video called|video chatted|facetimed) (him|her|them) (in person|already|before)?|\bguaranteed (returns|profit|income)|\bno risk\b/,
+    },
+    // "不是骗子", "not a scam": the denial is the signal. "他不相信我" is someone else doubting.
+    ownNegation: { zh: /(不是|不会是|不可能是|怎么可能是|根本不是|绝对不是|才不是)|(不会|没有|没)骗/g, en: /\b(not|isn't|isnt|aint|ain't|is not|definitely not|no way|can't be|cannot be|couldn't be) (a |an )?(scam|scammer|scammers|con|fraud|fake|ponzi|pyramid)\b/g },
+    veto: {
+      zh: /(你们|你)(是不是|不是|才是|就是)[^，。]{0,3}(骗子|诈骗)|(怎么|如何)(知道|证明|确定)|提不(出来|了)|取不(出来|了)|(没|不)(能)?提现/,
+      en: /\b(you|you're|youre|you are|your (text|message|call|number)|this (text|message|call|number))\b[^,.;!?]{0,6}\b(not|aren't|arent|isn't|isnt)\b|\bhow (do|can|would) (i|we|you) (know|tell|prove|be sure)|\bcan't withdraw|\bcant withdraw|\bcouldn't withdraw|\bwon't let me withdraw/,
+    },
+  },
+  {
+    // Inoculated: the other side said the centre would call, that these messages are the fraud, or to ignore us.
+    name: 'inoculated',
+    raises: 'mid_scam',
+    obeys: true,
+    pattern: {
+      zh: new RegExp(
+        `${SPEAKER_ZH}(早就|之前|提前|事先|已经|都|也|就|早|特意|专门)?(说|讲|告诉|提醒|交代|叮嘱|警告|嘱咐|打过招呼|预料)(过)?(了)?(我)?[^。]{0,18}(你们|反诈|警察|公安|民警|96110|这种|这类|这些|这个|假警察|冒充|有人)[^。]{0,12}(假|骗|会打|会来|会联系|会发|会找|别理|不要理|不用理|不要信|别信|不要相信|不用管|别管|不要接|别接|不用回|别回|冒充|打电话|发短信)|(让|叫|要|教|嘱咐|交代)我(别|不要|不用|不能|千万别)(理|信|相信|接|回|回复|管|搭理|听)(你们|这种|这类|这些|反诈|警察|公安|短信|电话|陌生电话)`,
+      ),
+      en: new RegExp(
+        `${SPEAKER_EN}\\s+(already |even |also )?(said|says|told me|tells me|warned me|warned|mentioned|predicted|explained|were clear|was clear|let me know)\\b[^.!?]{0,50}\\b(you|police|cops|the fraud|anti-?fraud|fraud cent(er|re)|96110|someone|people|fake|these (texts|messages|calls)|texts? like (this|these|yours)|messages? like (this|these|yours)|calls? like (this|these|yours)|this (would|will|might))\\b[^.!?]{0,40}\\b(call|calling|text|texting|message|contact|ring|pretend|pretending|impersonat|fake|scam|scammers|ignore|not (to )?(answer|reply|respond|trust|believe|listen))|\\b(told|instructed|asked|warned) me (to )?(ignore|not (to )?(answer|reply|respond to|trust|believe|listen to|pick up)|block)\\b[^.!?]{0,20}\\b(you|these|this|texts|messages|calls|police|anyone|unknown|fraud|warnings?)|\\b(i was|we were|i've been|ive been) (told|warned)\\b[^.!?]{0,30}\\b(you|police|fraud|someone|this|these)\\b|\\bexpected (you|this|your (call|text|message))`,
+      ),
+    },
+    ownNegation: { zh: /(别|不要|不用|不能|千万别)(理|信|相信|接|回|回复|管|搭理|听)|不要信|别信|不要相信|不用管|别管|不要接|别接|不用回|别回|不要理|别理|不用理/g, en: /\bnot (to )?(answer|reply|respond|trust|believe|listen|pick up)/g },
+  },
+  {
+    // Still with the other side right now: on the line, in a video call, "customer service is helping me, call later".
+    name: 'on_the_line',
+    raises: 'mid_scam',
+    pattern: {
+      zh: new RegExp(
+        `(正在|在|还在|正|一直在)(跟|和|与|同)?${HANDLER_ZH}(通话|打电话|电话里|视频|连线|语音|聊天|聊|处理|操作|办理|弄|对接|沟通|核对)|${HANDLER_ZH}(正在|在|还在|一直在|正|马上|这会儿|现在)(帮我|教我|指导我|陪我|等我|线上|电话里|视频里|跟我|给我|帮忙|处理|操作|弄)|(电话|视频|语音)(还)?(没挂|开着|挂着|连着|通着)|(开着|挂着|连着)(视频|电话|语音|会议)|(等|让)${HANDLER_ZH}(弄完|处理完|操作完|办完|忙完)|${HANDLER_ZH}[^，。]{0,6}(在线上|在线|还在等我|等着我)`,
+      ),
+      en: new RegExp(
+        `\\b(on|still on|on hold on) (the|a|another|the other|my other) (line|call|phone)\\b[^,.;!?]{0,12}\\b(with|to)\\b[^,.;!?]{0,12}${HANDLER_EN}|\\b(in|on) (a|the) (video|zoom|whatsapp|teams|skype|facetime|telegram) (call|chat)\\b|${HANDLER_EN} (helping|assisting|walking|guiding|talking) me\\b|${HANDLER_EN}\\s*('s|'re| is| are) (still |currently |right now |now )?(on the (line|phone|call)|on hold|helping|assisting|walking me|guiding|talking me|processing|fixing|sorting|doing it|doing the|waiting for me|with me|here with me|in my (app|account|phone))|\\b(helping|walking|guiding|talking) me through\\b|\\b(call|ring|text|message) (me )?(back )?(later|tomorrow|in an hour|after)\\b[^.!?]{0,40}\\b(helping|walking|guiding|processing|fixing|sorting it|doing it|on the (line|phone)) (me|with me|it)?|\\b(they|he|she)('re| are|'s| is) (still )?(on the (line|phone)|waiting on the line|listening)\\b|\\bin the middle of (it|the process|the refund|the transfer|verifying|the verification|the procedure|the upgrade|the investigation) with`,
+      ),
+    },
+  },
+  {
+    // Deleting the anti-fraud app, the chat or the records because the other side said so.
+    name: 'deleting_on_instruction',
+    raises: 'mid_scam',
+    obeys: true,
+    pattern: {
+      zh: /(删|删了|删掉|删除|卸载|卸了|卸掉|清空|清除|注销|关掉|关了)[^，。]{0,10}(反诈|国家反诈|反诈中心|全民反诈|96110|金钟罩|你们的(app|软件|程序))|(反诈|国家反诈|全民反诈|96110|金钟罩)[^，。]{0,10}(删|卸载|卸了|卸掉|清空|注销|关掉|关了)|(让|叫|要|要求|教|逼|提醒|嘱咐)(我)?(把)?[^，。]{0,10}(删|卸载|卸了|卸掉|清空|清除|删除)(掉|了)?[^，。]{0,10}(app|软件|程序|聊天记录|记录|短信|通话记录|微信|反诈|痕迹)?/,
+      en: /\b(delete|deleted|deleting|uninstall|uninstalled|uninstalling|remove|removed|removing|got rid of|get rid of|turn off|turned off|disable|disabled)\b[^,.;!?]{0,30}\b(anti-?fraud|anti-?scam|fraud (app|cent(er|re) app|alert|warning)|police app|96110|national anti|scam ?shield|your app|the app you)|\b(told|asked|instructed|made|wants?|wanted|got|had) (me )?to (delete|uninstall|remove|wipe|clear|get rid of|erase|turn off|disable)\b/,
+    },
+    veto: {
+      zh: /(没|不|别|没有)(删|卸载|卸|清空)|(删|卸载|卸了|删了)[^，。]{0,6}(骗子|诈骗|那个(app|软件|平台)|他们的|他的|对方的)/,
+      en: /\b(didn't|didnt|won't|wont|not going to|never|refused to|i said no)\b[^,.;!?]{0,12}\b(delete|uninstall|remove|wipe|clear)|\b(deleted|uninstalled|removed) (their|his|her|the scam|the fake|that scam|the dodgy)/,
+    },
+  },
 ];
 
 const NEGATOR = {
   zh: /(没|没有|还没|未|不|别|差点|差一点|本来|绝不|从不|拒绝)[^，。,.!?！？；;]{0,4}$/,
-  en: /\b(not|never|no|didn't|didnt|don't|dont|won't|wont|haven't|havent|hasn't|wasn't|refuse|refused|refusing|without|nobody|nothing|almost|nearly|was going to|was gonna|was about to|whether|if)\b[^,.!?;]{0,24}$/,
+  en: /\b(not|never|no|didn't|didnt|don't|dont|won't|wont|haven't|havent|hasn't|wasn't|refuse|refused|refusing|without|nobody|nothing|almost|nearly|was going to|was gonna|was about to|whether|if|unless|otherwise|or else)\b[^,.!?;]{0,24}$/,
 };
 // A negator inside a match ("I will not pay", "准备先不转") scopes over the rest of it.
 const SPAN_NEGATOR = {
@@ -162,8 +256,8 @@ const SPAN_NEGATOR = {
 };
 // A clause that refuses what was asked ("I refused", "我没转", "no way") takes the pressure it follows off the table.
 const REFUSAL = {
-  zh: /^(我|我就|我也|我才|我可|那我)?(已经|直接|当场|坚决|果断|当然)?(拒绝了?|没(有)?(转|借|贷|给|交|付|充|弄|开|下载|装|同意|答应|照做)|不(转|借|贷|给|交|付|充|干|弄)(了|的)?|才不(转|借|给|交|付|干)|说不(要|行|转|借|干)?)(他|她|他们|对方|了|的|啊|呢|吧|呀|钱|他的要求|她的要求)*$/,
-  en: /^(and |which |i just |i simply )?(i|i've|ive)\s+(just |simply |flat out |obviously )?(refused|declined|said no|turned (it|them|him|her) down|didn't|didnt|did not|won't|wont|will not|never did|am not going to|'m not going to|'m not|am not|don't|dont|do not)(( to)? (do it|do that|pay|send|transfer|borrow|take (it|one|the loan|a loan|out)|share|give (it|them|him|her)|install|download|agree|wire|deposit|go along)\b.*)?$|^(no way|hell no|not a chance|not happening|nope|no chance)\b/,
+  zh: /^(我|我就|我也|我才|我可|那我|我当时|我当然)?(已经|直接|当场|坚决|果断|当然|就|也|都|马上|立刻|根本|压根|绝对)*(拒绝了?|没(有)?(转|借|贷|给|交|付|充|弄|开|下载|装|同意|答应|照做|理|搭理|汇|去)|不(会)?(去)?(转|借|贷|给|交|付|充|干|弄|汇|理|去|信)(了|的)?|才不(会)?(转|借|给|交|付|干|信|理)|说(了)?(不|不行|不要|不转|不借|不干|不可能|门都没有)|骂(回去|了他|了回去|他)|门都没有|想都别想|(一分|一分钱|一毛|一毛钱|一个子儿)(钱)?(都|也)(不|没)(会)?(给|转|交|付|出)|退(群|出)(了)?)(他|她|他们|对方|了|的|啊|呢|吧|呀|钱|他的要求|她的要求|群|那个群|这个群|一分钱|的话)*$/,
+  en: /^(and |which |i just |i simply |so )?(i|i've|ive)\s*(just |simply |flat out |obviously |straight away |immediately )?(refused|declined|said no|said absolutely not|said no way|laughed|told (them|him|her) (to get lost|where to go|no|to go away)|turned (it|them|him|her) down|walked away|backed out|closed (the|their) (app|link|chat)|didn't|didnt|did not|won't|wont|will not|never did|am not going to|'m not going to|m not going to|'m not|m not|am not|don't|dont|do not)(( to)? (do it|do that|pay|send|transfer|borrow|take (it|one|the loan|a loan|out)|share|give (it|them|him|her)|install|download|agree|wire|deposit|go along)\b.*)?( (at|to) (him|her|them))?( straight away| right away| immediately)?$|^(no way|hell no|not a chance|not happening|nope|no chance|absolutely not)\b/,
 };
 // Payment still to come ("让我把钱转到…", "needs a deposit paid") is mid_scam's business, not already_paid's.
 const NOT_YET = {
@@ -174,13 +268,25 @@ const CONDITIONAL_AFTER = { zh: /^[^，。]{0,2}(就|才)(能|可以|会)/, en: 
 const STATED_DONE = { zh: /(已经|刚刚|刚才|都|全部)$/, en: /\b(already|just)\s*$/ };
 const CLAUSE_BREAK = {
   zh: /[，。,.!?！？；;\n]|但是|但|可是|不过|结果|后来|然后|所以/,
-  en: /[,.!?;\n]|\bbut\b|\bthough\b|\bhowever\b|\bthen\b|\bso\b|\band then\b/,
+  en: /[,.!?;\n]|\bbut\b|\bthough\b|\bhowever\b|\bthen\b|\bso\b|\band then\b|\band(?= (i|i've|ive|i'm|im)\b)/,
 };
 
 // A reply that has clearly seen through the scam ("他说要交保证金我就知道是骗子") does not get mid_scam cues.
 const DISARM = {
-  zh: /拉黑|挂了|挂断|删了|删掉|举报|报警了|报了警|报了110|不理|没理|没搭理|不会上当|没上当|不会信|不玩了|退出|退了|(知道|觉得|就是|肯定是|一听就|看出|明白|发现).{0,6}(骗|假的|不对)/,
-  en: /blocked|hung up|deleted|reported|ignored|ignoring|not falling|won't fall|didn't fall|cut (all )?contact|i quit|(know|knew|realis|realiz|obviously|clearly|seen this|could tell).{0,20}(scam|fake|\bcon\b|trick)/,
+  zh: /拉黑|挂了|挂断|删了|删掉|举报|报警了|报了警|报了110|不理|没理|没搭理|不会上当|没上当|不会信|不玩了|退出|退了|退群|(知道|觉得|就是|肯定是|一听就|看出|明白|发现)(?![^，。]{0,4}(不是|不会|没|不可能|哪是))[^，。]{0,6}(骗|假的|不对)/,
+  en: /blocked|hung up|deleted|reported|ignored|ignoring|not falling|won't fall|didn't fall|cut (all )?contact|i quit|(know|knew|realis|realiz|obviously|clearly|seen this|could tell)(?![^,.;!?]{0,16}\b(not|isn't|isnt|ain't|aint|wasn't|wasnt|no)\b).{0,20}(scam|fake|\bcon\b|trick)/,
+};
+// Blocking, deleting and ignoring are what the other side tells a coached victim to do to us: for the cues about
+// obeying them (inoculated, deleting_on_instruction), only having seen through the scam disarms.
+const SEEN_THROUGH = {
+  zh: /举报|报警了|报了警|报了110|不会上当|没上当|不玩了|(知道|觉得|就是|肯定是|一听就|看出|明白|发现)(?![^，。]{0,4}(不是|不会|没|不可能|哪是))[^，。]{0,6}(是骗|骗子|骗局|诈骗|假的)/,
+  en: /reported (them|him|her|it)|not falling|won't fall|didn't fall|(know|knew|realis|realiz|obviously|clearly|seen this|could tell)(?![^,.;!?]{0,16}\b(not|isn't|isnt|ain't|aint|wasn't|wasnt|no)\b).{0,20}(scam|fake|\bcon\b|trick)/,
+};
+// What the other side made the citizen do ("让我把反诈APP删了", "told me to block this number") is no sign of seeing
+// through the scam: it is taken out before looking for one.
+const INSTRUCTED = {
+  zh: /(让|叫|要|要求|教|逼|嘱咐|交代)我(把)?[^，。！？,.!?]{0,10}?(删|卸|拉黑|屏蔽|挂|别理|不要理|不理|退出)[^，。！？,.!?]{0,10}|(删|删了|删掉|卸载|卸了|卸掉)[^，。,.]{0,10}(反诈|96110|金钟罩)|(反诈|96110|金钟罩)[^，。,.]{0,10}(删|卸载|卸)(了|掉)?/g,
+  en: /\b(told|asked|instructed|made|wanted|want|wants|got|had|warned) (me|us) to (block|delete|uninstall|remove|ignore|hang up|not answer|report)[^,.;!?]{0,30}|\b(deleted|uninstalled|removed)[^,.;!?]{0,20}(anti-?fraud|anti-?scam|police app|96110|your app)[^,.;!?]{0,10}/g,
 };
 
 // General questions ("安全账户是什么意思", "what's the risk of screen sharing") reveal no own risk.
@@ -229,6 +335,8 @@ function firesIn(clause: string, rule: CueRule, locale: NluLocale): boolean {
     if (negatedInside(m[0], rule, locale)) continue;
     if (rule.name === 'already_transferred') {
       if (THIRD_PERSON[locale].test(before)) continue;
+      // "the job paid me 20": money that came to the citizen.
+      if (locale === 'en' && /^\s+(me|us)\b/.test(clause.slice((m.index ?? 0) + m[0].length))) continue;
       if (!STATED_DONE[locale].test(before) && NOT_YET[locale].test(before)) continue;
       if (CONDITIONAL_AFTER[locale].test(clause.slice((m.index ?? 0) + m[0].length))) continue;
     }
@@ -237,16 +345,55 @@ function firesIn(clause: string, rule: CueRule, locale: NluLocale): boolean {
   return false;
 }
 
+// The reply talks about us, the centre, or checking who we are ("你们是骗子吧", "how do I know you're real").
+const ABOUT_US = {
+  zh: /(你们|你|这(条|个)?(短信|电话|号码)|反诈中心)[^，。,.]{0,6}(骗子|诈骗|假的|是真的|真的假的|冒充|钓鱼)|(怎么|如何|凭什么)(证明|知道|确定|核实|相信|信)|核实|查一下|查查|先问问|打96110|打110问/,
+  en: /\b(you|you're|youre|your (text|message|call|number)|this (text|message|call|number))\b[^,.;!?]{0,14}\b(scam|scammers?|fake|real|legit|phishing|police)\b|\bhow (do|can|would|should) (i|we) (know|tell|be sure|trust|believe)|\bprove\b|\bverify\b|\bcheck (this|first|with|on)\b|\bcall (the station|96110|110|911|the police) (myself|first|to check)/,
+};
+
+export interface Analysis {
+  /** The cue rules that fire. */
+  cues: CueRule[];
+  /** What the cue machinery saw, as features for the statistical model ("c:vouches", "s:refusal", …). */
+  features: string[];
+}
+
+/** The cue rules that fire, and the signals around them, for one reply. */
+export function analyse(text: string, locale: NluLocale): Analysis {
+  const t = canonical(text).replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '');
+  const question = QUESTION[locale].test(t);
+  const generalQuestion = question && !INVOLVED[locale].test(t);
+  const parts = clauses(t, locale);
+  // A refusal answers the pressure before it ("他让我转，我拒绝了"); pressure after it is still pressure
+  // ("我没转钱，不过准备明天转过去").
+  const lastRefusal = parts.reduce((at, c, i) => (REFUSAL[locale].test(c.trim()) ? i : at), -1);
+  const disarmed = DISARM[locale].test(t.replace(INSTRUCTED[locale], ' '));
+  const seenThrough = SEEN_THROUGH[locale].test(t);
+  const noPayment = NO_PAYMENT[locale].test(t);
+  const cues = CUE_RULES.filter((rule) => {
+    if (generalQuestion) return false;
+    if (rule.raises === 'mid_scam' && (rule.obeys ? seenThrough : disarmed)) return false;
+    if (rule.raises === 'already_paid' && noPayment) return false;
+    // A veto answers what comes before it: "我没转钱，不过准备明天转" is still a payment to come.
+    const veto = rule.veto?.[locale];
+    return parts.some((c, i) => {
+      if (rule.raises === 'mid_scam' && i < lastRefusal) return false;
+      if (veto && veto.test(parts.slice(i).join(' '))) return false;
+      return firesIn(c, rule, locale);
+    });
+  });
+  const features = cues.map((c) => `c:${c.name}`);
+  if (lastRefusal >= 0) features.push('s:refusal');
+  if (disarmed) features.push('s:disarm');
+  if (seenThrough) features.push('s:seen_through');
+  if (noPayment) features.push('s:no_payment');
+  if (question) features.push('s:question');
+  if (generalQuestion) features.push('s:general_question');
+  if (ABOUT_US[locale].test(t)) features.push('s:about_us');
+  return { cues, features };
+}
+
 /** Names of the cue rules that fire, with the intent each would raise to. */
 export function detectCues(text: string, locale: NluLocale): CueRule[] {
-  const t = canonical(text).replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '');
-  const generalQuestion = QUESTION[locale].test(t) && !INVOLVED[locale].test(t);
-  const parts = clauses(t, locale);
-  const disarmed = DISARM[locale].test(t) || parts.some((c) => REFUSAL[locale].test(c.trim()));
-  return CUE_RULES.filter((rule) => {
-    if (generalQuestion) return false;
-    if (rule.raises === 'mid_scam' && disarmed) return false;
-    if (rule.veto?.[locale]?.test(t)) return false;
-    return parts.some((c) => firesIn(c, rule, locale));
-  });
+  return analyse(text, locale).cues;
 }

@@ -7,6 +7,8 @@ export interface Calibration {
   nlpjsWeight: number;
   /** When mid_scam + already_paid together reach this, the reply is at risk whatever intent leads. */
   riskThreshold: number;
+  /** The same threshold per locale, chosen by cost on each locale's cross-validation; riskThreshold when absent. */
+  riskThresholdByLocale?: Partial<Record<NluLocale, number>>;
   /** Below this confidence a reply is lowConfidence (the flow asks again or hands off). */
   lowConfidence: number;
 }
@@ -29,11 +31,12 @@ export function blend(a: Scores, b: Scores, weightA: number): Scores {
  * already_paid wins over everything once a payment cue fires or the model prefers it among at-risk intents, unless
  * a cue says the payment is still to come and no cue says any has gone.
  */
-export function decide(p: Scores, cues: CueRule[], cal: Calibration): Decision {
+export function decide(p: Scores, cues: CueRule[], cal: Calibration, locale?: NluLocale): Decision {
   let intent = INTENTS.reduce((best, i) => (p[i] > p[best] ? i : best), INTENTS[0]);
   let confidence = p[intent];
   const risk = p.mid_scam + p.already_paid;
-  if (!isAtRisk(intent) && risk >= cal.riskThreshold) {
+  const threshold = (locale && cal.riskThresholdByLocale?.[locale]) ?? cal.riskThreshold;
+  if (!isAtRisk(intent) && risk >= threshold) {
     intent = p.already_paid >= p.mid_scam ? 'already_paid' : 'mid_scam';
     confidence = risk;
   }

@@ -21,14 +21,14 @@ const TSX = join(NLU_ROOT, '..', 'node_modules', '.bin', 'tsx');
 
 export class GateUnavailable extends Error {}
 
-interface Scored {
+export interface Scored {
   modelVersion: string;
   trainedOn: { corpus: number; corrections: number };
   crossValidation: Record<string, number>;
   outcomes: TestOutcome[];
 }
 
-function score(modelFile: string, testsetDir: string): Scored {
+export function score(modelFile: string, testsetDir: string): Scored {
   const r = spawnSync(TSX, [join(__dirname, 'score-testset.ts'), '--model', modelFile, '--testset', testsetDir], { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new GateUnavailable(`could not score ${modelFile}: ${r.stderr.trim() || `exit ${r.status}`}`);
   return JSON.parse(r.stdout) as Scored;
@@ -83,7 +83,7 @@ export function runGate(opts: { candidate: string; current: string; testsetDir: 
   return { ...decideRelease(current.outcomes, candidate.outcomes), candidate, current, lines };
 }
 
-function releaseOf(s: Scored, decision: Release['decision'], reason: string, comparedWith: string | null, at: string): Release {
+export function releaseOf(s: Scored, decision: Release['decision'], reason: string, comparedWith: string | null, at: string): Release {
   const o = s.outcomes;
   return {
     modelVersion: s.modelVersion,

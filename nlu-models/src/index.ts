@@ -1,10 +1,8 @@
 // Public surface of reply understanding. Everything else in nlu-models/src is internal.
 import { existsSync } from 'node:fs';
 import type { Classifier } from './intents';
-import { loadCorpus } from './corpus';
 import { buildClassifier } from './classifier';
 import { DEFAULT_MODEL_FILE, readModelFile } from './model-file';
-import { trainModel } from './train-model';
 
 export { detectLocale } from './text';
 export { extractPayment } from './payment';
@@ -37,6 +35,11 @@ export function loadClassifier(opts: { modelFile?: string } = {}): Promise<Class
     pending = withQuietConsole(async () => {
       if (existsSync(file)) return buildClassifier(readModelFile(file));
       process.stderr.write(`nlu: ${file} not found, training from the corpus in-process (run \`npm run train\` to keep a model file)\n`);
+      // Training pulls in nlp.js and the corpus; a process that only classifies never loads them.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { trainModel } = require('./train-model') as typeof import('./train-model');
+      const { loadCorpus } = require('./corpus') as typeof import('./corpus');
+      /* eslint-enable @typescript-eslint/no-require-imports */
       return buildClassifier(await trainModel(loadCorpus('corpus')));
     });
     pending.catch(() => cache.delete(file));

@@ -20,12 +20,18 @@ export const ModelFileSchema = z.object({
   utterances: z.object({ zh: z.number(), en: z.number() }),
   /** What the model learnt from: the corpus files and reviewed desk corrections. Absent in older files (corpus only). */
   trainedOn: z.object({ corpus: z.number(), corrections: z.number(), correctionsHash: z.string().nullable() }).optional(),
-  calibration: z.object({ nlpjsWeight: z.number(), riskThreshold: z.number(), lowConfidence: z.number() }),
+  calibration: z.object({
+    nlpjsWeight: z.number(),
+    riskThreshold: z.number(),
+    riskThresholdByLocale: z.object({ zh: z.number(), en: z.number() }).partial().optional(),
+    lowConfidence: z.number(),
+  }),
   /** Out-of-fold figures on the training corpus that chose the calibration. */
   crossValidation: z.record(z.string(), z.number()),
   ngram: z.object({ zh: NgramSchema, en: NgramSchema }),
+  /** lang-zh's dictionary slice and the nlp.js model; empty and null when the calibration gave nlp.js no vote. */
   zhDict: z.record(z.string(), z.string()),
-  nlpjs: z.string(),
+  nlpjs: z.string().nullable(),
 });
 export type ModelFile = z.infer<typeof ModelFileSchema>;
 

@@ -22,8 +22,10 @@ const REFUSES = {
   en: /\bi (refused|declined|said no|turned (it|them|him|her) down)\b(?! to (tell|talk|say|speak|answer|believe))|\bno way\b|\bnot happening\b|\bi (wont|will not|am not going to|im not going to|didnt|did not|never) (pay|send|transfer|borrow|wire|deposit|take out|do it|give)\b/,
 };
 
-export function ngramFeatures(content: string, locale: NluLocale): string[] {
+/** Character and word n-grams of the content, plus the cue machinery's signals about the reply (`extra`). */
+export function ngramFeatures(content: string, locale: NluLocale, extra: readonly string[] = []): string[] {
   const out = new Set<string>();
+  for (const e of extra) out.add(`x:${e}`);
   if (REFUSES[locale].test(content.replace(/'/g, ''))) out.add('x:refuses');
   const words = content.replace(/'/g, '').split(/\s+/).filter(Boolean);
   if (locale === 'zh') {
@@ -80,14 +82,14 @@ function mulberry32(seed: number) {
 const K = INTENTS.length;
 
 export function trainNgram(
-  items: Array<{ content: string; intent: Intent }>,
+  items: Array<{ content: string; intent: Intent; extra?: readonly string[] }>,
   locale: NluLocale,
-  opts: { epochs?: number; lr?: number; l2?: number } = {},
+  opts: { epochs?: number; lr?: number; l2?: number; balance?: number } = {},
 ): NgramModel {
-  const { epochs = 40, lr = 0.5, l2 = 1e-4 } = opts;
+  const { epochs = 40, lr = 0.5, l2 = 1e-4, balance = 0 } = opts;
   const index = new Map<string, number>();
-  const rows = items.map(({ content, intent }) => {
-    const feats = ngramFeatures(content, locale).map((f) => {
+  const rows = items.map(({ content, intent, extra }) => {
+    const feats = ngramFeatures(content, locale, extra).map((f) => {
       let i = index.get(f);
       if (i === undefined) {
         i = index.size;
@@ -98,6 +100,11 @@ export function trainNgram(
     return { feats, y: INTENTS.indexOf(intent) };
   });
   const F = index.size;
+  // Each class counts as if it had (a power of) the same number of examples, so the biggest classes do not
+  // pull every unfamiliar reply towards them: weight = (mean class size / class size) ^ balance.
+  const sizes = INTENTS.map((_, k) => rows.filter((r) => r.y === k).length);
+  const mean = rows.length / INTENTS.filter((_, k) => sizes[k]! > 0).length;
+  const classWeight = sizes.map((n) => (n ? (mean / n) ** balance : 0));
   const w = new Float64Array(F * K);
   const b = new Float64Array(K);
   const rand = mulberry32(20261126);
@@ -112,6 +119,7 @@ export function trainNgram(
     for (const r of order) {
       const { feats, y } = rows[r];
       const norm = 1 / Math.sqrt(feats.length || 1);
+      const cw = classWeight[y]!;
       let max = -Infinity;
       for (let k = 0; k < K; k += 1) {
         let z = b[k];
@@ -122,7 +130,7 @@ export function trainNgram(
       let sum = 0;
       for (let k = 0; k < K; k += 1) sum += (p[k] = Math.exp(p[k] - max));
       for (let k = 0; k < K; k += 1) {
-        const g = p[k] / sum - (k === y ? 1 : 0);
+        const g = cw * (p[k] / sum - (k === y ? 1 : 0));
         b[k] -= rate * g;
         for (const f of feats) w[f * K + k] -= rate * (g * norm + l2 * w[f * K + k]);
       }
@@ -142,13 +150,13 @@ export function trainNgram(
   };
 }
 
-export function makeNgramScorer(model: NgramModel): (content: string) => Scores {
+export function makeNgramScorer(model: NgramModel): (content: string, extra?: readonly string[]) => Scores {
   const index = new Map(model.features.map((f, i) => [f, i]));
   const buf = Buffer.from(model.weights, 'base64');
   const q = new Int16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
   const z = new Float64Array(K);
-  return (content: string) => {
-    const feats = ngramFeatures(content, model.locale);
+  return (content: string, extra: readonly string[] = []) => {
+    const feats = ngramFeatures(content, model.locale, extra);
     const norm = 1 / Math.sqrt(feats.length || 1);
     for (let k = 0; k < K; k += 1) z[k] = model.bias[k];
     for (const f of feats) {

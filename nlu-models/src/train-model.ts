@@ -1,61 +1,77 @@
 import { INTENTS, NLU_LOCALES, isAtRisk, type Intent, type NluLocale } from './intents';
 import { corpusHash, type Utterance } from './corpus';
 import { contentOf } from './text';
-import { detectCues } from './cues';
+import { analyse } from './cues';
 import { exportNlpjs, makeSyncScorer, trainNlpjs, type Scores } from './nlpjs';
 import { makeNgramScorer, trainNgram } from './ngram';
 import { blend, decide, type Calibration } from './decide';
 import { buildZhDict } from './zh-dict';
 import type { ModelFile } from './model-file';
+import { FALSE_ALARM_COST, MISSED_AT_RISK_COST } from './figures';
 
 const FOLDS = 5;
-// The issue keeps nlp.js as the primary model. Out of fold the n-gram model alone scores best (about 1 point
-// of accuracy and 3 of at-risk precision better than this floor), so nlp.js keeps at least a fifth of the vote.
-const MIN_NLPJS_WEIGHT = 0.2;
-const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1].filter((w) => w >= MIN_NLPJS_WEIGHT);
-const RISK_THRESHOLDS = [0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1];
+export const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1];
+export const RISK_THRESHOLDS = [0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05];
 const LOW_CONFIDENCE = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7];
-// Missing a victim costs far more than a false alarm: calibrate for this out-of-fold at-risk recall.
-const TARGET_RISK_RECALL = 0.95;
 // The low-confidence line sits where the model stops beating a coin flip: out of fold, replies below it are
 // right at most this often, so asking again costs less than acting on them.
 const MAX_ACCURACY_BELOW_LINE = 0.5;
+// nlp.js costs every classifying process its modules and lang-zh's dictionary (about 35 MB) and most of the
+// classification time: it gets a vote only if that lowers the out-of-fold cost by more than this share.
+const NLPJS_MIN_GAIN = 0.05;
 
-interface Scored {
+export interface Scored {
   u: Utterance;
   nlp: Scores;
   ngram: Scores;
+  cueNames: string[];
+  cues: ReturnType<typeof analyse>['cues'];
 }
 
 const EMPTY: Scores = Object.fromEntries(INTENTS.map((i) => [i, i === 'other' ? 1 : 0])) as Scores;
 
+/** Content for nlp.js, plus the cue signals the n-gram model takes, computed from the raw text. */
+const prepared = (us: Utterance[]) => us.map((u) => ({ ...u, text: contentOf(u.text), extra: analyse(u.text, u.locale).features })).filter((u) => u.text);
+
 async function fitAndScore(train: Utterance[], test: Utterance[]): Promise<Scored[]> {
-  const usable = train.map((u) => ({ ...u, text: contentOf(u.text) })).filter((u) => u.text);
+  const usable = prepared(train);
   const nlp = await trainNlpjs(usable);
   const scorers = Object.fromEntries(
     NLU_LOCALES.map((loc) => {
       const ng = trainNgram(
-        usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent })),
+        usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent, extra: u.extra })),
         loc,
       );
       return [loc, { nlp: makeSyncScorer(nlp, loc), ngram: makeNgramScorer(ng) }];
     }),
-  ) as Record<NluLocale, { nlp: (t: string) => Scores; ngram: (t: string) => Scores }>;
+  ) as Record<NluLocale, { nlp: (t: string) => Scores; ngram: (t: string, extra?: readonly string[]) => Scores }>;
   return test.map((u) => {
     const c = contentOf(u.text);
-    if (!c) return { u, nlp: EMPTY, ngram: EMPTY };
-    return { u, nlp: scorers[u.locale].nlp(c), ngram: scorers[u.locale].ngram(c) };
+    const { cues, features } = analyse(u.text, u.locale);
+    if (!c) return { u, nlp: EMPTY, ngram: EMPTY, cues, cueNames: cues.map((x) => x.name) };
+    return { u, nlp: scorers[u.locale].nlp(c), ngram: scorers[u.locale].ngram(c, features), cues, cueNames: cues.map((x) => x.name) };
   });
 }
 
-function evaluate(scored: Scored[], cal: Calibration) {
+export interface CvFigures {
+  accuracy: number;
+  riskRecall: number;
+  riskPrecision: number;
+  /** MISSED_AT_RISK_COST per missed at-risk reply + FALSE_ALARM_COST per false alarm. */
+  cost: number;
+  confidentAccuracy: number;
+  confidentShare: number;
+}
+
+export function evaluate(scored: Scored[], cal: Calibration): CvFigures {
   let correct = 0;
   let riskTp = 0;
   let riskFn = 0;
   let riskFp = 0;
-  const confident: boolean[] = [];
+  let confidentN = 0;
+  let confidentOk = 0;
   for (const s of scored) {
-    const d = decide(blend(s.nlp, s.ngram, cal.nlpjsWeight), detectCues(s.u.text, s.u.locale), cal);
+    const d = decide(blend(s.nlp, s.ngram, cal.nlpjsWeight), s.cues, cal, s.u.locale);
     const ok = d.intent === s.u.intent;
     if (ok) correct += 1;
     const truth = isAtRisk(s.u.intent);
@@ -63,19 +79,23 @@ function evaluate(scored: Scored[], cal: Calibration) {
     if (truth && pred) riskTp += 1;
     if (truth && !pred) riskFn += 1;
     if (!truth && pred) riskFp += 1;
-    if (!d.lowConfidence) confident.push(ok);
+    if (!d.lowConfidence) {
+      confidentN += 1;
+      if (ok) confidentOk += 1;
+    }
   }
   return {
     accuracy: correct / scored.length,
     riskRecall: riskTp / (riskTp + riskFn),
     riskPrecision: riskTp / (riskTp + riskFp || 1),
-    confidentAccuracy: confident.filter(Boolean).length / (confident.length || 1),
-    confidentShare: confident.length / scored.length,
+    cost: MISSED_AT_RISK_COST * riskFn + FALSE_ALARM_COST * riskFp,
+    confidentAccuracy: confidentOk / (confidentN || 1),
+    confidentShare: confidentN / scored.length,
   };
 }
 
-/** Out-of-fold predictions on the training corpus choose the blend weight and the thresholds; dev stays unseen. */
-async function calibrate(corpus: Utterance[], log: (m: string) => void) {
+/** Out-of-fold scores of every corpus utterance: each fold's models never saw it. */
+export async function outOfFold(corpus: Utterance[], log: (m: string) => void = () => {}): Promise<Scored[]> {
   const folds: Scored[] = [];
   for (let f = 0; f < FOLDS; f += 1) {
     log(`cross-validation fold ${f + 1}/${FOLDS}`);
@@ -83,24 +103,53 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
     const train = corpus.filter((_, i) => i % FOLDS !== f);
     folds.push(...(await fitAndScore(train, test)));
   }
-  let cal: Calibration = { nlpjsWeight: 0.5, riskThreshold: 0.5, lowConfidence: 0 };
-  if (process.env.NLU_CAL_DEBUG) {
-    for (const w of WEIGHTS) for (const t of RISK_THRESHOLDS) {
-      const r = evaluate(folds, { nlpjsWeight: w, riskThreshold: t, lowConfidence: 0 });
-      log(`w=${w} t=${t} acc=${r.accuracy.toFixed(3)} rec=${r.riskRecall.toFixed(3)} prec=${r.riskPrecision.toFixed(3)}`);
+  return folds;
+}
+
+/** Per locale, the at-risk threshold with the lowest out-of-fold cost (ties: the higher threshold, fewer alarms). */
+function thresholdsByCost(folds: Scored[], cal: Calibration): { byLocale: Record<NluLocale, number>; cost: number } {
+  const byLocale = { zh: 0.5, en: 0.5 } as Record<NluLocale, number>;
+  let cost = 0;
+  for (const loc of NLU_LOCALES) {
+    const mine = folds.filter((s) => s.u.locale === loc);
+    let bestCost = Infinity;
+    for (const t of RISK_THRESHOLDS) {
+      const e = evaluate(mine, { ...cal, riskThresholdByLocale: { [loc]: t } });
+      if (e.cost < bestCost) {
+        bestCost = e.cost;
+        byLocale[loc] = t;
+      }
     }
+    cost += bestCost;
   }
-  let best = -1;
+  return { byLocale, cost };
+}
+
+/**
+ * The calibration, from out-of-fold predictions on the training corpus only (dev and test stay unseen). The
+ * decision is made by cost, where a missed at-risk reply costs MISSED_AT_RISK_COST false alarms: for each blend
+ * weight, each locale's at-risk threshold with the lowest cost; then the weight whose thresholds cost least
+ * (ties: the more accurate), nlp.js keeping a vote only if it earns NLPJS_MIN_GAIN; then the low-confidence line.
+ */
+export function chooseCalibration(folds: Scored[], log: (m: string) => void = () => {}, record: Record<string, number> = {}): Calibration {
+  const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
+  let best: { cal: Calibration; cost: number; accuracy: number } | undefined;
+  const results: Array<{ cal: Calibration; cost: number; accuracy: number }> = [];
   for (const w of WEIGHTS) {
-    const acc = evaluate(folds, { ...cal, nlpjsWeight: w }).accuracy;
-    if (acc > best + 1e-9) {
-      best = acc;
-      cal = { ...cal, nlpjsWeight: w };
-    }
+    const { byLocale, cost } = thresholdsByCost(folds, { ...base, nlpjsWeight: w });
+    const cal: Calibration = { ...base, nlpjsWeight: w, riskThreshold: Math.min(byLocale.zh, byLocale.en), riskThresholdByLocale: byLocale };
+    const { accuracy } = evaluate(folds, cal);
+    log(`nlp.js weight ${w}: thresholds zh ${byLocale.zh} en ${byLocale.en}, out-of-fold cost ${cost}, accuracy ${accuracy.toFixed(4)}`);
+    results.push({ cal, cost, accuracy });
+    record[`costAtNlpjsWeight${w}`] = cost;
+    record[`accuracyAtNlpjsWeight${w}`] = Math.round(accuracy * 10000) / 10000;
+    if (!best || cost < best.cost || (cost === best.cost && accuracy > best.accuracy + 1e-9)) best = { cal, cost, accuracy };
   }
-  for (const t of RISK_THRESHOLDS) {
-    cal = { ...cal, riskThreshold: t };
-    if (evaluate(folds, cal).riskRecall >= TARGET_RISK_RECALL) break;
+  let cal = best!.cal;
+  const alone = results.find((r) => r.cal.nlpjsWeight === 0)!;
+  if (cal.nlpjsWeight > 0 && alone.cost <= best!.cost * (1 + NLPJS_MIN_GAIN)) {
+    log(`nlp.js lowers the cost only from ${alone.cost} to ${best!.cost}: not worth its memory and time, the n-gram model decides alone`);
+    cal = alone.cal;
   }
   let lowConfidence = LOW_CONFIDENCE[0];
   for (const l of LOW_CONFIDENCE) {
@@ -109,23 +158,33 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
     const belowCorrect = e.accuracy * folds.length - e.confidentAccuracy * e.confidentShare * folds.length;
     if (below > 0 && belowCorrect / below <= MAX_ACCURACY_BELOW_LINE) lowConfidence = l;
   }
-  cal = { ...cal, lowConfidence };
+  return { ...cal, lowConfidence };
+}
+
+async function calibrate(corpus: Utterance[], log: (m: string) => void) {
+  const folds = await outOfFold(corpus, log);
+  const byWeight: Record<string, number> = {};
+  const cal = chooseCalibration(folds, log, byWeight);
   const r = evaluate(folds, cal);
-  if (process.env.NLU_CAL_DEBUG) {
-    for (const s of folds) {
-      const d = decide(blend(s.nlp, s.ngram, cal.nlpjsWeight), detectCues(s.u.text, s.u.locale), cal);
-      if (d.intent !== s.u.intent) log(`miss ${s.u.intent} -> ${d.intent} ${d.confidence.toFixed(2)} ${s.u.text}`);
-    }
-  }
   const round = (x: number) => Math.round(x * 10000) / 10000;
+  const perLocale = Object.fromEntries(
+    NLU_LOCALES.flatMap((l) => {
+      const e = evaluate(folds.filter((s) => s.u.locale === l), cal);
+      return [[`${l}RiskRecall`, round(e.riskRecall)], [`${l}Accuracy`, round(e.accuracy)]];
+    }),
+  );
   return {
     cal,
     cv: {
       accuracy: round(r.accuracy),
       riskRecall: round(r.riskRecall),
       riskPrecision: round(r.riskPrecision),
+      cost: r.cost,
+      n: folds.length,
+      ...perLocale,
       confidentAccuracy: round(r.confidentAccuracy),
       confidentShare: round(r.confidentShare),
+      ...byWeight,
     },
   };
 }
@@ -154,10 +213,11 @@ export async function trainModel(corpus: Utterance[], opts: TrainOptions = {}): 
     log(`calibration ${JSON.stringify(cal)} cross-validation ${JSON.stringify(cv)}`);
   }
   log(`training the final models on ${corpus.length} corpus utterances and ${corrections.length} corrections`);
-  const usable = all.map((u) => ({ ...u, text: contentOf(u.text) })).filter((u) => u.text);
-  const nlp = await trainNlpjs(usable);
+  const usable = prepared(all);
+  // nlp.js is trained into the model only when cross-validation gave it a vote.
+  const nlp = cal.nlpjsWeight > 0 ? await trainNlpjs(usable) : null;
   const ngram = (loc: NluLocale) =>
-    trainNgram(usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent as Intent })), loc);
+    trainNgram(usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent as Intent, extra: u.extra })), loc);
   return {
     format: 1,
     modelVersion: `nlu-${trainingHash.slice(0, 12)}`,
@@ -170,7 +230,7 @@ export async function trainModel(corpus: Utterance[], opts: TrainOptions = {}): 
     calibration: cal,
     crossValidation: cv,
     ngram: { zh: ngram('zh'), en: ngram('en') },
-    zhDict: buildZhDict(usable.filter((u) => u.locale === 'zh').map((u) => u.text)),
-    nlpjs: exportNlpjs(nlp),
+    zhDict: nlp ? buildZhDict(usable.filter((u) => u.locale === 'zh').map((u) => u.text)) : {},
+    nlpjs: nlp ? exportNlpjs(nlp) : null,
   };
 }

@@ -1,6 +1,7 @@
 // A citizen's reply → classify → flow step → store → actions (handoff, callbacks, end) → next prompt.
 import type { Kysely } from 'kysely';
 import {
+  chooseOption,
   renderPrompts,
   startConversation,
   step,
@@ -15,6 +16,7 @@ import {
 import type { ChannelName, HandoffReason, Locale } from '../../flows/engine/vocabulary';
 import type { Classification } from '../../nlu-models/src/intents';
 import { usablePersonName } from '../../flows/engine/person-name';
+import { optionClassification } from '../../flows/engine/options';
 import type { Database, CaseRow, MessageRow } from '../store/schema';
 import { insertMessage } from '../store/repositories/messages';
 import { activeHandoffForCase } from '../store/repositories/handoffs';
@@ -166,9 +168,11 @@ export async function beginConversation(
   flow: CompiledFlow,
   channel: ChannelName,
   pending: PendingEvents,
-  opts: { voice?: VoiceRenderContext; actor: string },
+  opts: { voice?: VoiceRenderContext; actor: string; /** Spoken before the flow's first words (the call-recording notice). */ notice?: string },
 ): Promise<TurnOutput> {
   const result = startConversation(flow, flowContext(s, c, channel));
+  const first = result.prompts[0];
+  if (opts.notice && first) result.prompts.unshift({ ...first, text: opts.notice, expects: { kind: 'free' }, hints: undefined, final: false });
   const out = await recordStep(db, s, c, flow, channel, result, pending, opts);
   return { caseId: c.id, result, ...out, handoffOpened: false };
 }
@@ -190,63 +194,77 @@ export interface IncomingReply {
  * arriving together step the conversation one after the other, never from the same old state.
  */
 export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOutput> {
-  const classification = timedClassify(() => s.classifier.classify(r.text));
+  // Loaded before the transaction: the first use in a process reads the model (about a second).
+  const classifier = await s.classifier.get();
   const pending = new PendingEvents();
   const after: Advanced[] = [];
   const outbox: { id: string; due_at: string }[] = [];
+  let classification: Classification | undefined;
   const out = await s.store.db.transaction().execute(async (trx): Promise<TurnOutput> => {
     const c = await lockCase(trx, s, r.caseId);
     if (!c) throw new NotFoundError(`case ${r.caseId} not found`);
     // A citizen back after their case closed: the same case reopens, with its history.
     if (c.status === 'closed') after.push(await advanceCase(trx, s, c, { type: 'contact_after_close', channel: r.channel }, pending, conversationPort, 'citizen'));
-    await insertMessage(trx, {
-      case_id: c.id,
-      direction: 'in',
-      channel: r.channel,
-      body: r.digits && !r.text ? `[${r.digits}]` : r.text,
-      flow_id: c.flow_id,
-      flow_version: c.flow_version,
-      state_id: fromJson<ConversationState | null>(c.conversation, null)?.stateId ?? null,
-      intent: classification.intent,
-      confidence: classification.confidence,
-      at_risk: classification.atRisk ? 1 : 0,
-      classification: toJson({ ...classification, ...(r.asrConfidence !== undefined ? { asrConfidence: r.asrConfidence } : {}) }),
-      provider_id: r.providerId ?? null,
-      author: 'citizen',
-    });
+    const stateBefore = fromJson<ConversationState | null>(c.conversation, null)?.stateId ?? null;
+
+    // Options first: a key, a button, or a text that names a menu key is the person's own choice; only
+    // free text goes to the classifier. (The menu is the one of the conversation the person is answering.)
+    let conversation = loadConversation(s, c);
+    const running = conversation && !conversation.state.ended ? conversation : undefined;
+    const answering = running?.flow ?? (await flowForCase(s, c, trx));
+    const chosen = answering ? chooseOption(answering, running?.state, { text: r.text, digits: r.digits, button: r.button }) : undefined;
+    const heard = chosen ? optionClassification(chosen, c.locale === 'en' ? 'en' : 'zh') : timedClassify(() => classifier.classify(r.text));
+    classification = heard;
+    const recordReply = (decidedBy: StepResult['decidedBy']) =>
+      insertMessage(trx, {
+        case_id: c.id,
+        direction: 'in',
+        channel: r.channel,
+        body: r.digits && !r.text ? `[${r.digits}]` : r.text,
+        flow_id: c.flow_id,
+        flow_version: c.flow_version,
+        state_id: stateBefore,
+        intent: heard.intent,
+        confidence: heard.confidence,
+        at_risk: heard.atRisk ? 1 : 0,
+        classification: toJson({ ...heard, decidedBy, ...(r.asrConfidence !== undefined ? { asrConfidence: r.asrConfidence } : {}) }),
+        provider_id: r.providerId ?? null,
+        author: 'citizen',
+      });
 
     // An officer holds the case: the reply is theirs to answer, so the script stays quiet (not on a live
     // call, where the flow is the only voice the citizen hears).
     const handoff = await activeHandoffForCase(trx, c.id);
     if (handoff?.status === 'claimed' && r.channel !== 'voice') {
+      await recordReply(chosen ? 'option' : 'classifier');
       after.push(await advanceCase(trx, s, c, { type: 'conversation_step', step: { channel: r.channel, trigger: 'reply', officerHolds: true, ended: false, handoffs: [] } }, pending, conversationPort, 'citizen'));
       pending.publish({ type: 'case', caseId: c.id, change: 'reply' });
       return { caseId: c.id, handoffOpened: false };
     }
 
-    let conversation = loadConversation(s, c);
     const prompts: StepResult['prompts'] = [];
-    if (!conversation || conversation.state.ended) {
-      const flow = await flowForCase(s, c, trx);
-      if (!flow) throw new Error('no flow is published to answer this reply');
-      const started = startConversation(flow, flowContext(s, c, r.channel));
+    if (!running) {
+      if (!answering) throw new Error('no flow is published to answer this reply');
+      const started = startConversation(answering, flowContext(s, c, r.channel));
       prompts.push(...started.prompts);
-      conversation = { flow, state: started.state };
+      conversation = { flow: answering, state: started.state };
     }
     const event: FlowEvent = {
       type: 'reply',
-      intent: classification.intent,
-      confidence: classification.confidence,
-      lowConfidence: classification.lowConfidence,
+      intent: heard.intent,
+      confidence: heard.confidence,
+      lowConfidence: heard.lowConfidence,
       text: r.text,
       ...(r.digits ? { digits: r.digits } : {}),
       ...(r.button ? { button: r.button } : {}),
-      payment: classification.payment,
+      ...(chosen ? { option: chosen } : {}),
+      payment: heard.payment,
     };
-    const result = step(conversation.flow, conversation.state, event, flowContext(s, c, r.channel));
+    const result = step(conversation!.flow, conversation!.state, event, flowContext(s, c, r.channel));
+    await recordReply(result.decidedBy ?? (chosen ? 'option' : 'classifier'));
     const merged: StepResult = { ...result, prompts: [...prompts, ...result.prompts] };
-    const recorded = await recordStep(trx, s, c, conversation.flow, r.channel, merged, pending, { voice: r.voice, actor: 'citizen' });
-    const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(conversation.flow, merged, r.channel, 'reply', classification) }, pending, conversationPort, 'citizen');
+    const recorded = await recordStep(trx, s, c, conversation!.flow, r.channel, merged, pending, { voice: r.voice, actor: 'citizen' });
+    const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(conversation!.flow, merged, r.channel, 'reply', heard) }, pending, conversationPort, 'citizen');
     after.push(adv);
     if (recorded.outbound && r.channel !== 'voice') {
       const row = await queueMessage(trx, c, recorded.outbound, 'prompt');
@@ -256,7 +274,7 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
   });
   pending.flushTo(s.events);
   await dispatchAll(s, r.caseId, after, outbox);
-  s.log.info({ caseId: r.caseId, channel: r.channel, intent: classification.intent, atRisk: classification.atRisk }, 'reply handled');
+  s.log.info({ caseId: r.caseId, channel: r.channel, intent: classification?.intent, atRisk: classification?.atRisk }, 'reply handled');
   return out;
 }
 
@@ -298,7 +316,7 @@ export async function handleFlowEvent(s: Services, caseId: string, event: Exclud
  */
 export async function answerCall(
   s: Services,
-  a: { caseId: string; attemptNo?: number; inbound: boolean; voice: VoiceRenderContext },
+  a: { caseId: string; attemptNo?: number; inbound: boolean; voice: VoiceRenderContext; /** The call-recording notice, said first. */ notice?: string },
 ): Promise<{ rendered?: Rendered; connectDesk: boolean } | undefined> {
   const pending = new PendingEvents();
   const after: Advanced[] = [];
@@ -317,7 +335,7 @@ export async function answerCall(
       ? (script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : undefined) ?? s.flows.current(s.policy.flows.returnContact) ?? s.flows.current(fallbackFlowId(s))
       : await flowForCase(s, c, trx);
     if (!flow) return { connectDesk: false };
-    const turn = await beginConversation(trx, s, c, flow, 'voice', pending, { actor: a.inbound ? 'citizen' : 'outreach', voice: a.voice });
+    const turn = await beginConversation(trx, s, c, flow, 'voice', pending, { actor: a.inbound ? 'citizen' : 'outreach', voice: a.voice, notice: a.notice });
     const adv = await advanceCase(trx, s, c, { type: 'conversation_step', step: summarizeStep(flow, turn.result!, 'voice', 'start') }, pending, conversationPort, 'outreach');
     after.push(adv);
     return { rendered: turn.rendered, connectDesk: adv.connectDesk };

@@ -8,11 +8,15 @@ import { findLatestCaseByPhone, findOpenCaseByPhone } from '../store/repositorie
 import { audit } from '../store/repositories/audit';
 import { newId, nowIso } from '../store/ids';
 import { describeZodIssues } from '../errors';
-import { PendingEvents, type EventSink } from '../events';
+import { PendingEvents } from '../events';
+import type { Services } from '../services';
+import { activeHandoffForCase } from '../store/repositories/handoffs';
+import { advanceCase, type Advanced } from './case-events';
+import { dispatch } from './outbox';
+import { conversationPort } from './conversation';
 import { SCAM_TYPES, type ScamType } from '../../flows/engine/vocabulary';
 import { normalisePhone } from './phone';
 import { isUniqueViolation } from './intake';
-import { handOff } from './handoff';
 import { fraudReportSchema, type FraudReportInput } from './fraud-report-schema';
 
 export type FraudReportResult =
@@ -42,22 +46,16 @@ export function validateFraudReport(raw: unknown, defaultRegion: string): { ok: 
 }
 
 /**
- * Stores one validated report and matches it, in one transaction. Idempotent by (source, externalId): a
+ * Stores one validated report and matches it, in one transaction (with the open case's lifecycle step). Idempotent by (source, externalId): a
  * report sent again changes nothing and answers 'duplicate'.
  */
-export async function storeFraudReport(
-  db: Kysely<Database>,
-  events: EventSink,
-  index: number,
-  r: NormalisedFraudReport,
-  actor: string,
-  opts: { lockRows?: boolean } = {},
-): Promise<FraudReportResult> {
+export async function storeFraudReport(s: Services, index: number, r: NormalisedFraudReport, actor: string): Promise<FraudReportResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       const pending = new PendingEvents();
-      const result = await db.transaction().execute((trx) => storeOnce(trx, pending, index, r, actor, opts.lockRows ?? false));
-      pending.flushTo(events);
+      const { result, advanced } = await s.store.db.transaction().execute((trx) => storeOnce(trx, s, pending, index, r, actor));
+      pending.flushTo(s.events);
+      if (advanced) await dispatch(s, advanced);
       return result;
     } catch (err) {
       if (attempt >= 2 || !isUniqueViolation(err)) throw err;
@@ -65,14 +63,15 @@ export async function storeFraudReport(
   }
 }
 
-async function storeOnce(db: Kysely<Database>, events: EventSink, index: number, r: NormalisedFraudReport, actor: string, lockRows: boolean): Promise<FraudReportResult> {
+async function storeOnce(db: Kysely<Database>, s: Services, pending: PendingEvents, index: number, r: NormalisedFraudReport, actor: string): Promise<{ result: FraudReportResult; advanced?: Advanced }> {
   const seen = await findFraudReport(db, r.input.source, r.input.externalId);
-  if (seen) return { index, status: 'duplicate', reportId: seen.id };
+  if (seen) return { result: { index, status: 'duplicate', reportId: seen.id } };
 
   const warned = await latestWarningBefore(db, r.phone, r.occurredAt);
-  const open = lockRows
-    ? await db.selectFrom('cases').selectAll().where('phone', '=', r.phone).where('status', '=', 'open').forUpdate().executeTakeFirst()
-    : await findOpenCaseByPhone(db, r.phone);
+  const open =
+    s.store.dialect === 'postgres'
+      ? await db.selectFrom('cases').selectAll().where('phone', '=', r.phone).where('status', '=', 'open').forUpdate().executeTakeFirst()
+      : await findOpenCaseByPhone(db, r.phone);
   // Warned only after the loss: still the person we warned, too late.
   const later = warned || open ? undefined : await findLatestCaseByPhone(db, r.phone);
   const row: FraudReportRow = {
@@ -94,18 +93,15 @@ async function storeOnce(db: Kysely<Database>, events: EventSink, index: number,
   };
 
   let handoffOpened = false;
+  let advanced: Advanced | undefined;
   if (open) {
-    // Re-check once issue 11's case lifecycle lands: this handoff should be an event of the case machine.
+    // The case's lifecycle decides (an already_paid handoff at the top of the queue); its outbox carries it out.
     const amount = r.input.amount != null ? `¥${r.input.amount}` : 'an unknown amount';
-    const h = await handOff(db, events, {
-      caseId: open.id,
-      reason: 'already_paid',
-      riskLevel: open.risk_level,
-      note: `fraud report ${r.input.source}/${r.input.externalId}: lost ${amount} at ${r.occurredAt}; stop-payment now`,
-      actor,
-    });
-    row.handoff_id = h.handoffId;
-    handoffOpened = h.change !== 'unchanged';
+    const before = await activeHandoffForCase(db, open.id);
+    advanced = await advanceCase(db, s, open, { type: 'loss_reported', note: `fraud report ${r.input.source}/${r.input.externalId}: lost ${amount} at ${r.occurredAt}; stop-payment now` }, pending, conversationPort, actor);
+    const after = await activeHandoffForCase(db, open.id);
+    row.handoff_id = after?.id ?? null;
+    handoffOpened = !!after && (after.id !== before?.id || after.priority !== before.priority || after.reason !== before.reason);
   }
   await insertFraudReport(db, row);
   for (const caseId of new Set([row.case_id, open?.id].filter((x): x is string => !!x))) {
@@ -116,5 +112,5 @@ async function storeOnce(db: Kysely<Database>, events: EventSink, index: number,
       detail: { reportId: row.id, source: row.source, externalId: row.external_id, occurredAt: row.occurred_at, amount: row.amount, afterWarning: row.warning_at !== null && caseId === row.case_id, handoffId: row.handoff_id },
     });
   }
-  return { index, status: 'accepted', reportId: row.id, matched: row.case_id !== null, afterWarning: row.warning_at !== null, handoffOpened };
+  return { result: { index, status: 'accepted', reportId: row.id, matched: row.case_id !== null, afterWarning: row.warning_at !== null, handoffOpened }, advanced };
 }

@@ -12,7 +12,8 @@ import { audit } from '../store/repositories/audit';
 import { fromJson, nowIso, toJson } from '../store/ids';
 import type { PendingEvents } from '../events';
 import type { Services } from '../services';
-import { enqueueCaseJob, enqueueRelay, type CaseJob } from '../jobs/queues';
+import type { CaseJob } from '../jobs/queues';
+import { directJobs, type JobSink } from '../jobs/bulk-enqueue';
 import { handOff } from './handoff';
 import type { LifecycleCommand, LifecycleState, Transition } from './lifecycle';
 import { createVisitTask, escalateOpenVisit } from '../org/visits';
@@ -52,6 +53,8 @@ export interface Applied {
 export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Transition, pending: PendingEvents, port: ConversationPort, actor: string): Promise<Applied> {
   const applied: Applied = { caseId: c.id, outbox: [], connectDesk: false, stepSilence: false, state: t.state };
   const patch: Parameters<typeof updateCase>[2] = { lifecycle: toJson(t.state) };
+  // The scripts a command starts read the decided state (the flow triage chose, the follow-up script).
+  c.lifecycle = patch.lifecycle!;
   for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor);
   await updateCase(trx, c.id, patch);
   Object.assign(c, patch);
@@ -141,7 +144,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       patch.status = 'closed';
       patch.outcome = cmd.outcome;
       patch.closed_at = now;
-      await audit(trx, { caseId: c.id, actor, action: 'case_closed', detail: { outcome: cmd.outcome } });
+      await audit(trx, { caseId: c.id, actor: 'lifecycle', action: 'case_closed', detail: { outcome: cmd.outcome, by: actor } });
       pending.publish({ type: 'case', caseId: c.id, change: 'closed' });
       return;
     }
@@ -149,7 +152,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       patch.status = 'open';
       patch.closed_at = null;
       patch.outcome = null;
-      await audit(trx, { caseId: c.id, actor, action: 'case_reopened', detail: { previousOutcome: c.outcome, closedAt: c.closed_at } });
+      await audit(trx, { caseId: c.id, actor: 'lifecycle', action: 'case_reopened', detail: { previousOutcome: c.outcome, closedAt: c.closed_at, by: actor } });
       pending.publish({ type: 'case', caseId: c.id, change: 'reopened' });
       return;
     case 'note':
@@ -179,9 +182,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** After commit: queue the relay for new outbox rows and the case's timer. Never throws (the sweeper is the backstop). */
-export async function dispatch(s: Services, work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null }): Promise<void> {
-  const jobs: Promise<unknown>[] = work.outbox.map((o) => enqueueRelay(s.queues, { outboxId: o.id, due: o.due_at }));
-  if (work.next) jobs.push(enqueueCaseJob(s.queues, { caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
+export async function dispatch(
+  s: Services,
+  work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null },
+  sink: JobSink = directJobs(s.queues),
+): Promise<void> {
+  const jobs: Promise<unknown>[] = work.outbox.map((o) => sink.relay({ outboxId: o.id, due: o.due_at }));
+  if (work.next) jobs.push(sink.caseJob({ caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
   if (!jobs.length) return;
   await withTimeout(Promise.all(jobs), ENQUEUE_WAIT_MS).catch((err) => s.log.warn({ caseId: work.caseId, err: (err as Error).message }, 'enqueue failed; the sweeper will queue it'));
 }

@@ -43,7 +43,7 @@ export function tryTurn(flow: CompiledFlow, state: ConversationState | undefined
   } else {
     // The console's draft may have been edited since the conversation began: keep stepping the same draft.
     const pinned: ConversationState = { ...state, flowId: flow.id, flowVersion: flow.version, baseVersion: flow.base?.version };
-    if (!flow.states[pinned.stateId]) pinned.stateId = flow.start;
+    if (!Object.hasOwn(flow.states, pinned.stateId)) pinned.stateId = flow.start;
     let event: FlowEvent;
     if (!input || 'event' in input) event = { type: input?.event ?? 'no_reply' };
     else {

@@ -4,15 +4,18 @@ import express, { type Express } from 'express';
 import type { Services } from '../services';
 import { apiKeyAuth } from './auth';
 import { accessLog } from './access-log';
+import { requestDeadline } from './deadline';
 import { errorMiddleware, NotFoundError } from '../errors';
 import { warningsRoutes } from './routes/warnings';
 import { casesRoutes } from './routes/cases';
 import { handoffsRoutes } from './routes/handoffs';
-import { healthRoutes } from './routes/health';
+import { healthRoutes, type Readiness } from './routes/health';
 import { flowsRoutes } from './routes/flows';
 import { reportsRoutes } from './routes/reports';
 import { fraudReportsRoutes } from './routes/fraud-reports';
 import { trialsRoutes } from './routes/trials';
+import { recordingsRoutes } from './routes/recordings';
+import { qaReviewsRoutes } from './routes/qa-reviews';
 import { metricsRoutes, webhookLatency } from './metrics';
 import { sessionAuth, sessionRoutes } from './sessions';
 import { deskRoutes, endDeskStreams } from './routes/desk';
@@ -29,7 +32,12 @@ import { twilioConferenceWebhooks } from '../webhooks/twilio-conference';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
 
-export function createApp(s: Services): Express {
+export interface AppOptions {
+  /** Shared with server/main.ts, which flips it at SIGTERM. */
+  readiness?: Readiness;
+}
+
+export function createApp(s: Services, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(accessLog(s.log));
@@ -38,7 +46,7 @@ export function createApp(s: Services): Express {
   app.use(securityHeaders({ https: s.config.publicUrl?.startsWith('https://') ?? false }));
   ensureWebBuild(s.log);
 
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use('/webhooks', webhookLatency());
   app.use('/webhooks/twilio/conference', twilioConferenceWebhooks(s));
@@ -48,6 +56,7 @@ export function createApp(s: Services): Express {
     app.use(telegramWebhook(s, s.telegramBot));
   }
 
+  app.use('/api', requestDeadline(s.config.requestTimeoutMs, s.log));
   app.use('/api', express.json({ limit: s.config.bodyLimit, strict: false }));
   app.use('/api', apiKeyAuth(s.config.apiKeys));
   app.use('/api', sessionAuth(s));
@@ -73,6 +82,8 @@ export function createApp(s: Services): Express {
   app.use(flowsRoutes(s));
   app.use(reportsRoutes(s));
   app.use(trialsRoutes(s));
+  app.use(recordingsRoutes(s));
+  app.use(qaReviewsRoutes(s));
 
   for (const dir of ['desk', 'manager', 'station', 'shared', 'build']) app.use(`/${dir}`, express.static(path.join(WEB_ROOT, dir), { index: dir === 'build' ? false : 'index.html' }));
   app.get('/login', (_req, res) => res.sendFile(path.join(WEB_ROOT, 'shared', 'login.html')));
@@ -84,12 +95,12 @@ export function createApp(s: Services): Express {
 }
 
 /** Health and metrics only: what a worker process serves to its operators. */
-export function createOpsApp(s: Services): Express {
+export function createOpsApp(s: Services, opts: AppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', s.config.trustProxy);
   app.use(accessLog(s.log));
-  app.use(healthRoutes(s));
+  app.use(healthRoutes(s, opts.readiness));
   app.use(metricsRoutes(s, s.config.apiKeys));
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorMiddleware(s.log));

@@ -22,15 +22,25 @@ declare module 'express-serve-static-core' {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Finds the API key's role (and, for a scoped intake key, its sources) in constant time per configured key. */
-export function apiKeyAuth(keys: ApiKey[]): RequestHandler {
+/** The configured key a request's `Authorization: Bearer …` matches, compared in constant time per key. */
+export function findApiKey(keys: ApiKey[]): (authorization: string | undefined) => ApiKey | undefined {
   const hashed = keys.map((k) => ({ key: k, hash: digest(k.key) }));
+  return (authorization) => {
+    if (!authorization?.startsWith('Bearer ')) return undefined;
+    const given = digest(authorization.slice(7).trim());
+    let match: ApiKey | undefined;
+    for (const k of hashed) if (timingSafeEqual(k.hash, given)) match = k.key;
+    return match;
+  };
+}
+
+/** Finds the API key's role (and, for a scoped intake key, its sources). */
+export function apiKeyAuth(keys: ApiKey[]): RequestHandler {
+  const find = findApiKey(keys);
   return (req, _res, next) => {
     const header = req.header('authorization');
     if (!header?.startsWith('Bearer ')) return next();
-    const given = digest(header.slice(7).trim());
-    let match: ApiKey | undefined;
-    for (const k of hashed) if (timingSafeEqual(k.hash, given)) match = k.key;
+    const match = find(header);
     if (!match) return next(new AuthenticationError('API key is not valid'));
     req.principal = {
       id: match.sources ? `key:${match.role}@${match.sources.join('|')}` : `key:${match.role}`,

@@ -38,6 +38,9 @@ export const TIMELINE_ACTIONS = new Set([
   'flow_ended',
   'case_closed',
   'delivery_failed',
+  'fraud_report_matched',
+  'call_recorded',
+  'recording_deleted',
   // Organisation (issue 15)
   'handoff_assigned',
   'handoff_transferred',

@@ -326,6 +326,7 @@ export interface QaReviewsTable {
   training_message_id: string | null;
   training_intent: string | null;
   created_at: string;
+  updated_at: string;
 }
 
 export interface UserPreferencesTable {

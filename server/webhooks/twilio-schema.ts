@@ -45,4 +45,17 @@ export const callbackQuerySchema = z.object({
   messageId: z.uuid('messageId must be a message id').optional(),
   outboxId: z.uuid('outboxId must be an outbox id').optional(),
   turn: z.coerce.number().int().min(0).max(10000).optional(),
+  /** The call is being recorded: the citizen hears the recording notice first. */
+  recorded: z.literal('1', 'recorded must be 1').optional(),
+});
+
+export const recordingStatusSchema = z.object({
+  CallSid: sid('CA'),
+  RecordingSid: sid('RE'),
+  RecordingUrl: z.url('must be a URL').max(500).optional(),
+  RecordingStatus: z.enum(['in-progress', 'completed', 'absent', 'failed']),
+  RecordingDuration: z.coerce.number().int().min(0).max(86_400).optional(),
+  RecordingChannels: z.coerce.number().int().min(1).max(2).optional(),
+  RecordingStartTime: z.string().max(64).optional(),
+  ErrorCode: z.string().max(10).optional(),
 });

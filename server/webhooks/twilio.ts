@@ -5,7 +5,8 @@ import twilio from 'twilio';
 import type { Rendered } from '../../flows/engine';
 import type { Services } from '../services';
 import { verifyTwilioSignature } from './twilio-signature';
-import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema, smsStatusSchema, voiceAnswerSchema } from './twilio-schema';
+import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema, recordingStatusSchema, smsStatusSchema, voiceAnswerSchema } from './twilio-schema';
+import { recordRecordingStatus } from '../recordings/recordings';
 import { parseWith } from '../http/validate';
 import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
 import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
@@ -103,14 +104,14 @@ export function twilioWebhooks(s: Services): Router {
     let xml: string | undefined;
     // Once per call: a replayed answer webhook gets the TwiML the call was first given and changes nothing.
     const fresh = await once(`twilio:voice:${call.CallSid}`, async () => {
-      xml = q.caseId ? await answerOurCall(call, q.caseId, q.attemptId) : await answerIncomingCall(call);
+      xml = q.caseId ? await answerOurCall(call, q.caseId, q.attemptId, !!q.recorded) : await answerIncomingCall(call);
     });
     if (!fresh) xml = (await spokenTwiml(`${call.CallSid}:answer`)) ?? retryTwiml(s, req.originalUrl);
     twimlReply(res, xml ?? hangupTwiml('zh', ''));
   });
 
   /** Our warning call was answered: by a person (the conversation starts) or by a machine (a short message). */
-  const answerOurCall = async (call: { CallSid: string; AnsweredBy?: string }, caseId: string, attemptId?: string): Promise<string> => {
+  const answerOurCall = async (call: { CallSid: string; AnsweredBy?: string }, caseId: string, attemptId?: string, recorded = false): Promise<string> => {
     const c = await getCase(s.store.db, caseId);
     if (!c) return hangupTwiml('zh', 'Sorry, goodbye.');
     const voice = { gatherActionUrl: gatherUrl(s, c.id, 0), turnKey: `${call.CallSid}:answer` };
@@ -121,7 +122,9 @@ export function twilioWebhooks(s: Services): Router {
       return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref));
     }
     const attempt = attemptId ? await getAttempt(s.store.db, attemptId) : undefined;
-    const out = await answerCall(s, { caseId: c.id, attemptNo: attempt?.attempt_no, inbound: false, voice });
+    // A recorded call (policy.yaml recording) says so before anything else.
+    const notice = recorded ? s.policy.recording?.notice[localeOf(c)] : undefined;
+    const out = await answerCall(s, { caseId: c.id, attemptNo: attempt?.attempt_no, inbound: false, voice, notice });
     return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref));
   };
 
@@ -198,6 +201,14 @@ export function twilioWebhooks(s: Services): Router {
       // The lifecycle matches the status to its own attempt: a late or second terminal status changes nothing.
       await runCaseEvent(s, attempt.case_id, { type: 'attempt_outcome', attempt: attempt.attempt_no, outcome, ...(permanent ? { permanent } : {}) }, conversationPort, 'twilio');
     });
+    res.status(204).end();
+  });
+
+  // A call recording started, finished, or came out empty: keep our reference to it (Twilio holds the audio).
+  router.post('/voice/recording', async (req, res) => {
+    const r = parseWith(recordingStatusSchema, req.body, 'recording status callback');
+    const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
+    await once(`twilio:recording:${r.RecordingSid}:${r.RecordingStatus}`, () => recordRecordingStatus(s, r, q));
     res.status(204).end();
   });
 

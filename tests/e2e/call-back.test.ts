@@ -19,7 +19,8 @@ describe('calling back', () => {
     const { caseId, caseRef } = await warn(e.stack, { phone, riskLevel: 'high' });
     const missed = await net.waitForCall(phone, { timeoutMs: 15000 });
     await net.waitForCallEnd(missed.sid, { timeoutMs: 10000 });
-    await waitAudit(e.stack, caseId, 'retry_scheduled');
+    // Unanswered: the next rung (the written warning at once, another call later).
+    await waitAudit(e.stack, caseId, 'rung_started', 2);
 
     const incoming = await net.placeCall(phone);
     const greet = await net.waitForGather(incoming.sid, { timeoutMs: 10000 });
@@ -27,7 +28,7 @@ describe('calling back', () => {
     expect(greet.language).toBe('cmn-Hans-CN');
     expect(greet.action).toContain(`caseId=${caseId}`);
     // Calling us is an answer: the ladder stops at once, before they say anything.
-    expect(JSON.parse((await caseRow(e, caseId)).plan!).ladder.reached).toBe(true);
+    expect(JSON.parse((await caseRow(e, caseId)).lifecycle!)).toMatchObject({ reached: true, phase: 'conversation' });
 
     await net.answerGather(incoming.sid, { speech: '没有，我没有转过钱', confidence: 0.9 });
     const next = await net.waitForGather(incoming.sid);
@@ -39,14 +40,14 @@ describe('calling back', () => {
     const cases = await e.store.db.selectFrom('cases').select('id').where('phone', '=', phone).execute();
     expect(cases).toEqual([{ id: caseId }]);
     const row = await caseRow(e, caseId);
-    expect(JSON.parse(row.plan!).ladder.reached).toBe(true);
+    expect(JSON.parse(row.lifecycle!).reached).toBe(true);
 
-    // The hour the retry would have been due: no call goes out while or after they talk to us.
+    // When the next call would have been due: no call goes out while or after they talk to us.
     await net.hangUp(incoming.sid);
     await advance(e, caseId);
     await eventually(async () => (await caseRow(e, caseId)).next_action_at !== row.next_action_at || undefined, 'the due action to run');
     expect((await net.calls(phone)).filter((c) => c.direction === 'outbound-api')).toHaveLength(1);
-    expect((await caseView(e.stack, caseId)).audit.filter((a: { action: string }) => a.action === 'retry_scheduled')).toHaveLength(1);
+    expect((await caseView(e.stack, caseId)).audit.filter((a: { action: string }) => a.action === 'rung_started')).toHaveLength(2);
   });
 
   it('a caller with no open case gets a return-contact case and can reach a human', async () => {

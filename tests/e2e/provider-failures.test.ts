@@ -1,6 +1,7 @@
-// Provider failures: transient ones (500, 429, a request that never answers) are retried by bull and the
-// citizen still gets exactly one message; permanent ones (21211 invalid number, 21610 unsubscribed) end
-// that channel, move down the ladder, and leave the provider's code on the case's timeline.
+// Provider failures: transient ones (500, 429, a request that never answers) are retried by the outbox relay
+// (after confirming with Twilio that nothing went out) and the citizen still gets exactly one message;
+// permanent ones (21211 invalid number, 21610 unsubscribed) end that channel, start the next rung, and
+// leave the provider's code on the case's timeline.
 import { startE2E, warn, caseView, waitAudit, type E2E } from './helpers';
 import { eventually } from '../support/stack';
 import type { FaultKind } from '../../tools/phone-network/types';
@@ -64,8 +65,11 @@ describe('provider failures', () => {
       ['voice', 'failed', '21211'],
       ['sms', expect.any(String), null],
     ]);
-    expect(view.audit.find((a: { action: string }) => a.action === 'contact_failed').detail).toEqual({ channel: 'voice', code: '21211', permanent: true });
-    expect(view.audit.find((a: { action: string }) => a.action === 'next_channel').detail).toMatchObject({ from: 'voice', to: 'sms' });
+    expect(view.audit.find((a: { action: string }) => a.action === 'contact_failed').detail).toMatchObject({ channel: 'voice', code: '21211', permanent: true });
+    expect(view.audit.filter((a: { action: string }) => a.action === 'rung_started').map((a: { detail: unknown }) => a.detail)).toEqual([
+      expect.objectContaining({ rung: 1, contacts: ['voice'] }),
+      expect.objectContaining({ rung: 2, contacts: ['sms'] }),
+    ]);
   });
 
   it('an unsubscribed number (21610) ends the SMS channel and the person is called instead', async () => {
@@ -80,7 +84,7 @@ describe('provider failures', () => {
       ['sms', 'failed', '21610'],
       ['voice', expect.any(String), null],
     ]);
-    expect(view.audit.find((a: { action: string }) => a.action === 'contact_failed').detail).toEqual({ channel: 'sms', code: '21610', permanent: true });
+    expect(view.audit.find((a: { action: string }) => a.action === 'contact_failed').detail).toMatchObject({ channel: 'sms', code: '21610', permanent: true });
     expect(await messagesTo(phone)).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
-// Quiet hours on the running system: a medium-risk warning waits for the window's end; a high-risk one
-// is called at once. The window is placed around the current time so the test holds at any hour.
+// Quiet hours on the running system: a medium-risk warning (the test policy holds calls and texts for
+// that tier) waits for the window's end; a high-risk one (holds nothing) is called at once. The window is placed around the current time so the test holds at any hour.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +18,7 @@ describe('quiet hours', () => {
     end = new Date(now + 2 * 3600_000);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'quanzu-quiet-'));
     const policy = path.join(dir, 'policy.yaml');
-    fs.writeFileSync(policy, `${fs.readFileSync(NO_QUIET_POLICY, 'utf8')}\nquietHours: { start: "${hhmm(new Date(now - 3600_000))}", end: "${hhmm(end)}", overrideForHighRisk: true }\n`);
+    fs.writeFileSync(policy, `${fs.readFileSync(NO_QUIET_POLICY, 'utf8')}\nquietHours: { start: "${hhmm(new Date(now - 3600_000))}", end: "${hhmm(end)}" }\n`);
     e = await startE2E({ env: { POLICY_FILE: policy, CENTRE_UTC_OFFSET_MINUTES: '0' } });
   });
   afterAll(async () => {
@@ -38,7 +38,7 @@ describe('quiet hours', () => {
 
     const held = await eventually(async () => {
       const row = await caseRow(e, m.caseId);
-      return row.plan && row.next_action === 'contact' ? row : undefined;
+      return row.lifecycle && row.next_action === 'contact' ? row : undefined;
     }, 'the medium case to be planned');
     const due = new Date(held.next_action_at!);
     expect(hhmm(due)).toBe(hhmm(end));

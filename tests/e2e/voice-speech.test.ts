@@ -50,6 +50,9 @@ describe('voice: a call answered by speech', () => {
     // The call goes on: the flow asks about the payment.
     const next = await net.waitForGather(call.sid);
     expect(next.action).toContain('turn=1');
+    // Recording is off unless the policy turns it on: no recording, no notice.
+    expect(await net.recordings(call.sid)).toEqual([]);
+    expect(gather.prompt[0]).toContain(caseRef);
   });
 
   it('a person still in the scam is connected to the desk, not hung up on', async () => {

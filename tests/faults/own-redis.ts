@@ -16,6 +16,8 @@ export interface OwnRedis {
   snapshot(): Promise<string>;
   /** Kills Redis and starts it again from a snapshot: every write since is gone (a failover to a stale copy). */
   restore(snapshotDir: string): Promise<void>;
+  /** The server's pid while it runs (SIGSTOP makes it unresponsive without closing connections). */
+  pid(): number | undefined;
   cleanup(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function ownRedis(): Promise<OwnRedis> {
       fs.cpSync(snapshotDir, dir, { recursive: true });
       await self.start();
     },
+    pid: () => (proc && proc.exitCode === null && proc.signalCode === null ? proc.pid : undefined),
     async cleanup() {
       await self.kill();
       fs.rmSync(dir, { recursive: true, force: true });

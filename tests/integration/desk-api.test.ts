@@ -143,8 +143,9 @@ describe('dissuasion desk API', () => {
     expect(body.case.phone).toBe(PHONE);
     expect(body.case.relatives[0].phone).toBe('+8613900139000');
     expect(body.handoff).toMatchObject({ reason: 'already_paid', status: 'claimed', claimedBy: 'alice' });
-    // The shipped script for police impersonation, now asking how much was sent.
-    expect(body.flow).toMatchObject({ flowId: 'impersonation_police', flowVersion: 1, title: '冒充公检法 / fake police, prosecutor or court', stateId: 'ask_amount', turns: 1 });
+    // The shipped script for police impersonation; the reply said amount, method, time and account, so
+    // it asks none of them again and tells the citizen an officer is coming.
+    expect(body.flow).toMatchObject({ flowId: 'impersonation_police', flowVersion: 1, title: '冒充公检法 / fake police, prosecutor or court', stateId: 'paid_done', turns: 1 });
     const kinds = body.timeline.map((t: { kind: string; action?: string; direction?: string }) => t.kind + (t.action ? `:${t.action}` : t.direction ? `:${t.direction}` : ''));
     // Triage and the SMS attempt happen around the same moment, in either order; the conversation is in order.
     expect(kinds).toEqual(expect.arrayContaining(['event:triaged', 'attempt']));

@@ -111,9 +111,15 @@ describe('desk sessions', () => {
   it('serves the login page and the desk page', async () => {
     const login = await fetch(`${h.baseUrl}/login`);
     expect(login.status).toBe(200);
-    expect(await login.text()).toContain('<form class="login-card" id="login"');
+    expect(await login.text()).toContain('<script type="module" src="/shared/login.js"></script>');
     const desk = await fetch(`${h.baseUrl}/desk/`);
-    expect(await desk.text()).toContain('<title>Desk · Quanzu</title>');
+    const page = await desk.text();
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain('<script type="module" src="/desk/main.js"></script>');
+    // The consoles' bundles are built at start and served as JavaScript modules.
+    const bundle = await fetch(`${h.baseUrl}/build/preact.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
   });
 });
 

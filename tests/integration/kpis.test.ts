@@ -2,13 +2,13 @@
 // engines: every figure of the total, per channel and per script version, the CSV, and re-victimisation
 // from losses posted through the fraud-report feed.
 import { ENGINES } from '../support/databases';
-import { managerFetch, startHarness, type Harness } from './manager-harness';
+import { EXAMPLE_UNITS, managerFetch, startHarness, type Harness } from './manager-harness';
 import { KPI_FRAUD_REPORTS, seedKpiPeople } from './kpi-seed';
 
 describe.each(ENGINES)('KPIs on %s', (_name, make) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(make());
+    h = await startHarness(make(), { env: { UNITS_FILE: EXAMPLE_UNITS } });
     await seedKpiPeople(h.store);
     const res = await managerFetch(h, '/api/fraud-reports', { method: 'POST', as: 'intake', body: { reports: KPI_FRAUD_REPORTS } });
     const body = (await res.json()) as { results: { matched: boolean; afterWarning: boolean }[] };
@@ -60,7 +60,7 @@ describe.each(ENGINES)('KPIs on %s', (_name, make) => {
     ]);
   });
 
-  it('compares script versions on dissuasion and re-victimisation, and names the missing unit', async () => {
+  it('compares script versions on dissuasion and re-victimisation, and units on theirs', async () => {
     const r = await report('groupBy=flow_version');
     expect(r.rows.map((x: any) => [x.key, x.people, x.kpis.dissuasionRate, x.revictimisation.d30.victims, x.revictimisation.d30.rate])).toEqual([
       ['(no conversation)', 1, null, 0, 0],
@@ -68,7 +68,10 @@ describe.each(ENGINES)('KPIs on %s', (_name, make) => {
       ['fallback v2', 3, 0.5, 1, 1 / 3],
     ]);
     const units = await report('groupBy=unit');
-    expect(units.rows.map((x: any) => [x.key, x.people])).toEqual([['(no unit)', 6]]);
+    expect(units.rows.map((x: any) => [x.key, x.people, x.kpis.connectionRate, x.kpis.faceToFaceRate, x.kpis.timeToVisit.median, x.revictimisation.d90.victims])).toEqual([
+      ['D01', 3, 3 / 5, 1 / 3, 3600, 1],
+      ['D02', 3, 2 / 5, 0, null, 1],
+    ]);
     const bad = await managerFetch(h, '/api/reports?groupBy=precinct');
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { message: string }).message).toBe(

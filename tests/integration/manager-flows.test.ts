@@ -11,7 +11,8 @@ import { fileWarning, managerFetch, startHarness, type Harness } from './manager
 const shipped = fs.readFileSync('flows/scam_base.yaml', 'utf8');
 const OLD_GREET_EN = 'First question: have you transferred any money to them?"';
 const NEW_GREET_EN = 'First question: have you sent any money to them?"';
-const edited = shipped.replace(OLD_GREET_EN, NEW_GREET_EN);
+// The greeting's spoken and written wordings both change.
+const edited = shipped.replaceAll(OLD_GREET_EN, NEW_GREET_EN);
 const brokenTarget = shipped.replace('safe_aware: explain_tell\n\n  explain_tell', 'safe_aware: explain_tel\n\n  explain_tell');
 const failsItsTests = shipped.replace('请立刻停止转账，也不要再和对方联系。', '请不要再和对方联系。');
 
@@ -59,7 +60,7 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
       expect.objectContaining({
         severity: 'error',
         state: 'greet',
-        line: 74,
+        line: brokenTarget.split('\n').indexOf('      safe_aware: explain_tel') + 1,
         rule: 'unknown_target',
         message: "greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist",
         fix: expect.stringContaining("(did you mean 'explain_tell'?)"),
@@ -92,9 +93,10 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     await api('/api/flows/scam_base/draft', { method: 'PUT', body: { yaml: failsItsTests } });
     const r = await api('/api/flows/scam_base/publish', { method: 'POST' });
     expect(r.status).toBe(409);
-    // The base's own tests fail, and so do those of the two flows that inherit the changed text.
+    // The base's own tests fail, and so do those of every flow that inherits the changed text.
+    const extending = ['fake_customer_service', 'fallback', 'gaming_trade', 'impersonation_police', 'investment', 'loan', 'pig_butchering', 'relative_in_trouble', 'return_contact', 'sextortion', 'task_rebate'];
     expect(r.body.message).toBe(
-      'scam_base v2 was not published: 1 test conversation(s) in flows/tests/scam_base.yaml failed and fallback, which extends it, would break (1 test conversation(s) failed) and return_contact, which extends it, would break (1 test conversation(s) failed)',
+      `scam_base v2 was not published: 1 test conversation(s) in flows/tests/scam_base.yaml failed${extending.map((id) => ` and ${id}, which extends it, would break (1 test conversation(s) failed)`).join('')}`,
     );
     expect(r.body.details.tests.failures).toEqual([
       {
@@ -109,9 +111,9 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
   it('diffs the draft against the published version line by line', async () => {
     await api('/api/flows/scam_base/draft', { method: 'PUT', body: { yaml: edited } });
     const r = await api('/api/flows/scam_base/diff');
-    expect(r.body).toMatchObject({ from: 1, to: 2, added: 2, removed: 2 });
+    expect(r.body).toMatchObject({ from: 1, to: 2, added: 3, removed: 3 });
     const changed = r.body.lines.filter((l: { op: string }) => l.op !== ' ').map((l: { op: string; text: string }) => `${l.op}${l.text.trim().slice(0, 30)}`);
-    expect(changed).toEqual(['-version: 1', '+version: 2', '-en: "Hello {name}, this is {ce', '+en: "Hello {name}, this is {ce']);
+    expect(changed).toEqual(['-version: 1', '+version: 2', '-en: "Hello {name}, this is {ce', '+en: "Hello {name}, this is {ce', '-en: "Hello {name}, this is {ce', '+en: "Hello {name}, this is {ce']);
   });
 
   it('publishes the base: new conversations of the flows extending it start on v2, conversations in progress stay on v1', async () => {
@@ -208,7 +210,9 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     });
     expect(reply.body.classification).toMatchObject({ intent: 'already_paid', atRisk: true, cues: ['already_transferred'], payment: { amounts: [5000], methods: ['alipay'] } });
     expect(reply.body.classification.confidence).toBeGreaterThan(0.5);
-    expect(reply.body.state.stateId).toBe('ask_amount');
+    // The amount and the method were heard: the next question is the time.
+    expect(reply.body.state.stateId).toBe('ask_time');
+    expect(reply.body.state.slots).toEqual({ amount: '5000', method: 'alipay' });
     expect(reply.body.actions[0]).toEqual({ type: 'handoff', reason: 'already_paid', priority: 100 });
     // Trying a draft sends nothing and records nothing.
     expect(await countMessages()).toBe(before);

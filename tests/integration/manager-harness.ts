@@ -16,8 +16,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(db: TestDatabase, opts: Pick<StackOptions, 'role'> = {}): Promise<Harness> {
-  const stack = await startStack({ db, role: opts.role, env: { POLICY_FILE: SMS_ONLY_POLICY } });
+/** The example organisation (city CITY, districts D01 and D02, their stations), for tests that need units. */
+export const EXAMPLE_UNITS = path.resolve(__dirname, '..', '..', 'org', 'units.example.yaml');
+
+export async function startHarness(db: TestDatabase, opts: Pick<StackOptions, 'role' | 'env'> = {}): Promise<Harness> {
+  const stack = await startStack({ db, role: opts.role, env: { POLICY_FILE: SMS_ONLY_POLICY, ...opts.env } });
   const store = await db.open();
   return {
     stack,

@@ -1,14 +1,16 @@
 // Trial data for the reports: a published second version of a flow through the managers' API, and arms
 // of people with known outcomes, written as the app would have left them.
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Store } from '../../server/store/db';
 import { managerFetch, type Harness } from './manager-harness';
 
-/** Publishes a new version of a shipped flow through the managers' API, its greeting marked; returns the version. */
+/** Publishes a new version of a shipped flow through the managers' API, its scam phrase (in the greeting) marked; returns the version. */
 export async function publishMarkedVersion(h: Harness, flowId: string, mark: string): Promise<number> {
   const got = (await (await managerFetch(h, `/api/flows/${flowId}`)).json()) as { flow: { yaml: string } };
-  const yaml = got.flow.yaml.replace(/案件编号\{case_ref\}。(【V\d+】)?系统提示/, `案件编号{case_ref}。${mark}系统提示`);
-  if (yaml === got.flow.yaml) throw new Error(`no greeting to mark in ${flowId}`);
-  const draft = await managerFetch(h, `/api/flows/${flowId}/draft`, { method: 'PUT', body: { yaml } });
+  const doc = parseYaml(got.flow.yaml) as { phrases?: Record<string, { zh: string; en: string }> };
+  const scam = doc.phrases?.scam ?? { zh: '电信网络诈骗', en: 'a phone or online scam' };
+  doc.phrases = { ...doc.phrases, scam: { zh: `${mark}${scam.zh.replace(/^【V\d+】/, '')}`, en: scam.en } };
+  const draft = await managerFetch(h, `/api/flows/${flowId}/draft`, { method: 'PUT', body: { yaml: stringifyYaml(doc) } });
   if (draft.status !== 200) throw new Error(`draft of ${flowId}: ${draft.status} ${await draft.text()}`);
   const res = await managerFetch(h, `/api/flows/${flowId}/publish`, { method: 'POST' });
   const body = (await res.json()) as { version: number };

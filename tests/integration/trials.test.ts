@@ -46,6 +46,13 @@ describe.each(ENGINES)('script trials on %s', (_name, make) => {
       expect(first[i]!.body.includes('【V2】')).toBe(a.arm === 'B');
     }
 
+    // A person warned of another scam type speaks that type's script, outside the trial.
+    const loanCase = await fileWarning(h, { externalId: 'W-TRIAL-loan', phone: '+8613800138398', locale: 'zh', scamType: 'loan', riskLevel: 'medium' });
+    const loanSms = await h.stack.network.control.waitForSms('+8613800138398', { timeoutMs: 20000 });
+    expect(loanSms.body).toContain('网络贷款诈骗');
+    expect(await h.store.db.selectFrom('cases').select(['flow_id', 'flow_version']).where('id', '=', loanCase).executeTakeFirstOrThrow()).toEqual({ flow_id: 'loan', flow_version: 1 });
+    expect(await h.store.db.selectFrom('trial_assignments').select('case_id').where('case_id', '=', loanCase).executeTakeFirst()).toBeUndefined();
+
     // The eleventh person finds the trial full: the trial closes and they get the published version.
     const late = await fileWarning(h, { externalId: 'W-TRIAL-late', phone: '+8613800138399', locale: 'zh', scamType: 'other', riskLevel: 'medium' });
     const lateSms = await h.stack.network.control.waitForSms('+8613800138399', { timeoutMs: 20000 });

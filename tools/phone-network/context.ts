@@ -9,6 +9,7 @@ export interface ResolvedOptions {
   ringMs: number;
   gatherTimeoutMs: number | null;
   smsStepMs: number;
+  deskPhones: string[];
 }
 
 export function resolveOptions(o: PhoneNetworkOptions): ResolvedOptions {
@@ -29,6 +30,7 @@ export function resolveOptions(o: PhoneNetworkOptions): ResolvedOptions {
     ringMs: o.ringMs ?? 3000,
     gatherTimeoutMs: o.gatherTimeoutMs ?? null,
     smsStepMs: o.smsStepMs ?? 10,
+    deskPhones: o.deskPhones ?? [],
   };
 }
 

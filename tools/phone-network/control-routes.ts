@@ -35,6 +35,7 @@ const ARGS: Record<keyof PhoneControl, z.ZodType<unknown[]>> = {
   inbox: z.tuple([phone]),
   calls: z.tuple([phone]),
   call: z.tuple([sid]),
+  recordings: z.tuple([sid]),
   message: z.tuple([sid]),
   telegramChat: z.tuple([chatId]),
   numbers: z.tuple([]),
@@ -101,7 +102,14 @@ export function controlRouter(control: PhoneControl, state: NetworkState, lifeti
     res.write('retry: 1000\n\n');
     const onChange = (e: ChangeEvent): void => void res.write(`event: change\ndata: ${JSON.stringify(e)}\n\n`);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    state.viewers++;
+    state.events.emit('viewers', state.viewers);
+    let stopped = false;
     const stop = (): void => {
+      if (stopped) return;
+      stopped = true;
+      state.viewers--;
+      state.events.emit('viewers', state.viewers);
       clearInterval(heartbeat);
       state.events.off('change', onChange);
       unregister();

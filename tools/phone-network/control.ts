@@ -7,6 +7,7 @@ import type { SmsEngine } from './sms';
 import type { TelegramEngine } from './telegram';
 import type { GatherInput } from './voice-live';
 import type { VoiceEngine } from './voice';
+import type { RecordingEngine } from './recordings';
 import type {
   ApiRequestLogEntry,
   Behaviour,
@@ -17,6 +18,7 @@ import type {
   FaultSpec,
   GatherPrompt,
   InboxItem,
+  RecordingRecord,
   NumberSummary,
   SmsRecord,
   TelegramBehaviour,
@@ -37,7 +39,7 @@ export interface CallbackMatch {
   /** CallSid, MessageSid or update_id */
   ref?: string;
   kind?: CallbackLogEntry['kind'];
-  /** CallStatus or MessageStatus of the callback */
+  /** CallStatus, MessageStatus or RecordingStatus of the callback */
   status?: string;
 }
 
@@ -68,6 +70,8 @@ export interface PhoneControl {
   /** Calls to and from this number, oldest first. */
   calls(phone: string): Promise<CallRecord[]>;
   call(callSid: string): Promise<CallRecord>;
+  /** Recordings of a call (record=true), deleted ones included with deletedAt set. */
+  recordings(callSid: string): Promise<RecordingRecord[]>;
   message(messageSid: string): Promise<SmsRecord>;
   telegramChat(chatId: number): Promise<{ chat: TelegramChatRecord | null; messages: TelegramMessageRecord[] }>;
   /** Every number and chat with activity or a behaviour, most recent first. */
@@ -122,6 +126,7 @@ export interface NetworkEngines {
   sms: SmsEngine;
   voice: VoiceEngine;
   telegram: TelegramEngine;
+  recordings: RecordingEngine;
 }
 
 function excerpt(text: string | null): string {
@@ -166,6 +171,10 @@ export class LocalPhoneControl implements PhoneControl {
     const c = this.state.call(callSid);
     if (!c) throw new Error(`no call ${callSid} on the phone network`);
     return snapshot(c);
+  }
+
+  async recordings(callSid: string): Promise<RecordingRecord[]> {
+    return snapshot(this.n.recordings.forCall(callSid));
   }
 
   async message(messageSid: string): Promise<SmsRecord> {
@@ -466,13 +475,14 @@ export class LocalPhoneControl implements PhoneControl {
     const row = (key: string, phone: string | null, at: string): NumberSummary => {
       let r = rows.get(key);
       if (!r) {
-        r = { key, phone, telegramChatIds: [], sms: 0, calls: 0, telegram: 0, ringing: false, waitingGather: false, lastActivity: at, behaviour: phone ? this.state.behaviourOf(phone) : {} };
+        r = { key, phone, telegramChatIds: [], sms: 0, calls: 0, telegram: 0, ringing: false, waitingGather: false, lastActivity: at, behaviour: phone ? this.state.behaviourOf(phone) : {}, desk: !!phone && this.n.ctx.options.deskPhones.includes(phone) };
         rows.set(key, r);
       }
       if (at > r.lastActivity) r.lastActivity = at;
       return r;
     };
     for (const [phone, b] of this.state.behaviours) if (!appNumbers.has(phone)) row(phone, phone, '').behaviour = b;
+    for (const phone of this.n.ctx.options.deskPhones) row(phone, phone, '');
     for (const m of this.state.messages) {
       const citizen = m.direction === 'inbound' ? m.from : m.to;
       if (!appNumbers.has(citizen) || m.direction === 'inbound') row(citizen, citizen, m.dateUpdated).sms++;
@@ -491,13 +501,14 @@ export class LocalPhoneControl implements PhoneControl {
       r.telegram++;
       if (!r.telegramChatIds.includes(m.chatId)) r.telegramChatIds.push(m.chatId);
     }
-    return [...rows.values()].sort((a, b) => (a.lastActivity < b.lastActivity ? 1 : -1));
+    // Desk phones first: the person playing the desk finds theirs at the top.
+    return [...rows.values()].sort((a, b) => (a.desk !== b.desk ? (a.desk ? -1 : 1) : a.lastActivity < b.lastActivity ? 1 : -1));
   }
 }
 
 function statusParam(c: CallbackLogEntry): string | undefined {
   const p = c.params as Record<string, unknown>;
-  return (p.CallStatus ?? p.MessageStatus ?? p.SmsStatus) as string | undefined;
+  return (p.CallStatus ?? p.MessageStatus ?? p.SmsStatus ?? p.RecordingStatus) as string | undefined;
 }
 
 function matches(c: CallbackLogEntry, m: CallbackMatch): boolean {
@@ -526,6 +537,7 @@ export class HttpPhoneControl implements PhoneControl {
   inbox(phone: string) { return this.rpc<InboxItem[]>('inbox', phone); }
   calls(phone: string) { return this.rpc<CallRecord[]>('calls', phone); }
   call(callSid: string) { return this.rpc<CallRecord>('call', callSid); }
+  recordings(callSid: string) { return this.rpc<RecordingRecord[]>('recordings', callSid); }
   message(messageSid: string) { return this.rpc<SmsRecord>('message', messageSid); }
   telegramChat(chatId: number) { return this.rpc<{ chat: TelegramChatRecord | null; messages: TelegramMessageRecord[] }>('telegramChat', chatId); }
   numbers() { return this.rpc<NumberSummary[]>('numbers'); }

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
     // A person plays the citizen here: give them time to pick up and to type an answer.
     ringMs: Number(env('PHONE_NETWORK_RING_MS', '30000')),
     gatherTimeoutMs: Number(env('PHONE_NETWORK_GATHER_TIMEOUT_MS', '120000')),
+    // The app's TWILIO_DESK_NUMBER and officers' phones, listed on the citizen page so the desk's calls can be answered there.
+    deskPhones: env('PHONE_NETWORK_DESK_PHONES', process.env.TWILIO_DESK_NUMBER ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   });
   console.log(`Local phone network: ${network.url}  (citizen page: ${network.url}/)`);
   console.log(`  app: TWILIO_API_BASE=${network.url} TELEGRAM_API_ROOT=${network.url}`);

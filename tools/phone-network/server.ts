@@ -14,6 +14,7 @@ import { telegramApiRouter } from './telegram-api';
 import { twilioApiRouter } from './twilio-api';
 import type { PhoneNetworkOptions } from './types';
 import { VoiceEngine } from './voice';
+import { RecordingEngine } from './recordings';
 import { ConferenceEngine } from './conference';
 import { WebhookSender } from './webhooks';
 
@@ -42,15 +43,16 @@ export async function startPhoneNetwork(o: PhoneNetworkOptions): Promise<PhoneNe
     onInternalError: (e) => console.error('[phone-network] internal error:', e),
   };
   const sms = new SmsEngine(ctx);
-  const voice = new VoiceEngine(ctx);
+  const recordings = new RecordingEngine(ctx);
+  const voice = new VoiceEngine(ctx, recordings);
   const conferences = new ConferenceEngine(ctx, voice);
   voice.conferences = conferences;
   const telegram = new TelegramEngine(ctx);
-  const control = new LocalPhoneControl({ ctx, sms, voice, telegram });
+  const control = new LocalPhoneControl({ ctx, sms, voice, telegram, recordings });
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(twilioApiRouter(ctx, sms, voice, conferences));
+  app.use(twilioApiRouter(ctx, sms, voice, conferences, recordings));
   app.use(telegramApiRouter(ctx, telegram));
   app.use(controlRouter(control, state, lifetime));
   app.use(express.static(path.join(__dirname, 'public')));

@@ -9,6 +9,7 @@ import type {
   CallbackLogEntry,
   ConferenceRecord,
   FaultSpec,
+  RecordingRecord,
   SmsRecord,
   TelegramBehaviour,
   TelegramChatRecord,
@@ -35,6 +36,7 @@ export class NetworkState {
   readonly events = new EventEmitter();
   messages: SmsRecord[] = [];
   calls: CallRecord[] = [];
+  recordings: RecordingRecord[] = [];
   conferences: ConferenceRecord[] = [];
   telegramChats = new Map<number, TelegramChatRecord>();
   telegramMessages: TelegramMessageRecord[] = [];
@@ -46,6 +48,8 @@ export class NetworkState {
   apiRequests: ApiRequestLogEntry[] = [];
   /** per waiter name and key, the last seq a waitFor… call returned (so the next call waits for a newer one) */
   cursors = new Map<string, number>();
+  /** citizen pages (and other clients) following /_control/events now; `events` emits 'viewers' when it changes */
+  viewers = 0;
   private seqCounter = 0;
 
   constructor(private readonly lifetime: Lifetime) {
@@ -76,6 +80,7 @@ export class NetworkState {
   reset(): void {
     this.messages = [];
     this.calls = [];
+    this.recordings = [];
     this.conferences = [];
     this.telegramChats.clear();
     this.telegramMessages = [];

@@ -4,11 +4,12 @@ import type { NetworkContext } from './context';
 import { sendFault, takeFault } from './faults';
 import { rfc2822, twilioError } from './twilio-format';
 import { TwilioRefusal } from './twilio-refusal';
-import { callJson, conferenceJson, messageJson, participantJson } from './twilio-resources';
+import { callJson, conferenceJson, messageJson, participantJson, recordingJson } from './twilio-resources';
 import type { ConferenceEngine } from './conference';
 import type { SmsEngine } from './sms';
 import { nowIso } from './state';
 import type { VoiceEngine } from './voice';
+import type { RecordingEngine } from './recordings';
 
 type Body = Record<string, string | string[] | undefined>;
 
@@ -16,7 +17,7 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: VoiceEngine, conferences: ConferenceEngine): express.Router {
+export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: VoiceEngine, conferences: ConferenceEngine, recordings: RecordingEngine): express.Router {
   const router = express.Router();
   const { accountSid, authToken } = ctx.options.twilio;
   const base = '/2010-04-01/Accounts/:accountSid';
@@ -132,6 +133,11 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
       Timeout: first(b.Timeout),
       FallbackUrl: first(b.FallbackUrl),
       FallbackMethod: first(b.FallbackMethod),
+      Record: first(b.Record),
+      RecordingChannels: first(b.RecordingChannels),
+      RecordingStatusCallback: first(b.RecordingStatusCallback),
+      RecordingStatusCallbackMethod: first(b.RecordingStatusCallbackMethod),
+      RecordingStatusCallbackEvent: b.RecordingStatusCallbackEvent,
     });
     if (fault === 'hold') return;
     if (typeof fault === 'function') return fault();
@@ -158,6 +164,32 @@ export function twilioApiRouter(ctx: NetworkContext, sms: SmsEngine, voice: Voic
     if (fault === 'hold') return;
     if (typeof fault === 'function') return fault();
     res.json(callJson(record));
+  });
+
+  router.get(`${base}/Calls/:sid/Recordings.json`, (req, res) => {
+    if (!ctx.state.call(String(req.params.sid))) return notFound(req, res);
+    res.json(page('recordings', recordings.forCall(String(req.params.sid)).filter((r) => !r.deletedAt).map(recordingJson), req));
+  });
+
+  router.get(`${base}/Recordings/:sid.json`, (req, res) => {
+    const r = recordings.get(String(req.params.sid));
+    if (!r || r.deletedAt) return notFound(req, res);
+    res.json(recordingJson(r));
+  });
+
+  // The media: WAV only (MP3 is not simulated). Served with the account's credentials, as with HTTP auth on media.
+  router.get(`${base}/Recordings/:sid.wav`, (req, res) => {
+    const r = recordings.get(String(req.params.sid));
+    if (!r || r.deletedAt || r.status !== 'completed') return notFound(req, res);
+    res.type('audio/x-wav').send(recordings.wav(r));
+  });
+
+  router.delete(`${base}/Recordings/:sid.json`, (req, res) => {
+    const fault = faulted(req, res);
+    if (fault === true) return;
+    if (!recordings.remove(String(req.params.sid))) return notFound(req, res);
+    if (fault === 'hold') return;
+    res.status(204).end();
   });
 
   // Conferences and their participants (the stop-payment three-way call).

@@ -1,6 +1,6 @@
 // The JSON bodies Twilio's 2010-04-01 API answers with, built from our records.
 import { rfc2822 } from './twilio-format';
-import type { CallRecord, ConferenceRecord, ParticipantRecord, SmsRecord } from './types';
+import type { CallRecord, ConferenceRecord, ParticipantRecord, RecordingRecord, SmsRecord } from './types';
 
 export function messageJson(m: SmsRecord): Record<string, unknown> {
   const base = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}`;
@@ -68,6 +68,32 @@ export function callJson(c: CallRecord): Record<string, unknown> {
     to_formatted: c.to,
     trunk_sid: null,
     uri: `${base}.json`,
+  };
+}
+
+export function recordingJson(r: RecordingRecord): Record<string, unknown> {
+  const uri = `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}.json`;
+  return {
+    account_sid: r.accountSid,
+    api_version: '2010-04-01',
+    call_sid: r.callSid,
+    channels: r.channels,
+    conference_sid: null,
+    date_created: rfc2822(r.dateCreated),
+    date_updated: rfc2822(r.dateUpdated),
+    duration: r.duration === null ? '-1' : String(r.duration),
+    encryption_details: null,
+    error_code: null,
+    media_url: `https://api.twilio.com/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}`,
+    price: null,
+    price_unit: 'USD',
+    sid: r.sid,
+    source: 'OutboundAPI',
+    start_time: rfc2822(r.startTime),
+    status: r.status,
+    subresource_uris: { add_on_results: `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}/AddOnResults.json`, transcriptions: `/2010-04-01/Accounts/${r.accountSid}/Recordings/${r.sid}/Transcriptions.json` },
+    track: 'both',
+    uri,
   };
 }
 

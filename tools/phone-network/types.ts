@@ -31,6 +31,11 @@ export interface PhoneNetworkOptions {
   gatherTimeoutMs?: number;
   /** pause between SMS status steps queued → sent → delivered, ms (default 10) */
   smsStepMs?: number;
+  /**
+   * The centre's desk phones (the app's TWILIO_DESK_NUMBER, officers' own phones): listed on the citizen page from
+   * the start, so a person can answer the desk's "call the citizen" there (default none).
+   */
+  deskPhones?: string[];
 }
 
 export type CallBehaviour = 'manual' | 'answer' | 'no-answer' | 'busy' | 'voicemail' | 'reject' | 'fail';
@@ -225,6 +230,7 @@ export interface CallbackLogEntry {
     | 'gather-action'
     | 'dial-action'
     | 'record-action'
+    | 'recording-status'
     | 'redirect'
     | 'incoming-voice'
     | 'telegram-update'
@@ -261,6 +267,8 @@ export interface NumberSummary {
   waitingGather: boolean;
   lastActivity: string;
   behaviour: Behaviour;
+  /** one of the desk phones given in the options */
+  desk: boolean;
 }
 
 export interface ApiRequestLogEntry {
@@ -272,6 +280,22 @@ export interface ApiRequestLogEntry {
   /** HTTP status answered; 0 when the request was held without answer (timeout fault) */
   status: number;
   fault: FaultKind | null;
+}
+
+/** A call recording (record=true on the call): Twilio keeps it until it is deleted through the API. */
+export interface RecordingRecord {
+  sid: string;
+  accountSid: string;
+  callSid: string;
+  status: 'in-progress' | 'completed' | 'absent' | 'failed';
+  channels: 1 | 2;
+  dateCreated: string;
+  dateUpdated: string;
+  startTime: string;
+  /** whole seconds, once completed */
+  duration: number | null;
+  /** set when the app deleted it (DELETE /Recordings/{sid}.json); its media is gone from then on */
+  deletedAt: string | null;
 }
 
 export type ConferenceStatus = 'init' | 'in-progress' | 'completed';

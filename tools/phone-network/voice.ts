@@ -9,9 +9,10 @@ import { TwimlRunner, type RunEnd } from './twiml-runner';
 import { LiveCall, type GatherInput, type TwimlSource } from './voice-live';
 import { statusCallbackParams } from './voice-params';
 import type { CallRecord, CallStatus } from './types';
+import type { RecordingEngine, RecordingRequest } from './recordings';
 import type { ConferenceEngine } from './conference';
 
-export interface OutboundCallParams {
+export interface OutboundCallParams extends RecordingRequest {
   To?: string;
   From?: string;
   Url?: string;
@@ -57,7 +58,10 @@ export class VoiceEngine {
   /** Conference rooms (set by the network once both engines exist). */
   conferences?: ConferenceEngine;
 
-  constructor(private readonly ctx: NetworkContext) {
+  constructor(
+    private readonly ctx: NetworkContext,
+    private readonly recordings?: RecordingEngine,
+  ) {
     this.runner = new TwimlRunner(ctx, {
       beforeVerb: (live, verb) => {
         // An inbound call is picked up by the first verb that does something other than refuse it.
@@ -92,6 +96,7 @@ export class VoiceEngine {
     record.statusCallbackEvents = events.length ? events : ['completed'];
     record.machineDetection = p.MachineDetection ?? null;
     const live = this.track(record);
+    this.recordings?.arm(record, p);
     live.statusCallbackMethod = httpMethod(p.StatusCallbackMethod);
     live.fallbackUrl = p.FallbackUrl ?? null;
     live.fallbackMethod = httpMethod(p.FallbackMethod);
@@ -203,6 +208,7 @@ export class VoiceEngine {
     }
     if (w.machine) call.voicemail = [];
     await this.progress(live, 'in-progress');
+    await this.recordings?.callAnswered(call);
     if (live.amd) this.ctx.lifetime.spawn(() => this.asyncAmd(live, w.type === 'answer' && w.machine), this.ctx.onInternalError);
     const end = await this.runner.run(live, source);
     await this.ended(live, end);
@@ -250,6 +256,7 @@ export class VoiceEngine {
     this.changed(live);
     this.conferences?.callEnded(call);
     if (TERMINAL.includes(status) && call.statusCallbackEvents.includes('completed')) await this.statusCallback(live, sip);
+    if (TERMINAL.includes(status)) await this.recordings?.callEnded(call);
   }
 
   private async statusCallback(live: LiveCall, sip?: string): Promise<void> {

@@ -94,6 +94,9 @@ const cue: Record<string, Label> = {
 
 /** States of the shipped scripts (flows/*.yaml); a manager's new state shows by its id until named here. */
 const flowState: Record<string, Label> = {
+  check_in: { zh: '回访问候', en: 'Follow-up check-in' },
+  fine: { zh: '已确认安全', en: 'Confirmed safe' },
+  paid: { zh: '已转账', en: 'Already paid' },
   greet: { zh: '开场问候', en: 'Greeting' },
   explain_tell: { zh: '讲解诈骗特征', en: 'Explaining the tell' },
   close_safe: { zh: '安全结束', en: 'Closing: safe' },
@@ -213,6 +216,7 @@ const role: Record<'desk' | 'station' | 'manager' | 'admin' | 'intake', Label> =
 const flowEvent: Record<string, Label> = {
   ...intent,
   low_confidence: { zh: '未能理解', en: 'not understood' },
+  default: { zh: '其他回答', en: 'default' },
   no_reply: { zh: '无回复', en: 'no reply' },
   turn_limit: { zh: '轮次上限', en: 'turn limit' },
   unanswered: { zh: '未接听', en: 'unanswered' },

@@ -1,114 +1,145 @@
-// Draws a flow's states and transitions as SVG: columns by distance from the start state.
-(function () {
-  'use strict';
-  const NS = 'http://www.w3.org/2000/svg';
-  const W = 150, H = 34, GAP_X = 64, GAP_Y = 20, PAD = 24;
+// @ts-check
+// A flow's states and transitions as SVG: columns by distance from the start state, and above them one
+// "any state" box whose dashed arrows are the script-wide transitions (the flow-level `on:`), which apply
+// in every state. A transition to a state that does not exist is a red stub the manager cannot miss.
+import { html } from '../build/preact.js';
+import { label, t } from '../shared/i18n.js';
 
-  function el(tag, attrs, text) {
-    const e = document.createElementNS(NS, tag);
-    for (const k of Object.keys(attrs || {})) e.setAttribute(k, attrs[k]);
-    if (text !== undefined) e.textContent = text;
-    return e;
+const W = 150;
+const H = 34;
+const GAP_X = 64;
+const GAP_Y = 20;
+const PAD = 24;
+/** Room above the columns for the "any state" box and its arrows. */
+const BAND = 92;
+
+/**
+ * @typedef {{ id: string, layer: number, row: number, kind: 'start' | 'state' | 'end' | 'handoff', errors: number }} GraphNode
+ * @typedef {{ from: string, to: string, on: string[], shared: boolean }} GraphEdge
+ * @typedef {{ start?: string, nodes: GraphNode[], edges: GraphEdge[], missing: string[] }} FlowGraph
+ */
+
+/** @param {string[]} on */
+function short(on) {
+  const s = on.map((e) => label('flowEvent', e)).join(', ');
+  return s.length > 26 ? s.slice(0, 25) + '…' : s;
+}
+
+/** @param {{ graph: FlowGraph | null, onPick: (state: string) => void }} props */
+export function FlowGraph({ graph, onPick }) {
+  if (!graph || !graph.nodes.length) return html`<div class="empty">${t('graph.empty')}</div>`;
+  const shared = graph.edges.filter((e) => e.shared);
+  const top = PAD + (shared.length ? BAND : 0);
+  /** @type {Map<string, { x: number, y: number, n: GraphNode }>} */
+  const pos = new Map();
+  let maxRow = 0;
+  let maxLayer = 0;
+  for (const n of graph.nodes) {
+    pos.set(n.id, { x: PAD + n.layer * (W + GAP_X), y: top + n.row * (H + GAP_Y), n });
+    maxRow = Math.max(maxRow, n.row);
+    maxLayer = Math.max(maxLayer, n.layer);
+  }
+  const width = PAD * 2 + (maxLayer + 1) * W + maxLayer * GAP_X;
+  const height = top + PAD + (maxRow + 1) * H + maxRow * GAP_Y;
+
+  const edges = [];
+  const labels = [];
+  for (const e of graph.edges) {
+    if (e.shared) continue;
+    const a = pos.get(e.from);
+    const b = pos.get(e.to);
+    if (!a) continue;
+    const key = `${e.from}>${e.to}`;
+    if (!b) {
+      const x1 = a.x + 16;
+      const y1 = a.y;
+      edges.push(html`<path key=${key} d=${`M${x1},${y1} v-10 h14`} class="edge bad" marker-end="url(#arrow-bad)" />`);
+      labels.push(html`<text key=${key} x=${x1 + 18} y=${y1 - 6} class="edge-label bad">${e.on.join(', ')} → ${e.to}${t('graph.missing')}</text>`);
+      continue;
+    }
+    let d;
+    let lx;
+    let ly;
+    if (e.from === e.to) {
+      const x = a.x + W - 24;
+      const y = a.y;
+      d = `M${x},${y} c0,-22 26,-22 20,0`;
+      lx = x + 24;
+      ly = y - 12;
+    } else if (b.x > a.x) {
+      const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
+      d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
+      lx = mx;
+      ly = (y1 + y2) / 2 - 3;
+    } else {
+      // Backwards (a loop back to an earlier state): route around the bottom of both boxes.
+      const x1 = a.x + W / 2, y1 = a.y + H, x2 = b.x + W / 2 + 10, y2 = b.y + H;
+      const dy = Math.max(y1, y2) + 26;
+      d = `M${x1},${y1} C${x1},${dy} ${x2},${dy} ${x2},${y2}`;
+      lx = (x1 + x2) / 2;
+      ly = dy - 4;
+    }
+    edges.push(html`<path key=${key} d=${d} class="edge" marker-end="url(#arrow)" />`);
+    labels.push(html`<text key=${key} x=${lx} y=${ly} class="edge-label" text-anchor="middle">${short(e.on)}<title>${e.from} → ${e.to}: ${e.on.join(', ')}</title></text>`);
   }
 
-  function short(list) {
-    const s = list.join(', ');
-    return s.length > 26 ? s.slice(0, 25) + '…' : s;
-  }
+  // Script-wide transitions: from the "any state" box down to each target's top edge.
+  const any = { x: PAD, y: PAD };
+  const sharedEdges = shared.map((e, i) => {
+    const b = pos.get(e.to);
+    const x1 = any.x + W / 2;
+    const y1 = any.y + H;
+    if (!b) {
+      return html`<g key=${'any>' + e.to} class="shared-edge bad" data-to=${e.to}>
+        <path d=${`M${x1},${y1} v18`} class="edge shared bad" marker-end="url(#arrow-bad)" />
+        <text x=${x1 + 6} y=${y1 + 30 + i * 12} class="edge-label bad">${e.on.join(', ')} → ${e.to}${t('graph.missing')}</text>
+      </g>`;
+    }
+    const x2 = b.x + W / 2 + ((i % 3) - 1) * 18;
+    const y2 = b.y;
+    const d = `M${x1},${y1} C${x1},${y1 + 40} ${x2},${y2 - 40} ${x2},${y2}`;
+    return html`<g key=${'any>' + e.to} class="shared-edge" data-to=${e.to}>
+      <path d=${d} class="edge shared" marker-end="url(#arrow-shared)" />
+      <text x=${x2} y=${y2 - 6} class="edge-label shared" text-anchor="middle">${short(e.on)}<title>${t('graph.anyTitle')}: ${e.on.join(', ')} → ${e.to}</title></text>
+    </g>`;
+  });
 
-  /** graph: {start, nodes:[{id, layer, row, kind, errors}], edges:[{from,to,on,shared}], missing}; onPick(stateId). */
-  function drawGraph(container, graph, onPick) {
-    container.textContent = '';
-    if (!graph || !graph.nodes.length) {
-      container.appendChild(window.Quanzu.h('div', { class: 'empty' }, 'No states to draw yet.'));
-      return;
-    }
-    const pos = new Map();
-    let maxRow = 0, maxLayer = 0;
-    for (const n of graph.nodes) {
-      pos.set(n.id, { x: PAD + n.layer * (W + GAP_X), y: PAD + n.row * (H + GAP_Y), n });
-      maxRow = Math.max(maxRow, n.row);
-      maxLayer = Math.max(maxLayer, n.layer);
-    }
-    const width = PAD * 2 + (maxLayer + 1) * W + maxLayer * GAP_X;
-    const height = PAD * 2 + (maxRow + 1) * H + maxRow * GAP_Y;
-    const svg = el('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'flow-graph', role: 'img', 'aria-label': 'States and transitions' });
-    const defs = el('defs');
-    for (const [id, color] of [['arrow', '#8a96a8'], ['arrow-bad', '#b42318']]) {
-      const m = el('marker', { id, viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7', markerHeight: '7', orient: 'auto-start-reverse' });
-      m.appendChild(el('path', { d: 'M0,0 L10,5 L0,10 z', fill: color }));
-      defs.appendChild(m);
-    }
-    svg.appendChild(defs);
-
-    const edgeLayer = el('g', { class: 'edges' });
-    const labelLayer = el('g', { class: 'edge-labels' });
-    for (const e of graph.edges) {
-      if (e.shared) continue;
-      const a = pos.get(e.from), b = pos.get(e.to);
-      if (!a) continue;
-      if (!b) {
-        // A transition to a state that does not exist: a red stub the manager cannot miss.
-        // Drawn just above the box, so it never runs into the next column.
-        const x1 = a.x + 16, y1 = a.y;
-        edgeLayer.appendChild(el('path', { d: `M${x1},${y1} v-10 h14`, class: 'edge bad', 'marker-end': 'url(#arrow-bad)' }));
-        const t = el('text', { x: x1 + 18, y: y1 - 6, class: 'edge-label bad' }, `${e.on.join(', ')} → ${e.to} (missing)`);
-        labelLayer.appendChild(t);
-        continue;
-      }
-      let d, lx, ly;
-      if (e.from === e.to) {
-        const x = a.x + W - 24, y = a.y;
-        d = `M${x},${y} c0,-22 26,-22 20,0`;
-        lx = x + 24; ly = y - 12;
-      } else if (b.x > a.x) {
-        const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
-        d = `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`;
-        lx = mx; ly = (y1 + y2) / 2 - 3;
-      } else {
-        // Backwards (a loop back to an earlier state): route around the bottom of both boxes.
-        const x1 = a.x + W / 2, y1 = a.y + H, x2 = b.x + W / 2 + 10, y2 = b.y + H;
-        const dy = Math.max(y1, y2) + 26;
-        d = `M${x1},${y1} C${x1},${dy} ${x2},${dy} ${x2},${y2}`;
-        lx = (x1 + x2) / 2; ly = dy - 4;
-      }
-      edgeLayer.appendChild(el('path', { d, class: 'edge', 'marker-end': 'url(#arrow)' }));
-      const t = el('text', { x: lx, y: ly, class: 'edge-label', 'text-anchor': 'middle' }, short(e.on));
-      t.appendChild(el('title', {}, `${e.from} → ${e.to} on ${e.on.join(', ')}`));
-      labelLayer.appendChild(t);
-    }
-    svg.appendChild(edgeLayer);
-
-    const nodeLayer = el('g', { class: 'nodes' });
-    for (const { x, y, n } of pos.values()) {
-      const g = el('g', { class: `node ${n.kind}${n.errors ? ' has-errors' : ''}`, transform: `translate(${x},${y})`, tabindex: '0', 'data-state': n.id });
-      g.appendChild(el('rect', { width: W, height: H, rx: 6 }));
-      g.appendChild(el('text', { x: 10, y: H / 2 + 4, class: 'node-label' }, n.id.length > 19 ? n.id.slice(0, 18) + '…' : n.id));
-      const tag = n.kind === 'start' ? 'start' : n.kind === 'end' ? 'end' : n.kind === 'handoff' ? 'officer' : '';
-      if (n.errors) g.appendChild(el('text', { x: W - 8, y: H / 2 + 4, class: 'node-tag bad', 'text-anchor': 'end' }, `${n.errors} err`));
-      else if (tag) g.appendChild(el('text', { x: W - 8, y: H / 2 + 4, class: 'node-tag', 'text-anchor': 'end' }, tag));
-      g.appendChild(el('title', {}, n.id));
-      g.addEventListener('click', () => onPick && onPick(n.id));
-      g.addEventListener('keydown', (ev) => ev.key === 'Enter' && onPick && onPick(n.id));
-      nodeLayer.appendChild(g);
-    }
-    svg.appendChild(nodeLayer);
-    svg.appendChild(labelLayer);
-    container.appendChild(svg);
-
-    // Flow-level transitions apply in every state: listed once instead of an arrow from each box.
-    const shared = graph.edges.filter((e) => e.shared);
-    if (shared.length) {
-      const { h } = window.Quanzu;
-      container.appendChild(
-        h('div', { class: 'shared-edges' },
-          h('h3', null, 'From any state'),
-          h('ul', null, shared.map((e) => h('li', null, h('span', { class: 'mono' }, e.on.join(', ')), ' → ', h('b', { class: pos.has(e.to) ? '' : 'bad' }, e.to)))),
-        ),
-      );
-    }
-  }
-
-  window.QM = window.QM || {};
-  window.QM.drawGraph = drawGraph;
-})();
+  return html`<div class="graph-wrap">
+    <svg width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} class="flow-graph" role="img" aria-label=${t('graph.aria')}>
+      <defs>
+        ${[
+          ['arrow', '#8a96a8'],
+          ['arrow-bad', '#b42318'],
+          ['arrow-shared', '#7a5af8'],
+        ].map(
+          ([id, color]) => html`<marker key=${id} id=${id} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill=${color} /></marker>`,
+        )}
+      </defs>
+      <g class="edges">${edges}</g>
+      ${shared.length > 0 &&
+      html`<g class="shared-edges" id="shared-edges">
+        ${sharedEdges}
+        <g class="node any" transform=${`translate(${any.x},${any.y})`} data-state="*">
+          <rect width=${W} height=${H} rx="17" />
+          <text x="12" y=${H / 2 + 4} class="node-label">${t('graph.any')}</text>
+          <title>${t('graph.anyTitle')}</title>
+        </g>
+      </g>`}
+      <g class="nodes">
+        ${[...pos.values()].map(({ x, y, n }) => {
+          const tag = n.kind === 'start' ? t('graph.start') : n.kind === 'end' ? t('graph.end') : n.kind === 'handoff' ? t('graph.officer') : '';
+          return html`<g key=${n.id} class=${`node ${n.kind}${n.errors ? ' has-errors' : ''}`} transform=${`translate(${x},${y})`} tabindex="0" data-state=${n.id}
+            onClick=${() => onPick(n.id)} onKeyDown=${(/** @type {KeyboardEvent} */ ev) => ev.key === 'Enter' && onPick(n.id)}>
+            <rect width=${W} height=${H} rx="6" />
+            <text x="10" y=${H / 2 + 4} class="node-label">${n.id.length > 19 ? n.id.slice(0, 18) + '…' : n.id}</text>
+            ${n.errors
+              ? html`<text x=${W - 8} y=${H / 2 + 4} class="node-tag bad" text-anchor="end">${t('graph.err', { n: n.errors })}</text>`
+              : tag && html`<text x=${W - 8} y=${H / 2 + 4} class="node-tag" text-anchor="end">${tag}</text>`}
+            <title>${n.id} · ${label('flowState', n.id)}</title>
+          </g>`;
+        })}
+      </g>
+      <g class="edge-labels">${labels}</g>
+    </svg>
+  </div>`;
+}

@@ -1,137 +1,167 @@
+// @ts-check
 // Reports: what happened to the warnings of a period, per day, scam type or script version; CSV export.
-(function () {
-  'use strict';
-  const { api, h } = window.Quanzu;
-  const COLORS = { warnings: '#94a3b8', reached: '#2563eb', answered: '#0ea5e9', dissuaded: '#16a34a', handedOff: '#f97316' };
-  const REASONS = { already_paid: 'Already paid', mid_scam: 'Still in scam', request_human: 'Asked for officer', low_confidence: 'Not understood', distrust: 'Distrust', unreachable: 'Unreachable', review: 'Review', opted_out: 'Opted out', flow_error: 'Script error', other: 'Other' };
-  const GROUPS = { day: 'Day', scam_type: 'Scam type', flow_version: 'Script version' };
+// Days are the centre's days, whatever the browser's zone.
+import { html, useEffect, useLayoutEffect, useRef, useState } from '../build/preact.js';
+import { api } from '../shared/api.js';
+import { errorMessage, label, t } from '../shared/i18n.js';
+import { groupedBars, hBars } from './charts.js';
 
-  const fmtSecs = (s) => (s === null || s === undefined ? '—' : s < 60 ? `${s} s` : s < 3600 ? `${Math.floor(s / 60)} min ${s % 60 ? (s % 60) + ' s' : ''}`.trim() : `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min`);
-  const pct = (a, b) => (b ? `${Math.round((100 * a) / b)}%` : '—');
-  const localDate = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+const COLORS = { warnings: '#94a3b8', reached: '#2563eb', answered: '#0ea5e9', dissuaded: '#16a34a', handedOff: '#f97316' };
+const GROUPS = /** @type {const} */ (['day', 'scam_type', 'flow_version']);
 
-  async function reports(view) {
-    const params = new URLSearchParams(location.hash.split('?')[1] || '');
-    const today = new Date();
-    const q = {
-      from: params.get('from') || localDate(new Date(today.getTime() - 29 * 86400000)),
-      to: params.get('to') || localDate(today),
-      groupBy: params.get('groupBy') || 'day',
-      flowId: params.get('flowId') || '',
-    };
-    const tz = -today.getTimezoneOffset();
-    const { flows } = await api('/api/flows');
+/** @param {number | null | undefined} s */
+function fmtSecs(s) {
+  if (s === null || s === undefined) return '—';
+  if (s < 60) return t('rep.sec', { n: s });
+  if (s < 3600) return s % 60 ? t('rep.min', { m: Math.floor(s / 60), s: s % 60 }) : t('rep.minOnly', { m: Math.floor(s / 60) });
+  return t('rep.hour', { h: Math.floor(s / 3600), m: Math.round((s % 3600) / 60) });
+}
+const pct = (/** @type {number} */ a, /** @type {number} */ b) => (b ? `${Math.round((100 * a) / b)}%` : '—');
 
-    const from = h('input', { type: 'date', value: q.from, 'aria-label': 'From' });
-    const to = h('input', { type: 'date', value: q.to, 'aria-label': 'To' });
-    const groupBy = h('select', { 'aria-label': 'Group by' }, Object.entries(GROUPS).map(([k, v]) => h('option', { value: k, selected: k === q.groupBy }, v)));
-    const flow = h('select', { 'aria-label': 'Script' }, h('option', { value: '' }, 'All scripts'), flows.map((f) => h('option', { value: f.id, selected: f.id === q.flowId }, f.id)));
-    const query = () => `from=${from.value}&to=${to.value}&groupBy=${groupBy.value}&tz=${tz}${flow.value ? `&flowId=${flow.value}` : ''}`;
-    const csv = h('a', { class: 'btn', id: 'csv', href: `/api/reports.csv?${query()}` }, 'Export CSV');
-    const form = h('form', { class: 'filters' },
-      h('label', { class: 'field' }, 'From', from), h('label', { class: 'field' }, 'To', to), h('label', { class: 'field' }, 'Group by', groupBy), h('label', { class: 'field' }, 'Script', flow),
-      h('button', { class: 'btn primary', type: 'submit' }, 'Show'), csv);
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      location.hash = `#/reports?from=${from.value}&to=${to.value}&groupBy=${groupBy.value}${flow.value ? `&flowId=${flow.value}` : ''}`;
-    });
+/** The centre's calendar date of an instant. @param {number} ms @param {number} offsetMinutes */
+const centreDate = (ms, offsetMinutes) => new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
 
-    const r = await api(`/api/reports?${query()}`);
-    csv.href = `/api/reports.csv?${query()}`;
-    const t = r.total;
-    const page = h('div', { class: 'page reports-page' },
-      h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'Reports'), h('p', { class: 'muted' }, `Warnings received ${r.from} to ${r.to}, and what became of each person warned.`))),
-      form);
-    view.appendChild(page);
-    if (!t) {
-      page.appendChild(h('div', { class: 'card empty-card' }, 'No warnings were received in this period.'));
-      return null;
-    }
+/** A row's key as words: scam types by name, days and versions as they are. @param {string} groupBy @param {string} key */
+const keyLabel = (groupBy, key) => (groupBy === 'scam_type' ? label('scamType', key) : key === 'total' ? t('rep.total') : key);
 
-    const tile = (label, value, sub, tone) => h('div', { class: 'kpi' + (tone ? ' ' + tone : '') }, h('div', { class: 'kpi-label' }, label), h('div', { class: 'kpi-value' }, value), h('div', { class: 'kpi-sub' }, sub || ''));
-    page.appendChild(
-      h('div', { class: 'kpis', id: 'kpis' },
-        tile('Warnings received', t.warnings, `${t.people} people`),
-        tile('People reached', t.reached, `${pct(t.reached, t.people)} · voice ${t.reachedByChannel.voice}, SMS ${t.reachedByChannel.sms}, Telegram ${t.reachedByChannel.telegram}`),
-        tile('Answered', t.answered, `${pct(t.answered, t.reached)} of reached`),
-        tile('Dissuaded', t.dissuaded, `${pct(t.dissuaded, t.answered)} of answered`, 'good'),
-        tile('Handed off', t.handedOff, `${t.atRiskReplies} at-risk replies`),
-        tile('Stop-payments', t.stopPayments, `${t.visits} in-person visits`, t.stopPayments ? 'bad' : ''),
-        tile('Warning → first contact', fmtSecs(t.firstContact.median), `median · p90 ${fmtSecs(t.firstContact.p90)}`),
-        tile('Warning → officer picks up', fmtSecs(t.humanPickup.median), `median · p90 ${fmtSecs(t.humanPickup.p90)}`),
-      ),
-    );
+/** @param {{ draw: (el: HTMLElement) => void, id?: string }} props */
+function Chart({ draw, id }) {
+  const ref = useRef(/** @type {HTMLDivElement | null} */ (null));
+  useLayoutEffect(() => {
+    if (ref.current) draw(ref.current);
+  });
+  return html`<div class="chart-box" id=${id} ref=${ref}></div>`;
+}
 
-    const main = h('div', { class: 'chart-box', id: 'chart-main' });
-    const reasons = h('div', { class: 'chart-box' });
-    const channels = h('div', { class: 'chart-box' });
-    page.appendChild(
-      h('div', { class: 'report-grid' },
-        h('section', { class: 'card wide' }, h('div', { class: 'card-head' }, h('h2', null, `By ${GROUPS[r.groupBy].toLowerCase()}`)), h('div', { class: 'card-body' }, main)),
-        h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Handed off, by reason')), h('div', { class: 'card-body' }, reasons)),
-        h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Reached, by channel')), h('div', { class: 'card-body' }, channels)),
-      ),
-    );
-    window.QM.charts.groupedBars(main, {
-      label: 'per group',
-      categories: r.rows.map((x) => x.key),
-      series: ['warnings', 'reached', 'answered', 'dissuaded', 'handedOff'].map((k) => ({ name: { warnings: 'Warnings', reached: 'Reached', answered: 'Answered', dissuaded: 'Dissuaded', handedOff: 'Handed off' }[k], color: COLORS[k], values: r.rows.map((x) => x[k]) })),
-    });
-    window.QM.charts.hBars(reasons, Object.entries(t.handoffsByReason).filter(([, v]) => v > 0).map(([k, v]) => ({ label: REASONS[k] || k, value: v })), '#f97316');
-    window.QM.charts.hBars(channels, [['voice', 'Voice'], ['sms', 'SMS'], ['telegram', 'Telegram']].map(([k, l]) => ({ label: l, value: t.reachedByChannel[k] })), '#2563eb');
-
-    if (r.groupBy === 'flow_version' && r.rows.length > 1) page.appendChild(compare(r.rows));
-    page.appendChild(table(r));
-    return null;
-  }
-
-  function table(r) {
-    const cols = [
-      ['Warnings', (x) => x.warnings], ['People', (x) => x.people], ['Reached', (x) => x.reached], ['Answered', (x) => x.answered], ['Dissuaded', (x) => x.dissuaded],
-      ['Handed off', (x) => x.handedOff], ['At-risk replies', (x) => x.atRiskReplies], ['Stop-payments', (x) => x.stopPayments], ['Visits', (x) => x.visits],
-      ['First contact (median / p90)', (x) => `${fmtSecs(x.firstContact.median)} / ${fmtSecs(x.firstContact.p90)}`],
-      ['Officer picks up (median / p90)', (x) => `${fmtSecs(x.humanPickup.median)} / ${fmtSecs(x.humanPickup.p90)}`],
-    ];
-    const row = (x, cls) => h('tr', { class: cls || '' }, h('td', { class: 'mono' }, x.key), cols.map(([, f]) => h('td', { class: 'num' }, f(x))));
-    return h('section', { class: 'card' }, h('div', { class: 'card-head' }, h('h2', null, 'Figures')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'report-table' },
-        h('thead', null, h('tr', null, h('th', null, GROUPS[r.groupBy]), cols.map(([n]) => h('th', { class: 'num' }, n)))),
-        h('tbody', null, r.rows.map((x) => row(x)), row(r.total, 'total')))));
-  }
-
-  /** Two versions of a script side by side, on rates, so a change of words can be judged by results. */
-  function compare(rows) {
-    const a = h('select', { 'aria-label': 'Version A' }, rows.map((x, i) => h('option', { value: i, selected: i === rows.length - 2 }, x.key)));
-    const b = h('select', { 'aria-label': 'Version B' }, rows.map((x, i) => h('option', { value: i, selected: i === rows.length - 1 }, x.key)));
-    const body = h('tbody');
-    // [label, value, is a rate, +1 when higher is better (0: neither: it follows who was warned)]
-    const metrics = [
-      ['People', (x) => x.people, false, 0],
-      ['Reached', (x) => x.reached / (x.people || 1), true, 1],
-      ['Answered, of reached', (x) => x.answered / (x.reached || 1), true, 1],
-      ['Dissuaded, of answered', (x) => x.dissuaded / (x.answered || 1), true, 1],
-      ['Handed off', (x) => x.handedOff / (x.people || 1), true, 0],
-      ['At-risk replies per person', (x) => x.atRiskReplies / (x.people || 1), false, 0],
-      ['Stop-payments', (x) => x.stopPayments, false, 0],
-    ];
-    const fmt = (v, rate) => (rate ? `${Math.round(v * 100)}%` : Number.isInteger(v) ? String(v) : v.toFixed(2));
-    const fill = () => {
-      const x = rows[a.value], y = rows[b.value];
-      body.textContent = '';
-      for (const [name, f, rate, better] of metrics) {
+/** Two versions of a script side by side, on rates, so a change of words can be judged by results. @param {{ rows: any[] }} props */
+function Compare({ rows }) {
+  const [a, setA] = useState(rows.length - 2);
+  const [b, setB] = useState(rows.length - 1);
+  /** @type {[import('../shared/i18n.js').MessageKey, (x: any) => number, boolean, number][]} */
+  const metrics = [
+    ['rep.m.people', (x) => x.people, false, 0],
+    ['rep.m.reached', (x) => x.reached / (x.people || 1), true, 1],
+    ['rep.m.answered', (x) => x.answered / (x.reached || 1), true, 1],
+    ['rep.m.dissuaded', (x) => x.dissuaded / (x.answered || 1), true, 1],
+    ['rep.m.handedOff', (x) => x.handedOff / (x.people || 1), true, 0],
+    ['rep.m.atRisk', (x) => x.atRiskReplies / (x.people || 1), false, 0],
+    ['rep.m.stopPayments', (x) => x.stopPayments, false, 0],
+  ];
+  const fmtV = (/** @type {number} */ v, /** @type {boolean} */ rate) => (rate ? `${Math.round(v * 100)}%` : Number.isInteger(v) ? String(v) : v.toFixed(2));
+  const pick = (/** @type {number} */ value, /** @type {(n: number) => void} */ set, /** @type {string} */ name) =>
+    html`<select aria-label=${name} value=${value} onChange=${(/** @type {Event} */ e) => set(Number(/** @type {HTMLSelectElement} */ (e.currentTarget).value))}>${rows.map((x, i) => html`<option value=${i}>${x.key}</option>`)}</select>`;
+  const x = rows[a];
+  const y = rows[b];
+  return html`<section class="card" id="compare">
+    <div class="card-head"><h2>${t('rep.compare')}</h2><div class="compare-pick">${pick(a, setA, t('rep.versionA'))}<span class="muted">${t('rep.vs')}</span>${pick(b, setB, t('rep.versionB'))}</div></div>
+    <table class="table"><thead><tr><th></th><th class="num">A</th><th class="num">B</th><th class="num">B − A</th></tr></thead>
+      <tbody>${metrics.map(([name, f, rate, better]) => {
         const d = f(y) - f(x);
         const tone = better && d ? (d * better > 0 ? 'up' : 'down') : '';
-        const diff = d === 0 ? '=' : (d > 0 ? '+' : '−') + (rate ? `${Math.round(Math.abs(d) * 100)} pts` : fmt(Math.abs(d), false));
-        body.appendChild(h('tr', null, h('td', null, name), h('td', { class: 'num' }, fmt(f(x), rate)), h('td', { class: 'num' }, fmt(f(y), rate)), h('td', { class: 'num ' + tone }, diff)));
-      }
-    };
-    a.addEventListener('change', fill);
-    b.addEventListener('change', fill);
-    fill();
-    return h('section', { class: 'card', id: 'compare' }, h('div', { class: 'card-head' }, h('h2', null, 'Compare two versions'), h('div', { class: 'compare-pick' }, a, h('span', { class: 'muted' }, 'vs'), b)),
-      h('table', { class: 'table' }, h('thead', null, h('tr', null, h('th', null, ''), h('th', { class: 'num' }, 'A'), h('th', { class: 'num' }, 'B'), h('th', { class: 'num' }, 'B − A'))), body));
-  }
+        const diff = d === 0 ? '=' : (d > 0 ? '+' : '−') + (rate ? t('rep.pts', { n: Math.round(Math.abs(d) * 100) }) : fmtV(Math.abs(d), false));
+        return html`<tr><td>${t(name)}</td><td class="num">${fmtV(f(x), rate)}</td><td class="num">${fmtV(f(y), rate)}</td><td class=${'num ' + tone}>${diff}</td></tr>`;
+      })}</tbody>
+    </table>
+  </section>`;
+}
 
-  window.QM = window.QM || {};
-  window.QM.reports = reports;
-})();
+/** @param {{ r: any }} props */
+function Figures({ r }) {
+  /** @type {[import('../shared/i18n.js').MessageKey, (x: any) => string | number][]} */
+  const cols = [
+    ['rep.col.warnings', (x) => x.warnings],
+    ['rep.col.people', (x) => x.people],
+    ['rep.col.reached', (x) => x.reached],
+    ['rep.col.answered', (x) => x.answered],
+    ['rep.col.dissuaded', (x) => x.dissuaded],
+    ['rep.col.handedOff', (x) => x.handedOff],
+    ['rep.col.atRisk', (x) => x.atRiskReplies],
+    ['rep.col.stopPayments', (x) => x.stopPayments],
+    ['rep.col.visits', (x) => x.visits],
+    ['rep.col.firstContact', (x) => `${fmtSecs(x.firstContact.median)} / ${fmtSecs(x.firstContact.p90)}`],
+    ['rep.col.pickup', (x) => `${fmtSecs(x.humanPickup.median)} / ${fmtSecs(x.humanPickup.p90)}`],
+  ];
+  const row = (/** @type {any} */ x, /** @type {string} */ cls) => html`<tr class=${cls}><td class="mono">${keyLabel(r.groupBy, x.key)}</td>${cols.map(([, f]) => html`<td class="num">${f(x)}</td>`)}</tr>`;
+  return html`<section class="card"><div class="card-head"><h2>${t('rep.figures')}</h2></div>
+    <div class="table-wrap"><table class="table" id="report-table">
+      <thead><tr><th>${t(/** @type {any} */ (`rep.group.${r.groupBy}`))}</th>${cols.map(([n]) => html`<th class="num">${t(n)}</th>`)}</tr></thead>
+      <tbody>${r.rows.map((/** @type {any} */ x) => row(x, ''))}${row({ ...r.total, key: 'total' }, 'total')}</tbody>
+    </table></div>
+  </section>`;
+}
+
+/** @param {{ query: Record<string, string>, centre: import('../shared/session.js').Centre }} props */
+export function Reports({ query, centre }) {
+  const offset = centre.utcOffsetMinutes;
+  const now = Date.now();
+  const q = {
+    from: query.from || centreDate(now - 29 * 86400000, offset),
+    to: query.to || centreDate(now, offset),
+    groupBy: GROUPS.includes(/** @type {any} */ (query.groupBy)) ? query.groupBy : 'day',
+    flowId: query.flowId || '',
+  };
+  const [form, setForm] = useState(q);
+  const [flows, setFlows] = useState(/** @type {any[]} */ ([]));
+  const [r, setR] = useState(/** @type {any} */ (null));
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  const search = (/** @type {typeof q} */ f) => `from=${f.from}&to=${f.to}&groupBy=${f.groupBy}&tz=${offset}${f.flowId ? `&flowId=${f.flowId}` : ''}`;
+  const key = search(q);
+  useEffect(() => {
+    setForm(q);
+    api('/api/flows').then((x) => setFlows(x.flows), () => undefined);
+    api(`/api/reports?${key}`).then(setR, (err) => setError(errorMessage(err)));
+  }, [key]);
+  const set = (/** @type {keyof typeof q} */ k) => (/** @type {Event} */ e) => setForm({ ...form, [k]: /** @type {HTMLInputElement} */ (e.currentTarget).value });
+  const total = r?.total;
+  return html`<div class="page reports-page">
+    <div class="page-head"><div><h1>${t('rep.title')}</h1>${r && html`<p class="muted">${t('rep.intro', { from: r.from, to: r.to })}</p>`}</div></div>
+    <form class="filters" onSubmit=${(/** @type {Event} */ e) => {
+      e.preventDefault();
+      location.hash = `#/reports?from=${form.from}&to=${form.to}&groupBy=${form.groupBy}${form.flowId ? `&flowId=${form.flowId}` : ''}`;
+    }}>
+      <label class="field">${t('rep.from')}<input type="date" value=${form.from} onInput=${set('from')} aria-label=${t('rep.from')} /></label>
+      <label class="field">${t('rep.to')}<input type="date" value=${form.to} onInput=${set('to')} aria-label=${t('rep.to')} /></label>
+      <label class="field">${t('rep.groupBy')}<select value=${form.groupBy} onChange=${set('groupBy')} aria-label=${t('rep.groupBy')}>${GROUPS.map((g) => html`<option value=${g}>${t(/** @type {any} */ (`rep.group.${g}`))}</option>`)}</select></label>
+      <label class="field">${t('rep.script')}<select value=${form.flowId} onChange=${set('flowId')} aria-label=${t('rep.script')}><option value="">${t('rep.allScripts')}</option>${flows.map((f) => html`<option value=${f.id}>${f.id}</option>`)}</select></label>
+      <button class="btn primary" type="submit">${t('rep.show')}</button>
+      <a class="btn" id="csv" href=${`/api/reports.csv?${key}`}>${t('rep.csv')}</a>
+    </form>
+    ${error && html`<div class="alert error">${error}</div>`}
+    ${r && !total && html`<div class="card empty-card">${t('rep.empty')}</div>`}
+    ${total &&
+    html`<div class="kpis" id="kpis">
+        ${[
+          [t('rep.warnings'), total.warnings, t('rep.people', { n: total.people }), ''],
+          [t('rep.reached'), total.reached, t('rep.reachedSub', { pct: pct(total.reached, total.people), voice: total.reachedByChannel.voice, sms: total.reachedByChannel.sms, telegram: total.reachedByChannel.telegram }), ''],
+          [t('rep.answered'), total.answered, t('rep.ofReached', { pct: pct(total.answered, total.reached) }), ''],
+          [t('rep.dissuaded'), total.dissuaded, t('rep.ofAnswered', { pct: pct(total.dissuaded, total.answered) }), 'good'],
+          [t('rep.handedOff'), total.handedOff, t('rep.atRiskSub', { n: total.atRiskReplies }), ''],
+          [t('rep.stopPayments'), total.stopPayments, t('rep.visitsSub', { n: total.visits }), total.stopPayments ? 'bad' : ''],
+          [t('rep.firstContact'), fmtSecs(total.firstContact.median), t('rep.medianSub', { p90: fmtSecs(total.firstContact.p90) }), ''],
+          [t('rep.humanPickup'), fmtSecs(total.humanPickup.median), t('rep.medianSub', { p90: fmtSecs(total.humanPickup.p90) }), ''],
+        ].map(([name, value, sub, tone]) => html`<div class=${'kpi' + (tone ? ' ' + tone : '')}><div class="kpi-label">${name}</div><div class="kpi-value">${value}</div><div class="kpi-sub">${sub}</div></div>`)}
+      </div>
+      <div class="report-grid">
+        <section class="card wide"><div class="card-head"><h2>${t('rep.by', { group: t(/** @type {any} */ (`rep.group.${r.groupBy}`)) })}</h2></div><div class="card-body">
+          <${Chart} id="chart-main" draw=${(/** @type {HTMLElement} */ el) =>
+            groupedBars(el, {
+              label: t('rep.figures'),
+              categories: r.rows.map((/** @type {any} */ x) => keyLabel(r.groupBy, x.key)),
+              series: /** @type {const} */ (['warnings', 'reached', 'answered', 'dissuaded', 'handedOff']).map((k) => ({
+                name: t(/** @type {any} */ (`rep.col.${k}`)),
+                color: COLORS[k],
+                values: r.rows.map((/** @type {any} */ x) => x[k]),
+              })),
+            })} />
+        </div></section>
+        <section class="card"><div class="card-head"><h2>${t('rep.byReason')}</h2></div><div class="card-body">
+          <${Chart} draw=${(/** @type {HTMLElement} */ el) => hBars(el, Object.entries(total.handoffsByReason).filter(([, v]) => /** @type {number} */ (v) > 0).map(([k, v]) => ({ label: label('reason', k), value: /** @type {number} */ (v) })), '#f97316')} />
+        </div></section>
+        <section class="card"><div class="card-head"><h2>${t('rep.byChannel')}</h2></div><div class="card-body">
+          <${Chart} draw=${(/** @type {HTMLElement} */ el) => hBars(el, ['voice', 'sms', 'telegram'].map((k) => ({ label: label('channel', k), value: total.reachedByChannel[k] })), '#2563eb')} />
+        </div></section>
+      </div>
+      ${r.groupBy === 'flow_version' && r.rows.length > 1 && html`<${Compare} rows=${r.rows} />`}
+      <${Figures} r=${r} />`}
+  </div>`;
+}

@@ -9,7 +9,8 @@ const next = new URLSearchParams(location.search).get('next');
 // Only same-site paths: never send people to another site after signing in.
 const target = next && /^\/(?!\/)/.test(next) ? next : null;
 
-function Login() {
+/** @param {{ centre: { zh: string, en: string } }} props */
+function Login({ centre }) {
   const [, rerender] = useState(0);
   const [error, setError] = useState(/** @type {string | null} */ (null));
   const [busy, setBusy] = useState(false);
@@ -42,7 +43,7 @@ function Login() {
     }
   };
   return html`<form class="login-card" id="login" novalidate onSubmit=${submit}>
-    <div class="brand"><span class="mark" aria-hidden="true">${t('app.mark')}</span><div><h1>${t('app.name')}</h1><p>${t('login.subtitle', { centre: locale() === 'zh' ? '市反诈中心' : 'City Anti-Fraud Centre' })}</p></div></div>
+    <div class="brand"><span class="mark" aria-hidden="true">${t('app.mark')}</span><div><h1>${t('app.name')}</h1><p>${t('login.subtitle', { centre: centre[locale()] })}</p></div></div>
     <label class="field">${t('login.username')}<input name="username" autocomplete="username" autocapitalize="none" spellcheck=${false} required autofocus /></label>
     <label class="field">${t('login.password')}<input name="password" type="password" autocomplete="current-password" required /></label>
     ${error && html`<div class="alert error" id="error" role="alert">${error}</div>`}
@@ -59,4 +60,9 @@ function Login() {
 
 setLocale(storedLocale());
 document.title = `${t('login.title')} · ${t('app.name')}`;
-render(html`<${Login} />`, /** @type {HTMLElement} */ (document.getElementById('app')));
+const root = /** @type {HTMLElement} */ (document.getElementById('app'));
+fetch('/api/centre')
+  .then((r) => r.json())
+  .then((c) => c.name)
+  .catch(() => ({ zh: '', en: '' }))
+  .then((centre) => render(html`<${Login} centre=${centre} />`, root));

@@ -1,6 +1,7 @@
 // The numbered answers of a prompt, as each channel words them.
 import type { Expects, Prompt } from '../types';
 import type { Locale } from '../vocabulary';
+import { buttonData } from '../options';
 
 export interface MenuItem {
   key: string;
@@ -10,13 +11,14 @@ export interface MenuItem {
 
 const YES_NO: Record<Locale, [string, string]> = { zh: ['是', '否'], en: ['Yes', 'No'] };
 
-export function menuOf(expects: Expects, locale: Locale): MenuItem[] {
-  if (expects.kind === 'choice') return expects.options.map((o) => ({ key: o.key, label: o.label, data: o.intent }));
+/** A menu's items; a button's data names the state and the key, so a tap is the option it shows, whenever it comes. */
+export function menuOf(expects: Expects, locale: Locale, stateId: string): MenuItem[] {
+  if (expects.kind === 'choice') return expects.options.map((o) => ({ key: o.key, label: o.label, data: buttonData(stateId, o.key) }));
   if (expects.kind === 'yes_no') {
     const [yes, no] = YES_NO[locale];
     return [
-      { key: '1', label: yes, data: expects.yes ?? '1' },
-      { key: '2', label: no, data: expects.no ?? '2' },
+      { key: '1', label: yes, data: buttonData(stateId, '1') },
+      { key: '2', label: no, data: buttonData(stateId, '2') },
     ];
   }
   return [];
@@ -24,7 +26,7 @@ export function menuOf(expects: Expects, locale: Locale): MenuItem[] {
 
 export const lastMenu = (prompts: Prompt[]): MenuItem[] => {
   const last = prompts[prompts.length - 1];
-  return last ? menuOf(last.expects, last.locale) : [];
+  return last ? menuOf(last.expects, last.locale, last.stateId) : [];
 };
 
 export const smsMenuLine = (locale: Locale, m: MenuItem): string => (locale === 'zh' ? `回复 ${m.key}：${m.label}` : `Reply ${m.key}: ${m.label}`);

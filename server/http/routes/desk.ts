@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Services } from '../../services';
 import type { LiveEvent } from '../../events';
 import { requireRole } from '../auth';
+import { idempotent } from '../idempotency';
 import { parseWith } from '../validate';
 import { NotFoundError, ValidationError } from '../../errors';
 import { getCase } from '../../store/repositories/cases';
@@ -37,6 +38,10 @@ export function endDeskStreams(sessionIdHash: string): void {
 }
 /** Server-sent events keep-alive, under the usual 60 s proxy idle timeout. */
 const HEARTBEAT_MS = 20_000;
+/** Emitted on s.events by server/main.ts at shutdown: every open stream says so and ends. */
+export const STREAMS_END = 'streams_end';
+/** What a console is told to wait before reconnecting (to another web process) when a stream ends. */
+const RECONNECT_MS = 3000;
 
 export function deskRoutes(s: Services): Router {
   const router = express.Router();
@@ -161,7 +166,11 @@ export function deskRoutes(s: Services): Router {
     const onEvent = (e: LiveEvent) => {
       res.write(`event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
     };
+    const onEnd = () => {
+      res.end(`event: shutdown\ndata: ${JSON.stringify({ retryInMs: RECONNECT_MS })}\n\n`);
+    };
     s.events.on('event', onEvent);
+    s.events.once(STREAMS_END, onEnd);
     const session = req.sessionAuth?.idHash;
     const end = () => {
       // The browser would reconnect at once; "signed-out" tells the console to stop and go to the login page.
@@ -187,6 +196,7 @@ export function deskRoutes(s: Services): Router {
         set?.delete(end);
         if (set && !set.size) streamsBySession.delete(session);
       }
+      s.events.off(STREAMS_END, onEnd);
     });
   });
 
@@ -247,17 +257,26 @@ export function deskRoutes(s: Services): Router {
     res.json({ handoff: presentHandoff(await returnToFlow(s, viewerOf(req), id, note)) });
   });
 
-  router.post('/api/desk/cases/:id/messages', people, async (req, res) => {
-    const { id } = parseWith(idParams, req.params, 'case id');
-    const { body } = parseWith(messageSchema, req.body ?? {}, 'message');
-    const m = await sendMessage(s, viewerOf(req), id, body);
-    res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
-  });
+  // Idempotency-Key (server/http/idempotency.ts): a retried message or call is never sent twice.
+  router.post(
+    '/api/desk/cases/:id/messages',
+    people,
+    idempotent(s, 'desk_message', async (req, res) => {
+      const { id } = parseWith(idParams, req.params, 'case id');
+      const { body } = parseWith(messageSchema, req.body ?? {}, 'message');
+      const m = await sendMessage(s, viewerOf(req), id, body);
+      res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
+    }),
+  );
 
-  router.post('/api/desk/cases/:id/call', people, async (req, res) => {
-    const { id } = parseWith(idParams, req.params, 'case id');
-    res.status(202).json(await callCitizen(s, viewerOf(req), id, req.user?.phone ?? null));
-  });
+  router.post(
+    '/api/desk/cases/:id/call',
+    people,
+    idempotent(s, 'desk_call', async (req, res) => {
+      const { id } = parseWith(idParams, req.params, 'case id');
+      res.status(202).json(await callCitizen(s, viewerOf(req), id, req.user?.phone ?? null));
+    }),
+  );
 
   return router;
 }

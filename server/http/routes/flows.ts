@@ -5,13 +5,15 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { FlowsAdmin } from '../../flows-admin/service';
+import { stringify as stringifyYaml } from 'yaml';
 import { buildGraph } from '../../flows-admin/graph';
+import { stepAnalytics } from '../../flows-admin/step-analytics';
 import { checkDraft } from '../../flows-admin/checking';
 import { tryTurn } from '../../flows-admin/tryit';
 import { timedClassify } from '../metrics';
 import { CHANNELS, LOCALES } from '../../../flows/engine/vocabulary';
 import type { ConversationState } from '../../../flows/engine';
-import { ValidationError } from '../../errors';
+import { AppError, ValidationError } from '../../errors';
 
 const flowId = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a flow id (lower-case letters, digits, _)');
 const idParams = z.object({ id: flowId });
@@ -87,6 +89,15 @@ export function flowsRoutes(s: Services): Router {
     res.json({ flowId: p.id, version: p.version, yaml: await admin.versionYaml(p.id, p.version) });
   });
 
+  // Per-step figures of a version with its graph: the managers' graph draws them on the states.
+  router.get('/api/flows/:id/versions/:version/steps', manager, async (req, res) => {
+    const p = parseWith(versionParams, req.params, 'flow version');
+    const yaml = await admin.versionYaml(p.id, p.version);
+    // A flow that extends a base is drawn whole (resolved against the base), as conversations ran it.
+    const resolved = s.flows.version(p.id, p.version);
+    res.json({ ...(await stepAnalytics(s.store.db, p.id, p.version)), graph: buildGraph(resolved ? stringifyYaml(resolved.def) : yaml) });
+  });
+
   router.put('/api/flows/:id/draft', manager, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'flow id');
     const b = parseWith(draftBody, req.body, 'draft');
@@ -132,12 +143,18 @@ export function flowsRoutes(s: Services): Router {
       const first = checked.issues.find((i) => i.severity === 'error');
       throw new ValidationError(`the draft cannot run until its errors are fixed${first ? `: ${first.message}` : ''}`, { issues: checked.issues });
     }
+    // A state id of the conversation the console sent must be one of the draft's own (not an Object.prototype name).
+    if (b.state && !Object.hasOwn(checked.flow.states, b.state.stateId)) {
+      const known = Object.keys(checked.flow.states);
+      throw new AppError(400, 'unknown_state', `state '${b.state.stateId.slice(0, 64)}' is not in this draft (it has ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}): start the conversation again`);
+    }
+    const classifier = await s.classifier.get();
     const turn = tryTurn(checked.flow, (b.state ?? undefined) as ConversationState | undefined, b.input, {
       locale: b.locale,
       channel: b.channel,
       centre: s.config.centre,
       voices: { zh: s.config.twilio.voiceZh, en: s.config.twilio.voiceEn },
-      classify: (text, locale) => timedClassify(() => s.classifier.classify(text, locale)),
+      classify: (text, locale) => timedClassify(() => classifier.classify(text, locale)),
     });
     res.json(turn);
   });

@@ -19,7 +19,7 @@ export function fraudReportsRoutes(s: Services): Router {
     const results: FraudReportResult[] = [];
     for (const [index, raw] of items.entries()) {
       const v = validateFraudReport(raw, s.config.defaultRegion);
-      results.push(v.ok ? await storeFraudReport(s.store.db, s.events, index, v.value, req.principal!.id, { lockRows: s.store.dialect === 'postgres' }) : { index, status: 'rejected', reason: v.reason });
+      results.push(v.ok ? await storeFraudReport(s, index, v.value, req.principal!.id) : { index, status: 'rejected', reason: v.reason });
     }
     const summary = { accepted: 0, duplicate: 0, rejected: 0 };
     for (const r of results) summary[r.status] += 1;

@@ -1,4 +1,4 @@
-// GET /api/me — the signed-in person, their console preferences and the centre (name, zone);
+// GET /api/centre — the centre's name (public, for the login page); GET /api/me — the signed-in person, their console preferences and the centre (name, zone);
 // PUT /api/me/preferences — language and alerts, remembered server-side so they follow the person.
 import express, { type Router } from 'express';
 import { z } from 'zod';
@@ -33,6 +33,9 @@ export function meRoutes(s: Services): Router {
     utcOffset: offsetLabel(s.config.utcOffsetMinutes),
     timeZone: timeZoneOf(s.config.utcOffsetMinutes),
   };
+
+  // Before sign-in the login page names the centre; nothing here is secret.
+  router.get('/api/centre', (_req, res) => void res.json({ name: centre.name, callbackNumber: centre.callbackNumber }));
 
   router.get('/api/me', async (req, res) => {
     if (!req.user) throw new AuthenticationError('not signed in');

@@ -25,7 +25,8 @@ const OFFICER_TALKED = ['dissuaded', 'stop_payment_requested', 'safe_aware', 'fa
 /** Replies that are not an exchange with the warned person: not understood, or someone else's phone. */
 const NOT_EFFECTIVE_INTENTS = ['other', 'wrong_person'];
 export const NO_UNIT = '(no unit)';
-
+/** Visit results that mean the officers met the person (not_home and wrong_person do not). */
+const MET_AT_THE_DOOR = ['met_dissuaded', 'refused', 'already_paid'];
 export const NOT_REACHED = '(not reached)';
 
 export interface CaseFacts {
@@ -42,7 +43,7 @@ export interface CaseFacts {
   handoffReasons: string[];
   firstPickupAt?: number;
   outcomes: string[];
-  /** The unit holding the case; null until units exist (issue 15). */
+  /** The code of the unit holding the case; null for a case no unit holds. */
   unit: string | null;
   /** Contact attempts to the person's own number or chat, each with whether it connected. */
   attempts: { channel: string; connected: boolean }[];
@@ -50,7 +51,7 @@ export interface CaseFacts {
   relativeAttempts: number;
   /** The person replied with something understood, pressed a menu key, or an officer talked with them. */
   effective: boolean;
-  /** When an in-person visit happened (until issue 15: when the officer dispatched it). */
+  /** When a station reported meeting the person at the door. */
   visitAt?: number;
   /** Losses reported after a warning: days from that warning to the loss. */
   lossDaysAfterWarning: number[];
@@ -141,16 +142,15 @@ const ms = (iso: string) => Date.parse(iso);
 export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]> {
   let q = db
     .selectFrom('cases')
-    // Organisation (issue 15): the unit holding the case, by its code.
-    .leftJoin('units', 'units.id', 'cases.unit_id')
-    .select(['cases.id', 'cases.opened_at', 'cases.scam_type', 'cases.flow_id', 'cases.flow_version', 'cases.outcome', 'units.code as unit_code'])
-    .where('cases.opened_at', '>=', r.from)
-    .where('cases.opened_at', '<', r.to);
-  if (r.flowId) q = q.where('cases.flow_id', '=', r.flowId);
-  if (r.scamType) q = q.where('cases.scam_type', '=', r.scamType);
+    .select(['id', 'opened_at', 'scam_type', 'flow_id', 'flow_version', 'outcome', 'unit_id'])
+    .where('opened_at', '>=', r.from)
+    .where('opened_at', '<', r.to);
+  if (r.flowId) q = q.where('flow_id', '=', r.flowId);
+  if (r.scamType) q = q.where('scam_type', '=', r.scamType);
   const cases = await q.execute();
   if (!cases.length) return [];
   const ids = cases.map((c) => c.id);
+  const unitCodes = new Map((await db.selectFrom('units').select(['id', 'code']).execute()).map((u) => [u.id, u.code]));
   const facts = new Map<string, CaseFacts>();
   for (const c of cases) {
     facts.set(c.id, {
@@ -164,7 +164,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       atRiskReplies: 0,
       handoffReasons: [],
       outcomes: c.outcome ? [c.outcome] : [],
-      unit: c.unit_code ?? null,
+      unit: c.unit_id ? (unitCodes.get(c.unit_id) ?? c.unit_id) : null,
       attempts: [],
       relativeAttempts: 0,
       effective: false,
@@ -176,7 +176,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
   // Case ids go to the database in slices: PostgreSQL and SQLite both cap bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    const [warnings, attempts, replies, handoffs, voicemails, losses, visitTasks, stopPayments] = await Promise.all([
+    const [warnings, attempts, replies, handoffs, voicemails, losses, visits, tasks, stopPayments] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'intent', 'body', 'classification', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
@@ -184,7 +184,8 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       // A call answered by a machine is 'completed' too; the webhook notes it as a voicemail.
       db.selectFrom('audit_events').select(['case_id', 'detail']).where('case_id', 'in', slice).where('action', '=', 'voicemail').execute(),
       db.selectFrom('fraud_reports').select(['case_id', 'occurred_at', 'warning_at']).where('case_id', 'in', slice).where('warning_at', 'is not', null).execute(),
-      db.selectFrom('visit_tasks').select(['case_id', 'deadline_at', 'reported_at', 'result', 'status']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
+      db.selectFrom('visit_tasks').select(['case_id', 'result', 'reported_at']).where('case_id', 'in', slice).where('status', '=', 'reported').execute(),
+      db.selectFrom('visit_tasks').select(['case_id', 'deadline_at', 'reported_at']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
       db.selectFrom('stop_payment_requests').select(['case_id', 'status', 'first_mentioned_at', 'requested_at']).where('case_id', 'in', slice).execute(),
     ]);
     const voicemailCalls = new Set(voicemails.map((v) => fromJson<{ callSid?: string }>(v.detail, {}).callSid).filter(Boolean));
@@ -227,19 +228,18 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       if (h.claimed_at) f.firstPickupAt = Math.min(f.firstPickupAt ?? Infinity, ms(h.claimed_at));
       if (h.outcome && !f.outcomes.includes(h.outcome)) f.outcomes.push(h.outcome);
       if (h.outcome && OFFICER_TALKED.includes(h.outcome)) f.effective = true;
-      // A visit the desk dispatched by hand (no station task): the moment it was dispatched.
-      if (h.outcome === 'visit_dispatched' && h.resolved_at && !visitTasks.some((t) => t.case_id === h.case_id)) f.visitAt = Math.min(f.visitAt ?? Infinity, ms(h.resolved_at));
     }
-    // Organisation (issue 15): a face-to-face visit is a station's report of having met someone at the door.
-    for (const t of visitTasks) {
-      const f = facts.get(t.case_id)!;
-      f.visitTasks.push({ deadlineAt: ms(t.deadline_at), ...(t.reported_at ? { reportedAt: ms(t.reported_at) } : {}) });
-      if (t.reported_at && t.result && t.result !== 'not_home') f.visitAt = Math.min(f.visitAt ?? Infinity, ms(t.reported_at));
+    // Face to face: the station reported that its officers met the person at the door.
+    for (const v of visits) {
+      if (!v.result || !MET_AT_THE_DOOR.includes(v.result) || !v.reported_at) continue;
+      const f = facts.get(v.case_id)!;
+      f.visitAt = Math.min(f.visitAt ?? Infinity, ms(v.reported_at));
     }
-    for (const sp of stopPayments) {
-      const window = (r.stopPaymentWindowMinutes ?? 30) * 60_000;
+    // Organisation (issue 15): every visit against its deadline, every stop-payment against the window.
+    for (const t of tasks) facts.get(t.case_id)!.visitTasks.push({ deadlineAt: ms(t.deadline_at), ...(t.reported_at ? { reportedAt: ms(t.reported_at) } : {}) });
+    const window = (r.stopPaymentWindowMinutes ?? 30) * 60_000;
+    for (const sp of stopPayments)
       facts.get(sp.case_id)!.stopPaymentRequests.push({ status: sp.status, withinWindow: sp.first_mentioned_at ? ms(sp.requested_at) - ms(sp.first_mentioned_at) <= window : null });
-    }
   }
   for (const f of facts.values()) if (f.outcomes.some((o) => DISSUADED.includes(o))) f.effective = true;
   return [...facts.values()];
@@ -329,7 +329,7 @@ function row(key: string, list: CaseFacts[], asOf: number, channelAttempts?: Cas
     handoffsByReason: Object.fromEntries(HANDOFF_REASONS.map((r) => [r, count((f) => f.handoffReasons.includes(r))])),
     atRiskReplies: list.reduce((n, f) => n + f.atRiskReplies, 0),
     stopPayments: count((f) => f.outcomes.includes('stop_payment_requested')),
-    visits: count((f) => f.outcomes.includes('visit_dispatched') || f.visitTasks.length > 0),
+    visits: count((f) => f.outcomes.includes('visit_dispatched')),
     firstContact: { median: percentile(contact, 50), p90: percentile(contact, 90), n: contact.length },
     humanPickup: { median: percentile(pickup, 50), p90: percentile(pickup, 90), n: pickup.length },
     visitDeadlines: visitDeadlines(list, asOf),
@@ -370,9 +370,9 @@ function visitDeadlines(list: CaseFacts[], asOf: number): ReportRow['visitDeadli
 function stopPaymentFigures(list: CaseFacts[]): ReportRow['stopPaymentRequests'] {
   const all = list.flatMap((f) => f.stopPaymentRequests);
   const byStatus: Record<string, number> = { requested: 0, confirmed: 0, frozen: 0, refused: 0, amount_returned: 0 };
-  for (const r of all) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-  const timed = all.filter((r) => r.withinWindow !== null);
-  const within = timed.filter((r) => r.withinWindow).length;
+  for (const x of all) byStatus[x.status] = (byStatus[x.status] ?? 0) + 1;
+  const timed = all.filter((x) => x.withinWindow !== null);
+  const within = timed.filter((x) => x.withinWindow).length;
   return { requests: all.length, byStatus, withinWindow: within, withinWindowRate: rate(within, timed.length) };
 }
 

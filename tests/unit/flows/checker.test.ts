@@ -62,7 +62,7 @@ test('unknown_guard, with a suggestion', () => {
       state: undefined,
       line: 14,
       message: 'unknown guard \'low_confidence_atleast\' at on.low_confidence.0.guard',
-      fix: "use one of: attempts_at_least, warning_count_at_least, risk_level_is, channel_is, visits_at_least, low_confidence_at_least, turns_at_least, slot_filled (did you mean 'low_confidence_at_least'?)",
+      fix: "use one of: attempts_at_least, warning_count_at_least, risk_level_is, channel_is, visits_at_least, low_confidence_at_least, turns_at_least, slot_filled, handoff_made (did you mean 'low_confidence_at_least'?)",
     },
   ]);
 });

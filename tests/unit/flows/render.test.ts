@@ -90,11 +90,11 @@ describe('sms', () => {
 });
 
 describe('telegram', () => {
-  test('text with one inline button per answer; button data is the intent', () => {
+  test('text with one inline button per answer; button data names the state and the option key', () => {
     expect(renderPrompts([ask()], 'telegram')).toEqual({
       channel: 'telegram',
       text: '您好，这里是市反诈中心。请问您转过钱吗？',
-      buttons: [[{ text: '没有转过钱', data: 'safe_aware' }], [{ text: '已经转了', data: 'already_paid' }]],
+      buttons: [[{ text: '没有转过钱', data: 'greet:1' }], [{ text: '已经转了', data: 'greet:2' }]],
     });
   });
 

@@ -95,3 +95,8 @@ test.each([
 ])('name %j is used as %j', (raw, want) => {
   expect(usablePersonName(raw)).toBe(want);
 });
+
+test('a state that asks for a slot needs a default to go on by', () => {
+  const asks = MINI.replace('    hints: { zh: ["没有", "转了"], en: ["no", "yes"] }', '    hints: { zh: ["没有", "转了"], en: ["no", "yes"] }\n    asks: amount');
+  expect(rules(check(asks).issues)).toEqual(["error asks_without_default greet state 'greet' asks for 'amount' but has no default: transition with a target to go on to once it is known"]);
+});

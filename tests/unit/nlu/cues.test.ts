@@ -25,6 +25,16 @@ const CASES: Array<[rule: string, locale: NluLocale, positive: string, negated: 
   ['already_transferred', 'en', 'I already sent him 8000', 'I almost sent him the money'],
   ['money_gone', 'zh', '钱都被他骗走了', '我的钱没有被骗走'],
   ['money_gone', 'en', 'I got scammed out of 5000', 'I have not been scammed'],
+  ['money_lost', 'zh', '昨天被骗了三千块', '我差点被骗了三千块'],
+  ['money_lost', 'en', "I'm out 3 grand", 'I almost lost 3 grand'],
+  ['vouches', 'zh', '他给我看了警官证，我相信他', '我不相信他，他也没给我看过什么证件'],
+  ['vouches', 'en', "it's not a scam, I've withdrawn my profits twice", "it's not legit, I never withdrew anything"],
+  ['inoculated', 'zh', '老师早就说了你们这种电话都是骗人的', '他从来没说过你们会打电话'],
+  ['inoculated', 'en', 'my teacher said you would call and pretend to be police', 'nobody told me you would call'],
+  ['on_the_line', 'zh', '还在跟警官视频', '我没在跟客服通话'],
+  ['on_the_line', 'en', "I'm still on the other line with customer service", "I'm not on a video call with anyone"],
+  ['deleting_on_instruction', 'zh', '他让我把反诈APP卸载了', '他让我卸载反诈APP，我没卸'],
+  ['deleting_on_instruction', 'en', 'they told me to delete the anti-fraud app', "they told me to delete the anti-fraud app but I didn't delete it"],
 ];
 
 describe('cue rules', () => {
@@ -54,6 +64,53 @@ describe('cue rules', () => {
 
   it('does not read the fraudster\'s actions as the citizen paying', () => {
     expect(names('he sent me a photo of his badge', 'en')).not.toContain('already_transferred');
+  });
+});
+
+describe('denial and vouching', () => {
+  it.each([
+    ["not a scam, it's my own investment", 'en'],
+    ["it isn't a scam, I know what I'm doing", 'en'],
+    ['they showed me their badge, it is legit', 'en'],
+    ['I took my gains out twice already, no problem', 'en'],
+    ['不是骗局，是我自己愿意投的', 'zh'],
+    ['我之前提现都到账了，怎么可能是骗子', 'zh'],
+    ['人家给我看了营业执照的', 'zh'],
+  ] as const)('raise risk when the citizen defends the other side: "%s"', (text, locale) => {
+    expect(names(text, locale)).toContain('vouches');
+  });
+
+  it.each([
+    ['how do I know this message is not a scam', 'en'],
+    ["you're not real police", 'en'],
+    ["I knew it wasn't legit and blocked him", 'en'],
+    ["I can't withdraw anything, it's been a week", 'en'],
+    ['你们是不是骗子', 'zh'],
+    ['我怎么知道你们不是骗子', 'zh'],
+    ['钱一直提不出来', 'zh'],
+    ['我不信他，已经拉黑了', 'zh'],
+  ] as const)('stay quiet when the denial is about us, or the citizen sees through it: "%s"', (text, locale) => {
+    expect(names(text, locale)).not.toContain('vouches');
+  });
+
+  it.each([
+    ['the officer told me to ignore these texts, sorry', 'en', 'inoculated'],
+    ['they told me to block this number', 'en', 'inoculated'],
+    ['他们让我别理你们，把你们拉黑', 'zh', 'inoculated'],
+    ['客服让我把反诈APP删了', 'zh', 'deleting_on_instruction'],
+  ] as const)('an instruction to block or delete is obeying, not seeing through it: "%s"', (text, locale, rule) => {
+    expect(names(text, locale)).toContain(rule);
+  });
+
+  it.each([
+    ['我把那个诈骗app删了', 'zh'],
+    ['I deleted the scam app they made me install', 'en'],
+    ['my mum is on the phone, call me later', 'en'],
+    ['我妈在打电话，你晚点打', 'zh'],
+    ['I lost my phone yesterday', 'en'],
+    ['我是不是被骗了', 'zh'],
+  ] as const)('no cue for the near-miss "%s"', (text, locale) => {
+    expect(names(text, locale)).toEqual([]);
   });
 });
 

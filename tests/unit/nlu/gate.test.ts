@@ -89,7 +89,7 @@ describe('npm run nlu:gate', () => {
   it('refuses a model that never learnt what at risk sounds like, keeps the current one, and records both', async () => {
     const base = readModelFile(current);
     const blind = await trainModel(
-      loadCorpus('corpus').filter((u) => !isAtRisk(u.intent)),
+      loadCorpus('corpus').filter((u, i) => !isAtRisk(u.intent) && i % 3 === 0),
       { calibration: base.calibration },
     );
     const candidate = path.join(dir, 'candidate.json');

@@ -75,6 +75,7 @@ function renderNumbers(numbers) {
       ? numbers.map((n) =>
           h('li', { class: n.key === state.key ? 'sel' : '', onclick: () => open(n.key) },
             h('span', {}, h('span', { class: 'key' }, n.key),
+              n.desk && h('span', { class: 'badge desk' }, 'desk phone'),
               n.ringing && h('span', { class: 'badge ring' }, 'ringing'),
               n.waitingGather && h('span', { class: 'badge' }, 'on a call')),
             h('span', { class: 'counts' }, `${n.sms} sms · ${n.calls} calls · ${n.telegram} tg`)))
@@ -93,9 +94,9 @@ async function renderPhone(key, numbers) {
     Promise.all(chatIds.map((id) => rpc('telegramChat', id))),
   ]);
   const section = document.getElementById('phone');
-  const cards = [whoCard(key, phone, behaviour)];
+  const cards = [whoCard(key, phone, behaviour, summary && summary.desk)];
   const live = calls.filter((c) => !['completed', 'busy', 'no-answer', 'failed', 'canceled'].includes(c.status));
-  for (const c of live) cards.push(callCard(c));
+  for (const c of live) cards.push(callCard(c, summary && summary.desk));
   if (phone) cards.push(smsCard(phone, inbox));
   for (const chat of chats) cards.push(telegramCard(chat, phone));
   if (phone && chats.length === 0) cards.push(startTelegramCard(phone));
@@ -111,10 +112,11 @@ async function renderPhone(key, numbers) {
   });
 }
 
-function whoCard(key, phone, behaviour) {
+function whoCard(key, phone, behaviour, desk) {
   const modes = ['manual', 'answer', 'no-answer', 'busy', 'voicemail', 'reject', 'fail'];
   return h('div', { class: 'card wide who' },
     h('span', { class: 'num' }, key),
+    desk && h('span', { class: 'badge desk', title: 'The desk\'s "Call citizen" rings this phone; answer it to be connected to the citizen' }, 'desk phone'),
     phone && h('label', {}, 'When called: ',
       h('select', { onchange: act((e) => rpc('setBehaviour', phone, { ...behaviour, call: e.target.value })) },
         modes.map((m) => h('option', { value: m, selected: (behaviour.call || 'manual') === m }, m === 'manual' ? 'ring (I answer)' : m)))),
@@ -125,7 +127,7 @@ function whoCard(key, phone, behaviour) {
     phone && h('button', { class: 'primary', onclick: act(() => rpc('placeCall', phone)) }, '📞 Call the centre'));
 }
 
-function callCard(c) {
+function callCard(c, desk) {
   const ringing = c.status === 'ringing' && c.direction === 'outbound-api';
   const lines = c.transcript.filter((e) => e.kind !== 'status' || !['queued', 'initiated', 'ringing'].includes(e.status)).map((e) => {
     if (e.kind === 'say') return h('div', { class: 'say' }, '🔊 ', e.text, h('span', { class: 'lang' }, [e.language, e.voice].filter(Boolean).join(' · ')));
@@ -144,7 +146,7 @@ function callCard(c) {
           h('button', { class: 'bad', onclick: act(() => rpc('rejectCall', c.sid)) }, 'Reject'), ' ',
           h('button', { onclick: act(() => rpc('answerCall', c.sid, { machine: true })) }, 'Let voicemail take it'))
       : h('div', {}, lines,
-          c.connectedTo && h('div', { class: 'gather' }, `Connected to ${c.connectedTo} (the desk). `, h('button', { onclick: act(() => rpc('endDial', c.sid)) }, 'Desk hangs up')),
+          c.connectedTo && h('div', { class: 'gather' }, desk ? `Connected to the citizen ${c.connectedTo}. ` : `Connected to ${c.connectedTo} (the desk). `, h('button', { onclick: act(() => rpc('endDial', c.sid)) }, desk ? 'Citizen hangs up' : 'Desk hangs up')),
           g && gatherBox(c, g),
           h('div', { class: 'compose' }, h('button', { class: 'bad', onclick: act(() => rpc('hangUp', c.sid)) }, 'Hang up'))));
 }

@@ -1,0 +1,22 @@
+import type { Db } from './cases';
+import type { CallRecordingRow } from '../schema';
+
+export const getRecording = (db: Db, id: string): Promise<CallRecordingRow | undefined> => db.selectFrom('call_recordings').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const getRecordingBySid = (db: Db, sid: string): Promise<CallRecordingRow | undefined> =>
+  db.selectFrom('call_recordings').selectAll().where('recording_sid', '=', sid).executeTakeFirst();
+
+export const listRecordingsForCase = (db: Db, caseId: string): Promise<CallRecordingRow[]> =>
+  db.selectFrom('call_recordings').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
+
+export async function insertRecording(db: Db, row: CallRecordingRow): Promise<void> {
+  await db.insertInto('call_recordings').values(row).onConflict((oc) => oc.column('recording_sid').doNothing()).execute();
+}
+
+export async function updateRecording(db: Db, id: string, patch: Partial<Omit<CallRecordingRow, 'id' | 'recording_sid'>>): Promise<void> {
+  await db.updateTable('call_recordings').set(patch).where('id', '=', id).execute();
+}
+
+/** Recordings made before a moment that still point at audio: what retention removes. */
+export const recordingsToPurge = (db: Db, before: string, limit: number): Promise<CallRecordingRow[]> =>
+  db.selectFrom('call_recordings').selectAll().where('created_at', '<', before).where('deleted_at', 'is', null).orderBy('created_at').limit(limit).execute();
