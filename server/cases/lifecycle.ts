@@ -214,11 +214,15 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'conversation', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
   { from: 'human', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
   // Organisation (issue 15): the second review's decisions and what the station reports.
+  { from: 'new', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
   { from: 'outreach', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
   { from: 'conversation', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
   { from: 'human', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
   { from: 'human', to: 'outreach', on: 'review_decided', because: 'call again (not reached yet) or a visit while the ladder goes on' },
   { from: 'human', to: 'conversation', on: 'review_decided', because: 'call again, or a visit while the script waits' },
+  { from: 'conversation', to: 'conversation', on: 'review_decided', because: 'call again or a visit while the script waits' },
+  { from: 'outreach', to: 'human', on: 'review_decided', because: 'call again, and no channel is left' },
+  { from: 'conversation', to: 'human', on: 'review_decided', because: 'call again, and no channel is left' },
   { from: 'outreach', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
   { from: 'conversation', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
   { from: 'outreach', to: 'human', on: 'timer_due', because: 'the station did not report by its deadline' },
@@ -886,11 +890,14 @@ function reviewDecided(r: Run, e: Extract<LifecycleEvent, { type: 'review_decide
     r.emit({ type: 'request_visit', reasons: ['review'], note: e.reason, ...(e.station ? { station: e.station } : {}), ...(e.deadlineAt ? { deadlineAt: e.deadlineAt } : {}) });
     s.timers = s.timers.filter((t) => t.action !== 'visit_due');
     if (e.deadlineAt) s.timers.push({ action: 'visit_due', at: e.deadlineAt });
-  } else {
+  } else if (s.phase === 'new') {
+    // Not triaged yet: the call goes with the triage the worker is about to do.
     s.timers.push({ action: 'callback', at: r.w.now, channel: 'voice' });
+  } else {
+    if (s.phase === 'human') r.move(s.reached ? 'conversation' : 'outreach');
+    return fire(r, { action: 'callback', at: r.w.now, channel: 'voice' });
   }
   if (s.phase === 'human') r.move(s.reached ? 'conversation' : 'outreach');
-  if (e.decision === 'call_again') timersDue(r);
 }
 
 function close(r: Run, outcome: Outcome): void {

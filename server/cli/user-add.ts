@@ -8,8 +8,11 @@ import { findUserByUsername, insertUser, updateUser, USER_ROLES, type UserRole }
 import { deleteSessionsOfUser } from '../store/repositories/sessions';
 import { audit } from '../store/repositories/audit';
 import { normalisePhone } from '../cases/phone';
+import { getUnitByCode } from '../store/repositories/units';
+import { ACCESS_ROLE, UNIT_ROLES, type UnitRole } from '../org/people';
 
 const USAGE = `usage: npm run user:add -- --username <name> --role <${USER_ROLES.join('|')}> [--name <display name>] [--phone <E.164>] [--password <pw>] [--update]
+                [--unit <unit code>] [--unit-role <desk_officer|supervisor|station_officer|manager|admin>]
   password: --password, else the QUANZU_NEW_PASSWORD environment variable, else asked for when run in a terminal
   --update: change an existing user's role, name, phone or password (and sign them out everywhere)
   database: DATABASE_URL (and DATABASE_SCHEMA), as for the server`;
@@ -74,6 +77,8 @@ export async function userAdd(argv: string[], env: NodeJS.ProcessEnv = process.e
         phone: { type: 'string' },
         password: { type: 'string' },
         update: { type: 'boolean', default: false },
+        unit: { type: 'string' },
+        'unit-role': { type: 'string' },
       },
       strict: true,
     }));
@@ -84,6 +89,11 @@ export async function userAdd(argv: string[], env: NodeJS.ProcessEnv = process.e
   if (!username) throw new UsageError('--username is required');
   if (!/^[a-z0-9][a-z0-9._-]{1,62}$/.test(username)) throw new UsageError(`--username "${values.username}" may hold only letters, digits, ".", "_" and "-" (2-63 characters)`);
   if (values.role !== undefined && !USER_ROLES.includes(values.role as UserRole)) throw new UsageError(`--role must be one of ${USER_ROLES.join(', ')}; got "${values.role}"`);
+  // Organisation (issue 15): a role in a unit gives the console access (desk officers and supervisors the desk, station officers the station page).
+  const unitRole = values['unit-role'] as UnitRole | undefined;
+  if (unitRole !== undefined && !UNIT_ROLES.includes(unitRole)) throw new UsageError(`--unit-role must be one of ${UNIT_ROLES.join(', ')}; got "${unitRole}"`);
+  if (unitRole && values.role && ACCESS_ROLE[unitRole] !== values.role) throw new UsageError(`--unit-role ${unitRole} gives the ${ACCESS_ROLE[unitRole]} role: leave out --role or make it ${ACCESS_ROLE[unitRole]}`);
+  if (unitRole) values.role = ACCESS_ROLE[unitRole];
   if (!values.update && values.role === undefined) throw new UsageError(`--role is required (${USER_ROLES.join(', ')})`);
   let phone: string | undefined;
   if (values.phone !== undefined) {
@@ -94,6 +104,9 @@ export async function userAdd(argv: string[], env: NodeJS.ProcessEnv = process.e
 
   const store = await openStore({ url: env.DATABASE_URL || `sqlite://${path.resolve('data', 'quanzu.sqlite')}`, schema: env.DATABASE_SCHEMA || undefined });
   try {
+    const unit = values.unit !== undefined ? await getUnitByCode(store.db, values.unit.trim()) : undefined;
+    if (values.unit !== undefined && !unit) throw new UsageError(`--unit: no unit ${values.unit} (the app loads org/units.yaml into the database when it starts; start it once, or add the unit with POST /api/org/units)`);
+    const placement = { ...(unit ? { unit_id: unit.id } : {}), ...(unitRole ? { unit_role: unitRole } : {}) };
     const existing = await findUserByUsername(store.db, username);
     if (existing && !values.update) throw new UsageError(`user "${username}" already exists; add --update to change their role, phone or password`);
     if (!existing && values.update) throw new UsageError(`user "${username}" does not exist; leave out --update to create them`);
@@ -111,12 +124,13 @@ export async function userAdd(argv: string[], env: NodeJS.ProcessEnv = process.e
         ...(values.name !== undefined ? { display_name: values.name } : {}),
         ...(phone ? { phone } : {}),
         ...(passwordHash ? { password_hash: passwordHash } : {}),
+        ...placement,
       });
-      if (passwordHash || values.role) await deleteSessionsOfUser(store.db, existing.id);
+      if (passwordHash || values.role || unit) await deleteSessionsOfUser(store.db, existing.id);
       await audit(store.db, { actor: 'cli', action: 'user_updated', detail: { username, role: values.role ?? existing.role, password: !!passwordHash } });
       return { created: false, username, role: (values.role as UserRole) ?? existing.role };
     }
-    const user = await insertUser(store.db, { username, role: values.role as UserRole, passwordHash: passwordHash!, displayName: values.name ?? null, phone: phone ?? null });
+    const user = await insertUser(store.db, { username, role: values.role as UserRole, passwordHash: passwordHash!, displayName: values.name ?? null, phone: phone ?? null, unitId: unit?.id ?? null, unitRole: unitRole ?? null });
     await audit(store.db, { actor: 'cli', action: 'user_created', detail: { username, role: user.role } });
     return { created: true, username, role: user.role };
   } finally {

@@ -85,7 +85,7 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
   app.use(recordingsRoutes(s));
   app.use(qaReviewsRoutes(s));
 
-  for (const dir of ['desk', 'manager', 'shared', 'build']) app.use(`/${dir}`, express.static(path.join(WEB_ROOT, dir), { index: dir === 'build' ? false : 'index.html' }));
+  for (const dir of ['desk', 'manager', 'station', 'shared', 'build']) app.use(`/${dir}`, express.static(path.join(WEB_ROOT, dir), { index: dir === 'build' ? false : 'index.html' }));
   app.get('/login', (_req, res) => res.sendFile(path.join(WEB_ROOT, 'shared', 'login.html')));
   app.get('/', (_req, res) => res.redirect('/desk/'));
 

@@ -99,6 +99,9 @@ export const presentHandoff = (h: HandoffRow) => ({
   slaDueAt: h.sla_due_at,
   escalatedAt: h.escalated_at,
   createdAt: h.created_at,
+  // Organisation (issue 15)
+  kind: h.kind,
+  assignedBy: h.assigned_by,
 });
 
 function deliveryOf(providerId: string | null): 'sent' | 'pending' | 'failed' {

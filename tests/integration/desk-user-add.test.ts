@@ -6,6 +6,8 @@ import { userAdd } from '../../server/cli/user-add';
 import { openStore } from '../../server/store/db';
 import { verifyPassword } from '../../server/people/passwords';
 import { sqliteDatabase, type TestDatabase } from '../support/databases';
+import { seedUnitsFromFile } from '../../server/store/repositories/units';
+import { loadUnitsFile } from '../../server/org/units-file';
 
 describe('user:add', () => {
   let db: TestDatabase;
@@ -35,8 +37,8 @@ describe('user:add', () => {
 
   it.each([
     [['--role', 'desk', '--password', 'long enough pw'], '--username is required'],
-    [['--username', 'x1', '--password', 'long enough pw'], '--role is required (desk, manager, admin)'],
-    [['--username', 'x1', '--role', 'chief', '--password', 'long enough pw'], '--role must be one of desk, manager, admin; got "chief"'],
+    [['--username', 'x1', '--password', 'long enough pw'], '--role is required (desk, station, manager, admin)'],
+    [['--username', 'x1', '--role', 'chief', '--password', 'long enough pw'], '--role must be one of desk, station, manager, admin; got "chief"'],
     [['--username', 'x1', '--role', 'desk', '--password', 'short'], 'password must be at least 10 characters'],
     [['--username', 'x1', '--role', 'desk'], 'no password given: pass --password <pw>, set QUANZU_NEW_PASSWORD, or run in a terminal to be asked'],
     [['--username', 'li.wei', '--role', 'desk', '--password', 'long enough pw'], 'user "li.wei" already exists; add --update to change their role, phone or password'],
@@ -45,6 +47,21 @@ describe('user:add', () => {
     [['--username', 'a b', '--role', 'desk', '--password', 'long enough pw'], '--username "a b" may hold only letters, digits, ".", "_" and "-" (2-63 characters)'],
   ])('refuses %j: %s', async (argv, message) => {
     await expect(userAdd(argv, env, false)).rejects.toThrow(message);
+  });
+
+  it('places a person in a unit with a role (organisation, issue 15)', async () => {
+    const store = await openStore({ url: db.env.DATABASE_URL });
+    try {
+      await seedUnitsFromFile(store.db, loadUnitsFile(path.resolve(__dirname, '../../org/units.example.yaml')));
+    } finally {
+      await store.close();
+    }
+    const pw = { ...env, QUANZU_NEW_PASSWORD: 'a long passphrase' };
+    expect(await userAdd(['--username', 'wu.gang', '--unit', 'd01-s01', '--unit-role', 'station_officer'], pw, false)).toEqual({ created: true, username: 'wu.gang', role: 'station' });
+    expect(await user('wu.gang')).toMatchObject({ role: 'station', unit_role: 'station_officer' });
+    await expect(userAdd(['--username', 'x2', '--role', 'desk', '--unit', 'D09'], pw, false)).rejects.toThrow('--unit: no unit D09 (the app loads org/units.yaml into the database when it starts; start it once, or add the unit with POST /api/org/units)');
+    await expect(userAdd(['--username', 'x2', '--role', 'manager', '--unit-role', 'supervisor'], pw, false)).rejects.toThrow('--unit-role supervisor gives the desk role: leave out --role or make it desk');
+    await expect(userAdd(['--username', 'x2', '--unit-role', 'chief'], pw, false)).rejects.toThrow('--unit-role must be one of desk_officer, supervisor, station_officer, manager, admin; got "chief"');
   });
 
   it('updates a role and password with --update', async () => {
@@ -61,6 +78,6 @@ describe('user:add', () => {
     expect(ok.stdout).toBe('created user desk1 (desk)\n');
     const bad = await run('npx', ['tsx', 'server/cli/user-add.ts', '--username', 'desk1', '--role', 'desk'], { cwd, env: { ...process.env, ...env, QUANZU_NEW_PASSWORD: 'desk one passphrase' } }).catch((e) => e);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^user:add: user "desk1" already exists; add --update to change their role, phone or password\nusage: npm run user:add -- --username <name> --role <desk\|manager\|admin>/);
+    expect(bad.stderr).toMatch(/^user:add: user "desk1" already exists; add --update to change their role, phone or password\nusage: npm run user:add -- --username <name> --role <desk\|station\|manager\|admin>/);
   });
 });

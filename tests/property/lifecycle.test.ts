@@ -66,6 +66,12 @@ const happening: fc.Arbitrary<Happening> = fc.oneof(
       { type: 'automation_failing', note: 'p' },
       { type: 'visit_reported', result: 'met' },
       { type: 'visit_reported', result: 'not_found' },
+      // Organisation (issue 15): the station's other reports and the second review's decisions.
+      { type: 'visit_reported', result: 'refused' },
+      { type: 'visit_reported', result: 'paid' },
+      { type: 'review_decided', decision: 'visit', reason: 'p', station: 'unit-s1', deadlineAt: '2026-11-10T18:00:00.000Z' },
+      { type: 'review_decided', decision: 'call_again', reason: 'p' },
+      { type: 'review_decided', decision: 'false_alarm', reason: 'p' },
     ).map((event) => ({ kind: 'event' as const, event })),
   },
 );
@@ -186,6 +192,11 @@ test('every edge of the lifecycle graph (and so of docs/lifecycle.md) is taken b
     { kind: 'attempt', offset: 0, outcome: 'undelivered', permanent: false },
     { kind: 'warning', raise: 'risk' },
   ]);
+  // Organisation (issue 15): "call again" when no channel can reach the person any more.
+  const noChannel: Setup = { ...base, policy: 0, risk: 'high', optedOut: true, start: 'warning' };
+  live(noChannel, [{ kind: 'attempt', offset: 0, outcome: 'failed', permanent: true }, { kind: 'event', event: { type: 'review_decided', decision: 'call_again', reason: 'p' } }]);
+  const callAgain: Happening = { kind: 'event', event: { type: 'review_decided', decision: 'call_again', reason: 'p' } };
+  live({ ...noChannel, start: 'return_contact' }, [callAgain, { kind: 'attempt', offset: 0, outcome: 'failed', permanent: true }, callAgain]);
   const declared = LIFECYCLE_GRAPH.map((e) => `${e.from}>${e.to}@${e.on}`);
   expect(declared.filter((e) => !seenEdges.has(e))).toEqual([]);
 });

@@ -12,6 +12,7 @@ import { Composer } from './composer.js';
 import { ResolveCard } from './resolve.js';
 import { FlowCard, HistoryCard, NotesCard, RelativesCard } from './side.js';
 import { reasonTone, riskTone } from './queue.js';
+import { OrgActions, PlacementLine, ReviewCard, StopPaymentRequestsCard } from './org.js';
 
 /** @typedef {import('./types.js').CaseView} CaseView */
 
@@ -102,6 +103,8 @@ function Head({ view, onChanged, onBack }) {
         : html`<span class="muted">${t('case.slaDue', { when: fmt().time(ho.slaDueAt) })}</span>`}
       ${ho.note && html`<span>${ho.note}</span>`}
     </div>`}
+    <${PlacementLine} view=${view} />
+    <${OrgActions} view=${view} onChanged=${onChanged} />
   </div>`;
 }
 
@@ -120,10 +123,14 @@ export function CaseView({ view, onChanged, onBack, refs }) {
         ${c.status === 'open' && html`<${Composer} key=${c.id} caseId=${c.id} channel=${channel} canWrite=${view.you.holdsClaim} onSent=${onChanged} inputRef=${refs.composer} />`}
       </div>
       <div class="side">
-        ${view.handoff && html`<${ResolveCard} key=${view.handoff.id} view=${view} onDone=${onChanged} outcomeRef=${refs.outcome} />`}
+        ${view.handoff &&
+        (view.handoff.kind === 'review'
+          ? html`<${ReviewCard} key=${view.handoff.id} view=${view} onDone=${onChanged} />`
+          : html`<${ResolveCard} key=${view.handoff.id} view=${view} onDone=${onChanged} outcomeRef=${refs.outcome} />`)}
+        <${StopPaymentRequestsCard} view=${view} onChanged=${onChanged} />
         <${NotesCard} key=${c.id} view=${view} onAdded=${onChanged} />
         <${FlowCard} view=${view} />
-        <${RelativesCard} view=${view} />
+        <${RelativesCard} view=${view} onChanged=${onChanged} />
         <${HistoryCard} view=${view} />
       </div>
     </div>

@@ -15,6 +15,7 @@ import { QueuePane } from './queue.js';
 import { CaseView, Placeholder } from './case.js';
 import { AlertsMenu, UrgentBanner, unlockAudio, useUrgentAlerts } from './alerts.js';
 import { ShortcutsHelp, useShortcuts } from './shortcuts.js';
+import { PresenceToggle } from './org.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Query keys that are not list filters. */
@@ -235,6 +236,7 @@ export function Desk({ session }) {
   return html`<div class=${'desk-app' + (caseId ? ' has-case' : '')}>
     <${TopBar} title=${t('app.desk')} user=${session.user} onLocale=${onLocale} onSignOut=${signOut}>
       <div class=${'conn' + (conn === 'live' ? ' live' : '')} id="conn" data-state=${conn}>${connText}</div>
+      <${PresenceToggle} />
       <${AlertsMenu} prefs=${prefs} onPrefs=${setPrefs} />
       <button type="button" class="link" id="help-button" aria-label=${t('keys.title')} onClick=${() => setHelp(true)}>?</button>
     <//>

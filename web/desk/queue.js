@@ -4,6 +4,7 @@
 import { html } from '../build/preact.js';
 import { fmt, label, locale, t } from '../shared/i18n.js';
 import { clock, useNow } from '../shared/components/ticker.js';
+import { PlacementBadges } from './org.js';
 
 /** @typedef {import('./types.js').ListItem} ListItem */
 /** @typedef {import('./types.js').FacetValue} FacetValue */
@@ -78,6 +79,7 @@ function QueueItem({ item, selected, onOpen }) {
         <span class=${'badge reason ' + reasonTone(item.reason)}>${label('reason', item.reason)}</span>
         <span class=${'badge ' + riskTone(item.riskLevel)}>${label('risk', item.riskLevel)}</span>
         <span class="badge">${label('scamType', item.scamType)}</span>
+        <${PlacementBadges} item=${item} />
         ${item.warningCount >= 2 && html`<span class="badge orange">${t('queue.warnings', { n: item.warningCount })}</span>`}
         ${resolved && item.claimedBy && html`<span class="muted small">${t('queue.resolvedBy', { who: item.claimedBy })}</span>`}
       </div>

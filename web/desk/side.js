@@ -4,6 +4,7 @@ import { html, useState } from '../build/preact.js';
 import { api } from '../shared/api.js';
 import { errorMessage, fmt, label, t } from '../shared/i18n.js';
 import { toast } from '../shared/components/toasts.js';
+import { RelativeActions } from './org.js';
 
 /** @typedef {import('./types.js').CaseView} CaseView */
 
@@ -65,13 +66,16 @@ export function FlowCard({ view }) {
   </div>`;
 }
 
-/** @param {{ view: CaseView }} props */
-export function RelativesCard({ view }) {
+/** @param {{ view: CaseView, onChanged?: () => void }} props */
+export function RelativesCard({ view, onChanged }) {
   if (!view.case.relatives.length) return null;
   return html`<div class="card" id="relatives">
     <div class="card-head"><h2>${t('relatives.title')}</h2></div>
     <div class="card-body"><dl class="kv">
-      ${view.case.relatives.map((r) => html`<dt>${r.relation || t('relatives.relative')}</dt><dd class=${'phone' + (view.phoneVisible ? '' : ' masked')}>${r.name ? r.name + ' ' : ''}${r.phone}</dd>`)}
+      ${view.case.relatives.map(
+        (r, i) => html`<dt>${r.relation || t('relatives.relative')}</dt><dd><span class=${'phone' + (view.phoneVisible ? '' : ' masked')}>${r.name ? r.name + ' ' : ''}${r.phone}</span>
+          <${RelativeActions} view=${view} index=${i} onChanged=${onChanged ?? (() => undefined)} /></dd>`,
+      )}
     </dl></div>
   </div>`;
 }

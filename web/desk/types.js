@@ -17,6 +17,8 @@
  * @property {string} slaDueAt
  * @property {string | null} escalatedAt
  * @property {string} createdAt
+ * @property {'dissuasion' | 'review'} [kind] organisation (issue 15): a second review has its own form
+ * @property {string | null} [assignedBy]
  */
 
 /**

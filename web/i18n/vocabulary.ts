@@ -148,7 +148,7 @@ const timelineEvent: Record<string, Label> = {
   handoff_taken_over: { zh: '主管已接手', en: 'Taken over by a supervisor' },
   case_moved: { zh: '已调整所属单位', en: 'Moved to another unit' },
   review_decided: { zh: '二次研判结论', en: 'Second review decided' },
-  visit_requested: { zh: '已派发上门任务', en: 'Visit requested' },
+  visit_requested: { zh: '请求派出所上门', en: 'Station visit requested' },
   visit_accepted: { zh: '派出所已接收任务', en: 'Visit accepted by the station' },
   visit_on_the_way: { zh: '民警已出发', en: 'Officers on the way' },
   visit_reported: { zh: '上门结果已反馈', en: 'Visit reported' },

@@ -109,7 +109,7 @@ export function deskRoutes(s: Services): Router {
   async function unitFacet(list: 'active' | 'resolved', scope: DeskScope) {
     const counts = await deskUnitCounts(s.store.db, list, scope);
     const dir = s.org.units;
-    return scope.units.map((id) => dir.byId(id)!).filter(Boolean).map((u) => ({ value: u.code, count: (counts.get(u.id) ?? 0) + (u.id === dir.root.id ? counts.get(null) ?? 0 : 0) }));
+    return scope.units.map((id) => dir.byId(id)!).filter(Boolean).map((u) => ({ value: u.code, label: u.name, count: (counts.get(u.id) ?? 0) + (u.id === dir.root.id ? counts.get(null) ?? 0 : 0) }));
   }
 
   router.get('/api/desk/queue', people, async (req, res) => {
