@@ -8,6 +8,8 @@ export type ProcessRole = 'web' | 'worker' | 'all';
 
 const ROOT = path.resolve(__dirname, '..');
 const READY_LINE: Record<ProcessRole, string> = { web: 'quanzu web listening', worker: 'quanzu workers started', all: 'quanzu workers started' };
+// bench/reference.ts prints these (REFERENCE_READY); not imported, so test processes don't load the reference's modules.
+const REFERENCE_READY_LINE: Record<ProcessRole, string> = { web: 'reference web listening', worker: 'reference worker started', all: 'reference worker started' };
 
 export interface AppProcess {
   role: ProcessRole;
@@ -17,6 +19,10 @@ export interface AppProcess {
   output(): string;
   /** Peak resident set size so far, MB (VmHWM), or 0 once the process is gone. */
   peakRssMb(): number;
+  /** The same for the process and every process it started (its process tree), largest first. */
+  peakRssTree(): Array<{ pid: number; mb: number }>;
+  /** CPU time the process and its children have used so far, ms (compare two readings). */
+  cpuMs(): number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** SIGTERM (graceful drain) and wait for the exit; SIGKILL after `graceMs`. */
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -28,8 +34,60 @@ export interface AppProcess {
  * Starts `server/main.ts --role <role>` under node with tsx's loader (the same code `npm start` runs,
  * without npm's and tsx's wrapper processes, so the pid is the app's own). Resolves once it says it is ready.
  */
-export async function spawnApp(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'server', 'main.ts'), '--role', role], {
+export function spawnApp(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<AppProcess> {
+  return spawnRole(path.join(ROOT, 'server', 'main.ts'), READY_LINE, role, env, opts);
+}
+
+/** Starts `bench/reference.ts --role <role>` the same way (the bench's reference of the same work). */
+export function spawnReference(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<AppProcess> {
+  return spawnRole(path.join(ROOT, 'bench', 'reference.ts'), REFERENCE_READY_LINE, role, env, opts);
+}
+
+/** VmHWM of one process in MB, 0 if it is gone. */
+export function peakRssOf(pid: number): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (user + system) the process has used so far, ms; 0 if it is gone. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+  } catch {
+    return 0;
+  }
+}
+/** Linux's USER_HZ (sysconf(_SC_CLK_TCK)), 100 on every mainstream kernel. */
+const CLOCK_TICKS = 100;
+
+/** The pid and all its descendants (Linux /proc/<pid>/task/<tid>/children). */
+function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${out[i]}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      try {
+        for (const c of fs.readFileSync(`/proc/${out[i]}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) out.push(Number(c));
+      } catch {
+        /* the task ended */
+      }
+    }
+  }
+  return out;
+}
+
+async function spawnRole(script: string, readyLines: Record<ProcessRole, string>, role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number }): Promise<AppProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, '--role', role], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +107,7 @@ export async function spawnApp(role: ProcessRole, env: Record<string, string>, o
       reject(new Error(`${role} process did not become ready in time; output:\n${out.slice(-3000)}`));
     }, opts.readyTimeoutMs ?? 90_000); // a start-up on a loaded 2-core machine (the classifier, tsx) can take tens of seconds
     const onData = () => {
-      if (out.includes(READY_LINE[role])) {
+      if (out.includes(readyLines[role])) {
         cleanup();
         resolve();
       }
@@ -80,13 +138,13 @@ export async function spawnApp(role: ProcessRole, env: Record<string, string>, o
     exited,
     output: () => out,
     peakRssMb() {
-      if (!alive) return 0;
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-        return m ? Math.round(Number(m[1]) / 1024) : 0;
-      } catch {
-        return 0;
-      }
+      return alive ? peakRssOf(pid) : 0;
+    },
+    cpuMs() {
+      return alive ? processTree(pid).reduce((sum, p) => sum + cpuMsOf(p), 0) : 0;
+    },
+    peakRssTree() {
+      return alive ? processTree(pid).map((p) => ({ pid: p, mb: peakRssOf(p) })).sort((a, b) => b.mb - a.mb) : [];
     },
     async stop(graceMs = 20_000) {
       if (!alive) return exited;

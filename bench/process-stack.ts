@@ -1,9 +1,10 @@
 // The whole system on loopback with the app in child processes (one web, N workers, or one "all"), the
-// local phone network in this process, a fresh database and a unique Redis prefix.
+// local phone network in this process, a fresh database and a unique Redis prefix. With `app: 'reference'`
+// the same set-up runs bench/reference.ts instead (the bench's measure of this machine's limit).
 import type { PhoneNetwork } from '../tools/phone-network/server';
 import { apiCaller, deleteRedisPrefix, prepareLocalRun } from '../tests/support/stack';
 import type { TestDatabase } from '../tests/support/databases';
-import { spawnApp, type AppProcess, type ProcessRole } from './app-process';
+import { spawnApp, spawnReference, type AppProcess, type ProcessRole } from './app-process';
 
 export interface ProcessStack {
   appUrl: string;
@@ -20,6 +21,8 @@ export interface ProcessStack {
 }
 
 export interface ProcessStackOptions {
+  /** Which program the processes run (default quanzu). */
+  app?: 'quanzu' | 'reference';
   /** Processes to start, in order (default: one 'all'). The first web or all process serves HTTP. */
   roles?: ProcessRole[];
   db?: TestDatabase;
@@ -32,6 +35,7 @@ export interface ProcessStackOptions {
 export async function startProcessStack(opts: ProcessStackOptions = {}): Promise<ProcessStack> {
   const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, redisUrl: opts.redisUrl, ringMs: opts.ringMs, smsStepMs: opts.smsStepMs, env: opts.env });
   const keys = { intake: creds.keys.intake, desk: creds.keys.desk };
+  const spawnRole = opts.app === 'reference' ? (role: ProcessRole) => spawnReference(role, { ...env, INTAKE_KEY: keys.intake }) : (role: ProcessRole) => spawnApp(role, env);
   const processes: AppProcess[] = [];
   const stopAll = async () => {
     // Web first (stops taking work), then workers drain.
@@ -39,7 +43,7 @@ export async function startProcessStack(opts: ProcessStackOptions = {}): Promise
   };
   try {
     // The first process runs the migrations; the others start once it is up.
-    for (const role of opts.roles ?? ['all']) processes.push(await spawnApp(role, env));
+    for (const role of opts.roles ?? ['all']) processes.push(await spawnRole(role));
   } catch (err) {
     await stopAll();
     await network.close();
@@ -55,7 +59,7 @@ export async function startProcessStack(opts: ProcessStackOptions = {}): Promise
     db,
     processes,
     async spawn(role) {
-      const p = await spawnApp(role, env);
+      const p = await spawnRole(role);
       processes.push(p);
       return p;
     },

@@ -1,7 +1,7 @@
 // Builds the services one process needs, and closes them in order.
 import type { Logger } from 'pino';
 import { loadPolicy } from '../flows/engine';
-import { loadClassifier } from '../nlu-models/src';
+import { lazyClassifier } from './classifier-source';
 import type { Config } from './config';
 import { openStore } from './store/db';
 import { connectRedis } from './jobs/redis';
@@ -23,13 +23,15 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, log: Logger, opts: { listenForEvents?: boolean } = {}): Promise<Runtime> {
+export async function createRuntime(config: Config, log: Logger, opts: { listenForEvents?: boolean; classifies?: boolean } = {}): Promise<Runtime> {
   const store = await openStore({ url: config.databaseUrl, schema: config.databaseSchema, onError: connectionErrorLogger(log, 'postgres') });
   const redis = connectRedis(config.redisUrl, { onError: connectionErrorLogger(log, 'redis') });
   const queues = createQueues(redis, config.queuePrefix);
   const events = new LiveEvents(redis.client, `${config.queuePrefix}:events`);
   if (opts.listenForEvents) await events.listen(redis.create('subscriber'));
-  const classifier = await loadClassifier();
+  const classifier = lazyClassifier();
+  // A process that answers webhooks loads it now, beside the rest, so a bad model fails the start, not a reply.
+  const classifierReady = opts.classifies ? classifier.get() : undefined;
   const flows = await FlowRegistry.fromStore(store.db, { log });
   const flowSync = await syncFlowRegistry(flows, store.db, { publisher: redis.client, subscriber: redis.create('subscriber'), channel: `${config.queuePrefix}:flows` }, log);
   const policy = loadPolicy(config.policyFile);
@@ -37,6 +39,7 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
   const orgSync = await syncOrganisation(org, store.db, { publisher: redis.client, subscriber: redis.create('subscriber'), channel: `${config.queuePrefix}:units` }, log);
   const twilioClient = createTwilioClient(config.twilio.accountSid, config.twilio.authToken, config.twilio.apiBase);
   const telegramBot = config.telegram.botToken ? createTelegramBot(config.telegram.botToken, config.telegram.apiRoot) : undefined;
+  await classifierReady;
   const services: Services = {
     config,
     log,

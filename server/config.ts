@@ -53,12 +53,27 @@ export interface Config {
   outboxClaimStaleMs: number;
   /** How long an API request may take before it is answered 503 dependency_timeout, ms. */
   requestTimeoutMs: number;
+  retention: RetentionPolicy;
   /** At SIGTERM: how long the process keeps answering (readiness already failing) before it stops listening, ms. */
   shutdownDrainMs: number;
   /** Then: how long open requests and active jobs get before their connections are cut, ms. */
   shutdownTimeoutMs: number;
   /** Organisation (issue 15): the units and banks files, officers' default capacity, how often auto-assignment runs. */
   org: { unitsFile?: string; banksFile?: string; defaultCapacity: number; autoAssignMs: number };
+}
+
+/** How long data of closed cases is kept, in days (null = kept until deleted by hand). See docs/retention.md. */
+export interface RetentionPolicy {
+  /** Message texts, rendered payloads, what the classifier extracted (amounts, accounts), the flow's slots. */
+  transcriptsDays: number | null;
+  /** Phone numbers, names, relatives, Telegram chat ids, provider error texts; numbers in notes and audit details. */
+  numbersDays: number | null;
+  /** Call recordings (none are stored yet: the recording store adds its step to server/retention/). */
+  recordingsDays: number | null;
+  /** Webhook de-duplication keys (provider_events): providers re-deliver within hours. */
+  providerEventsDays: number;
+  /** How often a worker checks whether the daily run is due, ms. */
+  checkEveryMs: number;
 }
 
 export class ConfigError extends Error {
@@ -107,6 +122,11 @@ const envSchema = z.object({
   OUTBOX_CLAIM_STALE_MS: optional,
   SHUTDOWN_DRAIN_MS: optional,
   REQUEST_TIMEOUT_MS: optional,
+  RETENTION_TRANSCRIPT_DAYS: optional,
+  RETENTION_NUMBER_DAYS: optional,
+  RETENTION_RECORDING_DAYS: optional,
+  RETENTION_PROVIDER_EVENT_DAYS: optional,
+  RETENTION_CHECK_MS: optional,
   SHUTDOWN_TIMEOUT_MS: optional,
   UNITS_FILE: optional,
   BANKS_FILE: optional,
@@ -120,6 +140,42 @@ function isUrl(value: string, protocols: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function days(name: string, raw: string | undefined, fallback: number | null, problems: string[], allowNever = true): number | null {
+  if (raw === undefined) return fallback;
+  if (allowNever && raw.toLowerCase() === 'never') return null;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 36_500) {
+    problems.push(`${name} must be whole days from 1 to 36500${allowNever ? ' (or "never")' : ''}, got "${raw}".`);
+    return fallback;
+  }
+  return n;
+}
+
+function parseRetention(e: Env, problems: string[]): RetentionPolicy {
+  const checkEveryMs = e.RETENTION_CHECK_MS === undefined ? 3_600_000 : Number(e.RETENTION_CHECK_MS);
+  if (!Number.isInteger(checkEveryMs) || checkEveryMs < 100) problems.push(`RETENTION_CHECK_MS must be whole milliseconds ≥ 100, got "${e.RETENTION_CHECK_MS}".`);
+  return {
+    transcriptsDays: days('RETENTION_TRANSCRIPT_DAYS', e.RETENTION_TRANSCRIPT_DAYS, 180, problems),
+    numbersDays: days('RETENTION_NUMBER_DAYS', e.RETENTION_NUMBER_DAYS, 365, problems),
+    recordingsDays: days('RETENTION_RECORDING_DAYS', e.RETENTION_RECORDING_DAYS, 90, problems),
+    providerEventsDays: days('RETENTION_PROVIDER_EVENT_DAYS', e.RETENTION_PROVIDER_EVENT_DAYS, 30, problems, false)!,
+    checkEveryMs,
+  };
+}
+
+/** What `npm run retention` needs: the database and the policy, without the providers' credentials. */
+export function loadRetentionConfig(env: NodeJS.ProcessEnv = process.env): { databaseUrl: string; databaseSchema?: string; retention: RetentionPolicy } {
+  const e = envSchema.parse(env);
+  const problems: string[] = [];
+  const databaseUrl = e.DATABASE_URL ?? `sqlite://${path.resolve('data', 'quanzu.sqlite')}`;
+  if (!/^(postgres|postgresql|sqlite):\/\//.test(databaseUrl)) problems.push(`DATABASE_URL must start with postgres:// or sqlite:// (or be unset for ./data/quanzu.sqlite); got "${databaseUrl}".`);
+  const retention = parseRetention(e, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return { databaseUrl, databaseSchema: e.DATABASE_SCHEMA, retention };
 }
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
@@ -274,6 +330,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (workerMetricsPort !== undefined && (!Number.isInteger(workerMetricsPort) || workerMetricsPort < 0 || workerMetricsPort > 65535))
     problems.push(`WORKER_METRICS_PORT must be a port number (0-65535), got "${e.WORKER_METRICS_PORT}".`);
 
+  const retention = parseRetention(e, problems);
   const logLevel = (e.LOG_LEVEL ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${e.LOG_LEVEL}".`);
 
@@ -313,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerConfirmWaitMs,
     outboxClaimStaleMs,
     requestTimeoutMs,
+    retention,
     shutdownDrainMs,
     shutdownTimeoutMs,
     org: { unitsFile: e.UNITS_FILE, banksFile: e.BANKS_FILE, defaultCapacity, autoAssignMs },

@@ -57,8 +57,14 @@ export const maskAccount = (digits: string): string => `${digits.slice(0, 4)}***
 type Group = { at: number; text: string };
 type Found = { end: number; masked: string };
 
+export interface MaskOptions {
+  /** What a detected number becomes; default its masked form (+86139****5678, 6222****3445). */
+  replace?: (kind: 'phone' | 'account', canonical: string) => string;
+}
+const DEFAULT_REPLACE: Required<MaskOptions>['replace'] = (kind, n) => (kind === 'phone' ? maskPhone(n) : maskAccount(n));
+
 /** The longest run of groups from `i` that reads as one number to mask, and how it is masked. */
-function numberAt(groups: Group[], i: number, international: boolean): Found | undefined {
+function numberAt(groups: Group[], i: number, international: boolean, replace: Required<MaskOptions>['replace']): Found | undefined {
   let phone: Found | undefined;
   let account: Found | undefined;
   let digits = '';
@@ -66,15 +72,15 @@ function numberAt(groups: Group[], i: number, international: boolean): Found | u
     digits += groups[j]!.text;
     const d = international && digits.startsWith('00') ? digits.slice(2) : digits;
     const p = d.length <= 15 ? asStrongPhone(d, international) : undefined;
-    if (p) phone = { end: j, masked: maskPhone(p) };
-    if (!international && d.length >= 13 && d.length <= 19) account = { end: j, masked: maskAccount(d) };
+    if (p) phone = { end: j, masked: replace('phone', p) };
+    if (!international && d.length >= 13 && d.length <= 19) account = { end: j, masked: replace('account', d) };
   }
   if (phone) return phone;
   if (account) return account;
   // Anything else of 10 to 12 digits written as one number: masking a long order number is a smaller
   // harm than showing a phone from another country written without its prefix.
   const rest = groups.slice(i).map((g) => g.text).join('');
-  return rest.length >= 10 && rest.length <= 12 ? { end: groups.length - 1, masked: maskPhone(rest) } : undefined;
+  return rest.length >= 10 && rest.length <= 12 ? { end: groups.length - 1, masked: replace('phone', rest) } : undefined;
 }
 
 /**
@@ -82,7 +88,8 @@ function numberAt(groups: Group[], i: number, international: boolean): Found | u
  * is written (separators, parentheses, full-width digits, +86 / 0086 / 86), leaving amounts, dates,
  * times, case refs and ids as they are.
  */
-export function maskNumbersIn(text: string): string {
+export function maskNumbersIn(text: string, opts: MaskOptions = {}): string {
+  const replace = opts.replace ?? DEFAULT_REPLACE;
   if (!/[\d\uff10-\uff19]/.test(text)) return text;
   const plain = ascii(text);
   // Same length as the text (every twin is one UTF-16 unit), so offsets found here apply to the original.
@@ -94,7 +101,7 @@ export function maskNumbersIn(text: string): string {
     const groups = [...m[0].slice(prefix).matchAll(GROUP)].map((g) => ({ at: start + prefix + g.index!, text: g[0] }));
     for (let i = 0; i < groups.length; ) {
       const first = groups[i]!;
-      const found = numberAt(groups, i, (i === 0 && prefix > 0) || first.text.startsWith('00'));
+      const found = numberAt(groups, i, (i === 0 && prefix > 0) || first.text.startsWith('00'), replace);
       if (!found) {
         i += 1;
         continue;
@@ -125,10 +132,11 @@ const MAX_DEPTH = 10;
  * A copy of any value with every phone number masked: strings anywhere, phone fields, errors (as pino
  * serialises them, stack and cause included). Cycles and very deep values are cut, never followed.
  */
-export function maskDeep(value: unknown): unknown {
+export function maskDeep(value: unknown, opts: MaskOptions = {}): unknown {
   const seen = new WeakSet<object>();
+  const whole = (v: string) => (opts.replace ? opts.replace('phone', v) : maskPhone(v));
   const walk = (v: unknown, depth: number, key?: string): unknown => {
-    if (typeof v === 'string') return key && PHONE_KEYS.has(key) && /^\+?[\d\s().-]{7,}$/.test(v) ? maskPhone(v) : maskNumbersIn(v);
+    if (typeof v === 'string') return key && PHONE_KEYS.has(key) && /^\+?[\d\s().-]{7,}$/.test(v) ? whole(v) : maskNumbersIn(v, opts);
     if (v === null || typeof v !== 'object') return v;
     if (seen.has(v)) return '[circular]';
     if (depth >= MAX_DEPTH) return '[deep]';

@@ -1,7 +1,7 @@
 // What the request handlers and job processors share: built once per process by server/main.ts (or a test).
 import type { Logger } from 'pino';
 import type { Telegraf } from 'telegraf';
-import type { Classifier } from '../nlu-models/src/intents';
+import type { ClassifierSource } from './classifier-source';
 import type { Policy } from '../flows/engine';
 import type { Config } from './config';
 import type { Store } from './store/db';
@@ -27,7 +27,8 @@ export interface Services {
   store: Store;
   queues: Queues;
   events: LiveEvents;
-  classifier: Classifier;
+  /** Loaded on first use: only processes that classify (web) ever load it. */
+  classifier: ClassifierSource;
   flows: FlowRegistry;
   policy: Policy;
   channels: Channels;

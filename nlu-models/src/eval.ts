@@ -134,7 +134,15 @@ export async function buildReport(opts: ReportOptions = {}): Promise<{ report: s
 
   out.push('## Cross-validation (5 folds on the corpus; chose the calibration)', '');
   out.push(`Calibration: ${JSON.stringify(model.calibration)}.`, '');
-  out.push(`Out of fold: ${Object.entries(model.crossValidation).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+  const cv = model.crossValidation;
+  const byWeight = Object.keys(cv).filter((k) => k.startsWith('costAtNlpjsWeight')).map((k) => k.slice('costAtNlpjsWeight'.length));
+  out.push(`Out of fold: ${Object.entries(cv).filter(([k]) => !/AtNlpjsWeight/.test(k)).map(([k, v]) => `${k} ${v}`).join(', ')}.`, '');
+  if (byWeight.length) {
+    out.push('The decision policy: for each nlp.js weight in the blend, each locale\'s at-risk threshold with the lowest out-of-fold cost; the weight with the lowest cost wins, and nlp.js keeps a vote only if it lowers that cost by more than 5% (it costs every classifying process its modules, lang-zh\'s dictionary and most of the classification time).', '');
+    out.push('| nlp.js weight | out-of-fold cost | out-of-fold accuracy |', '|---:|---:|---:|');
+    for (const w of byWeight) out.push(`| ${w} | ${cv[`costAtNlpjsWeight${w}`]} | ${fmt(cv[`accuracyAtNlpjsWeight${w}`] ?? NaN)} |`);
+    out.push('');
+  }
 
   const devOut = dev.map((r) => outcome(r.u.intent, r.c));
   out.push('## Dev set', '', `${dev.length} replies written with the corpus, never trained on. It flatters the model (written by the same hands), so the test set above is the measure.`, '');

@@ -131,7 +131,7 @@ function thresholdsByCost(folds: Scored[], cal: Calibration): { byLocale: Record
  * weight, each locale's at-risk threshold with the lowest cost; then the weight whose thresholds cost least
  * (ties: the more accurate), nlp.js keeping a vote only if it earns NLPJS_MIN_GAIN; then the low-confidence line.
  */
-export function chooseCalibration(folds: Scored[], log: (m: string) => void = () => {}): Calibration {
+export function chooseCalibration(folds: Scored[], log: (m: string) => void = () => {}, record: Record<string, number> = {}): Calibration {
   const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
   let best: { cal: Calibration; cost: number; accuracy: number } | undefined;
   const results: Array<{ cal: Calibration; cost: number; accuracy: number }> = [];
@@ -141,6 +141,8 @@ export function chooseCalibration(folds: Scored[], log: (m: string) => void = ()
     const { accuracy } = evaluate(folds, cal);
     log(`nlp.js weight ${w}: thresholds zh ${byLocale.zh} en ${byLocale.en}, out-of-fold cost ${cost}, accuracy ${accuracy.toFixed(4)}`);
     results.push({ cal, cost, accuracy });
+    record[`costAtNlpjsWeight${w}`] = cost;
+    record[`accuracyAtNlpjsWeight${w}`] = Math.round(accuracy * 10000) / 10000;
     if (!best || cost < best.cost || (cost === best.cost && accuracy > best.accuracy + 1e-9)) best = { cal, cost, accuracy };
   }
   let cal = best!.cal;
@@ -161,7 +163,8 @@ export function chooseCalibration(folds: Scored[], log: (m: string) => void = ()
 
 async function calibrate(corpus: Utterance[], log: (m: string) => void) {
   const folds = await outOfFold(corpus, log);
-  const cal = chooseCalibration(folds, log);
+  const byWeight: Record<string, number> = {};
+  const cal = chooseCalibration(folds, log, byWeight);
   const r = evaluate(folds, cal);
   const round = (x: number) => Math.round(x * 10000) / 10000;
   const perLocale = Object.fromEntries(
@@ -181,6 +184,7 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
       ...perLocale,
       confidentAccuracy: round(r.confidentAccuracy),
       confidentShare: round(r.confidentShare),
+      ...byWeight,
     },
   };
 }

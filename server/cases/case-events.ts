@@ -81,8 +81,8 @@ export async function advanceCase(trx: Tx, s: Services, c: CaseRow, event: Lifec
         }
         e = { type: 'conversation_step', step: silence.step };
       } else {
-        // No conversation to be silent in: nothing of the script waits any more.
-        e = { type: 'conversation_step', step: { channel: (c.active_channel as ConversationStep['channel']) ?? 'sms', trigger: 'no_reply', ended: true, handoffs: [] } };
+        // No conversation to be silent in (a call answered and lost before the script spoke): a person looks.
+        e = { type: 'conversation_step', step: { channel: (c.active_channel as ConversationStep['channel']) ?? 'sms', trigger: 'no_reply', ended: true, handoffs: [{ reason: 'other', note: 'reached, but no conversation to continue' }] } };
       }
     }
   }

@@ -194,6 +194,8 @@ export interface IncomingReply {
  * arriving together step the conversation one after the other, never from the same old state.
  */
 export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOutput> {
+  // Loaded before the transaction: the first use in a process reads the model (about a second).
+  const classifier = await s.classifier.get();
   const pending = new PendingEvents();
   const after: Advanced[] = [];
   const outbox: { id: string; due_at: string }[] = [];
@@ -211,7 +213,7 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
     const running = conversation && !conversation.state.ended ? conversation : undefined;
     const answering = running?.flow ?? (await flowForCase(s, c, trx));
     const chosen = answering ? chooseOption(answering, running?.state, { text: r.text, digits: r.digits, button: r.button }) : undefined;
-    const heard = chosen ? optionClassification(chosen, c.locale === 'en' ? 'en' : 'zh') : timedClassify(() => s.classifier.classify(r.text));
+    const heard = chosen ? optionClassification(chosen, c.locale === 'en' ? 'en' : 'zh') : timedClassify(() => classifier.classify(r.text));
     classification = heard;
     const recordReply = (decidedBy: StepResult['decidedBy']) =>
       insertMessage(trx, {

@@ -18,7 +18,7 @@ export type Phase = (typeof PHASES)[number];
  * The case's next action: what a timer asks for when it is due. `cases.next_action` holds one of these
  * (the earliest timer), and only server/cases/outbox.ts writes it.
  */
-export const CASE_ACTIONS = ['triage', 'contact', 'rung_deadline', 'no_reply', 'call_watchdog', 'callback', 'follow_up'] as const;
+export const CASE_ACTIONS = ['triage', 'contact', 'rung_deadline', 'no_reply', 'call_watchdog', 'callback', 'follow_up', 'visit_due'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 export interface Timer {
@@ -113,6 +113,9 @@ export interface ConversationStep {
   hangup?: boolean;
 }
 
+/** What the station found at the door: met (outcome says how it ended), nobody there, a refusal, money already gone. */
+export type VisitReport = 'met' | 'not_found' | 'refused' | 'paid';
+
 export type AttemptOutcome = 'answered' | 'call_ended' | 'unanswered' | 'voicemail' | 'failed' | 'delivered' | 'undelivered';
 
 export type LifecycleEvent =
@@ -125,7 +128,9 @@ export type LifecycleEvent =
   | { type: 'handoff_released' }
   | { type: 'handoff_returned' }
   | { type: 'handoff_resolved'; outcome: Outcome }
-  | { type: 'visit_reported'; result: 'met' | 'not_found'; outcome?: Outcome; note?: string }
+  | { type: 'visit_reported'; result: VisitReport; outcome?: Outcome; note?: string }
+  // Organisation (issue 15): the second review (二次研判) decided; a visit carries the station and its deadline.
+  | { type: 'review_decided'; decision: 'visit' | 'call_again' | 'false_alarm'; reason: string; station?: string; deadlineAt?: string }
   | { type: 'timer_due' }
   | { type: 'contact_after_close'; channel: ChannelName }
   | { type: 'opted_out' }
@@ -145,7 +150,8 @@ export type LifecycleCommand =
   | { type: 'cancel_contacts'; attempts: number[] }
   | { type: 'schedule'; action: CaseAction | null; at: string | null }
   | { type: 'open_handoff'; reason: HandoffReason; priority?: number; slaMinutes?: number; note?: string }
-  | { type: 'request_visit'; reasons: string[]; note: string }
+  | { type: 'request_visit'; reasons: string[]; note: string; /** a second review chose the station (issue 15) */ station?: string; deadlineAt?: string }
+  | { type: 'visit_overdue' }
   | { type: 'step_conversation'; event: 'no_reply' }
   | { type: 'connect_desk' }
   | { type: 'close'; outcome: Outcome }
@@ -170,6 +176,12 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'new', to: 'human', on: 'timer_due', because: 'no channel can reach the person: a human at once' },
   { from: 'new', to: 'conversation', on: 'return_contact', because: 'a citizen with no case called or wrote' },
   { from: 'new', to: 'closed', on: 'handoff_resolved', because: 'an officer decided the case' },
+  { from: 'new', to: 'conversation', on: 'conversation_step', because: 'the person wrote before triage (triage still runs: the reviews)' },
+  { from: 'new', to: 'conversation', on: 'citizen_contact', because: 'the person called before triage' },
+  { from: 'new', to: 'conversation', on: 'contact_after_close', because: 'the person called or wrote before triage' },
+  { from: 'new', to: 'human', on: 'opted_out', because: 'STOP before triage' },
+  { from: 'new', to: 'outreach', on: 'handoff_returned', because: 'returned before triage: triage now' },
+  { from: 'new', to: 'human', on: 'handoff_returned', because: 'returned before triage, and no channel can reach the person' },
   { from: 'outreach', to: 'outreach', on: 'warning_received', because: 're-triage raised the risk: the new tier’s ladder from its first rung' },
   { from: 'outreach', to: 'outreach', on: 'timer_due', because: 'rung deadline → the next rung; a held contact goes out' },
   { from: 'outreach', to: 'outreach', on: 'attempt_outcome', because: 'every contact of the rung failed → the next rung at once' },
@@ -191,7 +203,6 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'conversation', to: 'human', on: 'opted_out', because: 'STOP' },
   { from: 'conversation', to: 'closed', on: 'conversation_step', because: 'the script ended with an outcome and no person owed' },
   { from: 'conversation', to: 'conversation', on: 'handoff_returned', because: 'the script waits for the person again' },
-  { from: 'conversation', to: 'closed', on: 'handoff_returned', because: 'returned after the script had ended' },
   { from: 'human', to: 'conversation', on: 'conversation_step', because: 'the person talks to the script while an officer is owed' },
   { from: 'human', to: 'outreach', on: 'handoff_returned', because: 'not reached: back to the ladder' },
   { from: 'human', to: 'conversation', on: 'handoff_returned', because: 'the script waits for the person again' },
@@ -202,9 +213,70 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'outreach', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
   { from: 'conversation', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
   { from: 'human', to: 'closed', on: 'visit_reported', because: 'the station met the person' },
+  // Organisation (issue 15): the second review's decisions and what the station reports.
+  { from: 'outreach', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
+  { from: 'conversation', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
+  { from: 'human', to: 'closed', on: 'review_decided', because: 'the review found a false alarm' },
+  { from: 'human', to: 'outreach', on: 'review_decided', because: 'call again (not reached yet) or a visit while the ladder goes on' },
+  { from: 'human', to: 'conversation', on: 'review_decided', because: 'call again, or a visit while the script waits' },
+  { from: 'outreach', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
+  { from: 'conversation', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
+  { from: 'outreach', to: 'human', on: 'timer_due', because: 'the station did not report by its deadline' },
+  { from: 'conversation', to: 'human', on: 'timer_due', because: 'the station did not report by its deadline' },
   { from: 'closed', to: 'conversation', on: 'contact_after_close', because: 'the citizen wrote or called: their own case reopens, with its history' },
   { from: 'closed', to: 'closed', on: 'timer_due', because: 'the follow-up check-in goes out' },
 ];
+
+/** What each event means (docs/lifecycle.md); every event type must be here. */
+export const LIFECYCLE_EVENTS: Record<LifecycleEventType, string> = {
+  warning_received: 'a warning for this person (every warning, not only the first): triage, or re-triage',
+  return_contact: 'a citizen with no case of their own called or wrote',
+  attempt_outcome: 'a provider status or answer for one contact attempt, matched to that attempt',
+  citizen_contact: 'the person called or wrote to us on an open case',
+  conversation_step: 'the script took a step (a classified reply, silence, voicemail, the first prompt of a call)',
+  handoff_claimed: 'an officer claimed the case',
+  handoff_released: 'an officer put the case back in the queue',
+  handoff_returned: 'an officer returned the case to the automation',
+  handoff_resolved: 'an officer decided the case with an outcome',
+  visit_reported: 'a police station reported its visit (issue 15 plugs the station page in here)',
+  timer_due: 'the case’s next action is due',
+  contact_after_close: 'the citizen wrote or called after their case closed',
+  opted_out: 'STOP by SMS',
+  opted_in: 'START by SMS',
+  human_requested: 'the citizen asked for an officer outside the script (Telegram /human)',
+  relative_replied: 'a relative answered our message',
+  automation_failing: 'automatic work on the case keeps failing',
+  review_decided: 'the second review (二次研判) decided: visit, call again, or close as a false alarm',
+  loss_reported: 'a fraud report matched the person: money was lost',
+};
+
+/** What each command does when server/cases/outbox.ts carries it out; every command type must be here. */
+export const LIFECYCLE_COMMANDS: Record<LifecycleCommandType, string> = {
+  contact: 'an attempt row and an outbox row (a call, or the script’s first prompt as a message), in the decision’s transaction',
+  contact_relative: 'an attempt row and an outbox row with the relative flow’s first prompt (minimal disclosure)',
+  cancel_contacts: 'outbox rows of these attempts that nobody has started to send are called off',
+  schedule: 'the case’s next action and its moment (cases.next_action / next_action_at)',
+  open_handoff: 'a handoff opened, or the open one raised (priority, reason, deadline)',
+  request_visit: 'a police-station visit requested (for now on the case’s handoff; issue 15 turns it into a station task)',
+  step_conversation: 'the script’s silence handling runs, and its step comes back as conversation_step',
+  connect_desk: 'the call in progress is connected to the desk phone (<Dial>)',
+  close: 'the case closes with an outcome',
+  reopen: 'the closed case opens again, its history kept',
+  visit_overdue: 'a station visit past its deadline goes to the district supervisor',
+  note: 'a line in the case’s audit trail',
+};
+
+/** What each next action does when due. */
+export const CASE_ACTION_DOCS: Record<CaseAction, string> = {
+  triage: 'triage left to a worker (intake without the services to decide)',
+  contact: 'a contact held by quiet hours goes out',
+  rung_deadline: 'nobody reached in time: the next rung',
+  no_reply: 'the script’s silence handling',
+  call_watchdog: 'a call no status callback has spoken of: counted as unanswered (or as ended, once answered)',
+  callback: 'a call-back the script scheduled',
+  follow_up: 'the check-in some days after close',
+  visit_due: 'the station visit’s deadline',
+};
 
 /** Handoff reasons that mean a person is owed to the citizen now (the script said so, or they are at risk). */
 const OWED: readonly string[] = ['already_paid', 'mid_scam', 'request_human', 'distrust', 'low_confidence'];
@@ -286,6 +358,12 @@ class Run {
     if (!LIFECYCLE_GRAPH.some((e) => e.from === from && e.to === to && e.on === this.on)) this.undeclared.push({ from, to, on: this.on });
   }
 
+  /** Records a declared self-loop (the phase stays, something happened in it), once per event. */
+  stay(): void {
+    const p = this.s.phase;
+    if (!this.moves.some((m) => m.from === p && m.to === p)) this.move(p);
+  }
+
   /** The handoff that will be active once this event's commands are carried out. */
   handoff(): { reason: string; priority: number } | null {
     const h = this.w.handoff;
@@ -330,6 +408,8 @@ function handle(r: Run, e: LifecycleEvent): void {
       s.tier = r.w.facts.riskLevel;
       s.reached = true;
       s.conversation = { channel: e.channel, ended: false, awaiting: true };
+      // The script's first step replaces this wait; until it comes, silence is handled like any other.
+      setNoReply(r, DEFAULT_NO_REPLY_SECONDS);
       return r.move('conversation');
     case 'attempt_outcome':
       return attemptOutcome(r, e);
@@ -347,11 +427,18 @@ function handle(r: Run, e: LifecycleEvent): void {
       if (s.phase === 'closed') return;
       return close(r, e.outcome);
     case 'visit_reported':
-      if (s.phase === 'closed') return;
+      if (s.phase === 'closed' || s.phase === 'new') return r.note('visit_reported', { result: e.result, ignored: `case is ${s.phase}` });
+      s.timers = s.timers.filter((t) => t.action !== 'visit_due');
       r.note('visit_reported', { result: e.result, ...(e.note ? { note: e.note } : {}) });
       if (e.result === 'met') return close(r, e.outcome ?? 'visit_dispatched');
-      // Nobody at the door: the case stays with a person, more urgently.
-      return r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: `station visit: nobody found${e.note ? ` (${e.note})` : ''}` });
+      // Nobody at the door, a refusal, money gone: the case stays with a person, more urgently.
+      if (e.result === 'paid') r.openHandoff('already_paid', { priority: HANDOFF_PRIORITIES.already_paid, note: `station visit: already paid — stop-payment now${e.note ? ` (${e.note})` : ''}` });
+      else if (e.result === 'refused') r.openHandoff('distrust', { priority: HANDOFF_PRIORITIES.mid_scam, note: `station visit: refused to talk${e.note ? ` (${e.note})` : ''}` });
+      else r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: `station visit: nobody found${e.note ? ` (${e.note})` : ''}` });
+      if (e.result !== 'not_found' && s.phase !== 'human') r.move('human');
+      return;
+    case 'review_decided':
+      return reviewDecided(r, e);
     case 'timer_due':
       return timersDue(r);
     case 'contact_after_close':
@@ -362,13 +449,14 @@ function handle(r: Run, e: LifecycleEvent): void {
       s.reached = true;
       s.timers = [];
       s.conversation = { channel: e.channel, ended: true, awaiting: true };
+      setNoReply(r, DEFAULT_NO_REPLY_SECONDS);
       r.emit({ type: 'reopen' });
       return r.move('conversation');
     case 'opted_out': {
       if (!s.deadChannels.includes('sms')) s.deadChannels.push('sms');
       if (s.phase === 'closed') return;
       stopContacts(r);
-      s.timers = s.timers.filter((t) => t.action === 'follow_up');
+      s.timers = s.timers.filter((t) => t.action === 'follow_up' || t.action === 'triage');
       r.openHandoff('opted_out', { note: 'citizen replied STOP to warning SMS: reach them another way' });
       if (s.phase !== 'human') r.move('human');
       return;
@@ -406,8 +494,8 @@ function triage(r: Run): void {
   s.timers = s.timers.filter((t) => t.action !== 'triage');
   r.note('triaged', { flowId: plan.flowId, tier: plan.tier, reviewReasons: plan.reviewReasons, visitReasons: plan.visitReasons });
   reviewAndVisit(r, plan.reviewReasons, plan.visitReasons);
-  if (s.reached) return; // a legacy case whose person had already answered
-  if (s.phase === 'new') r.move('outreach');
+  // A legacy case whose person had already answered, or one a person already holds (STOP before triage).
+  if (s.reached || (s.phase === 'human' && r.handoff())) return;
   startRung(r, 0);
 }
 
@@ -507,6 +595,8 @@ function startRung(r: Run, index: number): void {
       }
     }
     s.timers.push({ action: 'rung_deadline', at: deadlineAfter(r, rung.deadlineMinutes, start), rung: i });
+    if (s.phase === 'new' || s.phase === 'human') r.move('outreach');
+    else if (s.phase === 'outreach') r.stay();
     r.note('rung_started', { rung: i + 1, of: ladder.length, tier: s.tier, contacts: made, ...(held.length ? { heldUntilQuietHoursEnd: held } : {}), ...(rung.relatives ? { relatives: true } : {}) });
     return;
   }
@@ -557,8 +647,10 @@ function reach(r: Run, channel: ChannelName): void {
   }
   const onCall = s.onCall;
   stopContacts(r);
+  // Until the script's step says what it waits for: a watch on the call, or the usual wait for an answer.
   if (onCall !== undefined) s.timers.push({ action: 'call_watchdog', at: addMinutes(r.w.now, CALL_WATCHDOG_MINUTES) });
-  if (s.phase === 'outreach') r.move('conversation');
+  else if (!s.timers.some((t) => t.action === 'no_reply' || t.action === 'callback')) setNoReply(r, DEFAULT_NO_REPLY_SECONDS);
+  if (s.phase === 'outreach' || s.phase === 'new') r.move('conversation');
 }
 
 function attemptOutcome(r: Run, e: Extract<LifecycleEvent, { type: 'attempt_outcome' }>): void {
@@ -568,7 +660,7 @@ function attemptOutcome(r: Run, e: Extract<LifecycleEvent, { type: 'attempt_outc
     if (s.onCall !== e.attempt) return r.note('attempt_superseded', { attempt: e.attempt, outcome: e.outcome });
     s.onCall = undefined;
     s.timers = s.timers.filter((t) => t.action !== 'call_watchdog');
-    if (s.phase === 'conversation' && s.conversation?.awaiting) setNoReply(r, AFTER_CALL_SILENCE_SECONDS);
+    if (s.phase === 'conversation' && (s.conversation?.awaiting ?? true) && !s.timers.some((t) => t.action === 'callback')) setNoReply(r, AFTER_CALL_SILENCE_SECONDS);
     return;
   }
   const c = s.live.find((x) => x.attempt === e.attempt);
@@ -650,8 +742,8 @@ function conversationStep(r: Run, step: ConversationStep): void {
   }
   if (step.ended && step.outcome) s.outcome = step.outcome;
 
-  // Something still to happen on its own: a call-back, the script's silence handling, a contact on its way.
-  const waits = s.timers.some((t) => t.action === 'callback' || t.action === 'no_reply') || s.live.some((c) => c.status === 'pending');
+  // Something still to happen on its own: a call-back, or the script's silence handling.
+  const waits = s.timers.some((t) => t.action === 'callback' || t.action === 'no_reply');
   if (r.handoff()) {
     if (over && !waits) {
       if (s.phase !== 'human') r.move('human');
@@ -661,7 +753,8 @@ function conversationStep(r: Run, step: ConversationStep): void {
   if (step.ended && !waits) return close(r, step.outcome ?? s.outcome ?? 'safe_aware');
   // The contact is over with nothing planned: the script's silence handling runs later.
   if (over && !waits) setNoReply(r, DEFAULT_NO_REPLY_SECONDS);
-  if (s.phase !== 'conversation' || r.moves.length === 0) r.move('conversation');
+  if (s.phase !== 'conversation') r.move('conversation');
+  else r.stay();
 }
 
 function callbackFailed(r: Run): void {
@@ -678,10 +771,10 @@ function callbackFailed(r: Run): void {
 function returned(r: Run): void {
   const { s } = r;
   if (s.phase === 'closed') return;
+  if (s.rung < 0 && !s.reached) return triage(r); // returned before triage ran: triage now
   if (!s.reached) {
     // Not reached yet: back to the ladder, at the rung it stood on (from the first when it had failed).
     const ladder = r.tier.ladder;
-    r.move('outreach');
     return startRung(r, s.rung >= 0 && s.rung < ladder.length ? s.rung : 0);
   }
   if (s.conversation && !s.conversation.ended) {
@@ -690,7 +783,7 @@ function returned(r: Run): void {
     return r.move('conversation');
   }
   if (s.timers.length) return r.move('conversation');
-  close(r, s.outcome ?? 'returned_to_flow');
+  close(r, s.outcome ?? 'returned_to_flow'); // only from `human`: a conversation that ended with a person owed waits there
 }
 
 // ---- timers ---------------------------------------------------------------------------------------------
@@ -712,31 +805,41 @@ function fire(r: Run, t: Timer): void {
       const rung = r.tier.ladder[s.rung];
       if (rung?.relatives) {
         if (s.relativesAsked < r.w.facts.relatives) askRelative(r);
-        return;
+        return r.stay();
       }
       const channel = t.channel && resolveChannel(r, t.channel);
       if (!channel) return;
       const until = heldUntil(r, channel === 'voice' ? 'call' : 'text');
       if (until) s.timers.push({ ...t, at: until });
       else contact(r, channel, 'warning');
-      return;
+      return r.stay();
     }
     case 'rung_deadline':
       if (s.phase !== 'outreach' || t.rung !== s.rung) return;
       return startRung(r, s.rung + 1);
     case 'no_reply':
       if (s.phase === 'closed') return;
-      return r.emit({ type: 'step_conversation', event: 'no_reply' });
+      r.emit({ type: 'step_conversation', event: 'no_reply' });
+      if (s.phase === 'conversation') r.stay();
+      return;
     case 'call_watchdog': {
       // No status callback came for a call: count it as unanswered, or as ended if it was answered.
       if (s.onCall !== undefined) {
         s.onCall = undefined;
-        if (s.conversation?.awaiting) setNoReply(r, 0);
+        if (s.phase === 'conversation') setNoReply(r, 0);
         return;
       }
       const call = s.live.find((c) => c.channel === 'voice' && c.status === 'pending');
       if (call) return attemptOutcome(r, { type: 'attempt_outcome', attempt: call.attempt, outcome: 'unanswered' });
       if (s.phase === 'conversation' && s.conversation && !s.conversation.ended && !s.timers.some((x) => x.action === 'no_reply')) setNoReply(r, 0);
+      return;
+    }
+    case 'visit_due': {
+      // The station did not report by its deadline: its district's desk takes the case, urgently.
+      if (s.phase === 'closed') return;
+      r.emit({ type: 'visit_overdue' });
+      r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: 'station visit overdue: no report by its deadline' });
+      if (s.phase !== 'human') r.move('human');
       return;
     }
     case 'callback': {
@@ -750,6 +853,7 @@ function fire(r: Run, t: Timer): void {
       s.live = s.live.filter((c) => c.status === 'pending');
       contact(r, channel, 'callback');
       if (channel !== 'voice') setNoReply(r, DEFAULT_NO_REPLY_SECONDS);
+      if (s.phase === 'conversation') r.stay();
       return;
     }
     case 'follow_up': {
@@ -767,6 +871,27 @@ function fire(r: Run, t: Timer): void {
 }
 
 // ---- closing --------------------------------------------------------------------------------------------
+
+/**
+ * Organisation (issue 15): the second review's decision. A false alarm closes the case; "call again" places
+ * a call now (a call-back, through the tier's channels); a visit sends the chosen station with a deadline
+ * (a visit_due timer: an overdue visit comes back to a person). Outreach and the script go on meanwhile.
+ */
+function reviewDecided(r: Run, e: Extract<LifecycleEvent, { type: 'review_decided' }>): void {
+  const { s } = r;
+  if (s.phase === 'closed') return;
+  r.note('review_decided', { decision: e.decision, reason: e.reason, ...(e.station ? { station: e.station } : {}) });
+  if (e.decision === 'false_alarm') return close(r, 'false_alarm');
+  if (e.decision === 'visit') {
+    r.emit({ type: 'request_visit', reasons: ['review'], note: e.reason, ...(e.station ? { station: e.station } : {}), ...(e.deadlineAt ? { deadlineAt: e.deadlineAt } : {}) });
+    s.timers = s.timers.filter((t) => t.action !== 'visit_due');
+    if (e.deadlineAt) s.timers.push({ action: 'visit_due', at: e.deadlineAt });
+  } else {
+    s.timers.push({ action: 'callback', at: r.w.now, channel: 'voice' });
+  }
+  if (s.phase === 'human') r.move(s.reached ? 'conversation' : 'outreach');
+  if (e.decision === 'call_again') timersDue(r);
+}
 
 function close(r: Run, outcome: Outcome): void {
   const { s } = r;

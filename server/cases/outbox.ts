@@ -12,9 +12,15 @@ import { audit } from '../store/repositories/audit';
 import { fromJson, nowIso, toJson } from '../store/ids';
 import type { PendingEvents } from '../events';
 import type { Services } from '../services';
-import { enqueueCaseJob, enqueueRelay, type CaseJob } from '../jobs/queues';
+import type { CaseJob } from '../jobs/queues';
+import { directJobs, type JobSink } from '../jobs/bulk-enqueue';
 import { handOff } from './handoff';
 import type { LifecycleCommand, LifecycleState, Transition } from './lifecycle';
+import { createVisitTask, escalateOpenVisit } from '../org/visits';
+
+/** The review handoff a visit decision resolved (the task remembers which review sent it). */
+const latestReviewHandoffId = async (trx: Kysely<Database>, caseId: string): Promise<string | undefined> =>
+  (await trx.selectFrom('handoffs').select('id').where('case_id', '=', caseId).where('kind', '=', 'review').orderBy('created_at', 'desc').limit(1).executeTakeFirst())?.id;
 
 export type Tx = Kysely<Database>;
 
@@ -107,12 +113,24 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       await handOff(trx, pending, { caseId: c.id, reason: cmd.reason, riskLevel: c.risk_level, priority: cmd.priority, note: cmd.note, actor, slaMinutes: cmd.slaMinutes });
       return;
     case 'request_visit': {
-      // Until station tasks exist (issue 15), a visit is requested on the case's handoff for the desk to dispatch.
+      // Organisation (issue 15): a second review chose the station: its visit task, with the deadline.
+      if (cmd.station && cmd.deadlineAt) {
+        const task = await createVisitTask(trx, s, c, { stationId: cmd.station, deadlineAt: cmd.deadlineAt, reason: cmd.note, requestedBy: actor, handoffId: (await latestReviewHandoffId(trx, c.id)) ?? null });
+        pending.publish({ type: 'org', change: 'visit', caseId: c.id, taskId: task.id });
+        return;
+      }
+      // No station chosen yet (the policy's visit rules): the request waits on the case's handoff for the second review.
       await audit(trx, { caseId: c.id, actor, action: 'visit_requested', detail: { reasons: cmd.reasons, note: cmd.note } });
       const active = await activeHandoffForCase(trx, c.id);
       const line = `station visit requested: ${cmd.reasons.join(', ')}`;
       if (active) await appendHandoffNote(trx, active.id, line);
       else await handOff(trx, pending, { caseId: c.id, reason: 'review', riskLevel: c.risk_level, note: line, actor });
+      return;
+    }
+    case 'visit_overdue': {
+      // Organisation (issue 15): flagged for the district's supervisors; the lifecycle's handoff brings it back to a person.
+      const task = await escalateOpenVisit(trx, s, c, actor);
+      if (task) pending.publish({ type: 'org', change: 'visit', caseId: c.id, taskId: task.id });
       return;
     }
     case 'step_conversation':
@@ -164,9 +182,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** After commit: queue the relay for new outbox rows and the case's timer. Never throws (the sweeper is the backstop). */
-export async function dispatch(s: Services, work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null }): Promise<void> {
-  const jobs: Promise<unknown>[] = work.outbox.map((o) => enqueueRelay(s.queues, { outboxId: o.id, due: o.due_at }));
-  if (work.next) jobs.push(enqueueCaseJob(s.queues, { caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
+export async function dispatch(
+  s: Services,
+  work: { caseId: string; outbox: { id: string; due_at: string }[]; next?: { action: string; at: string } | null },
+  sink: JobSink = directJobs(s.queues),
+): Promise<void> {
+  const jobs: Promise<unknown>[] = work.outbox.map((o) => sink.relay({ outboxId: o.id, due: o.due_at }));
+  if (work.next) jobs.push(sink.caseJob({ caseId: work.caseId, action: work.next.action as CaseJob['action'], due: work.next.at }));
   if (!jobs.length) return;
   await withTimeout(Promise.all(jobs), ENQUEUE_WAIT_MS).catch((err) => s.log.warn({ caseId: work.caseId, err: (err as Error).message }, 'enqueue failed; the sweeper will queue it'));
 }

@@ -11,7 +11,7 @@ import { conversationPort } from './conversation';
 import { dispatch } from './outbox';
 
 export async function recordRelativeReply(s: Services, c: CaseRow, text: string, providerId: string): Promise<void> {
-  const classification = s.classifier.classify(text);
+  const classification = (await s.classifier.get()).classify(text);
   const pending = new PendingEvents();
   const adv = await s.store.db.transaction().execute(async (trx) => {
     const locked = (await lockCase(trx, s, c.id)) ?? c;

@@ -27,6 +27,7 @@ import { stopPaymentRoutes } from './routes/desk-stop-payments';
 import { deskCorrectionRoutes } from './routes/desk-corrections';
 import { orgRoutes } from './routes/org';
 import { orgStopPaymentRoutes } from './routes/org-stop-payments';
+import { orgVisitRoutes } from './routes/org-visits';
 import { twilioConferenceWebhooks } from '../webhooks/twilio-conference';
 import { twilioWebhooks } from '../webhooks/twilio';
 import { registerTelegramHandlers, telegramWebhook } from '../webhooks/telegram';
@@ -69,6 +70,7 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
   app.use(meRoutes(s));
   app.use(orgRoutes(s));
   app.use(orgStopPaymentRoutes(s));
+  app.use(orgVisitRoutes(s));
   app.use(deskRoutes(s));
   app.use(cannedRepliesRoutes(s));
   app.use(stopPaymentRoutes(s));

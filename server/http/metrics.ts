@@ -62,6 +62,11 @@ const escalated = new Gauge({
   labelNames: ['priority'] as const,
   registers: [registry],
 });
+const classifierLoaded = new Gauge({
+  name: 'quanzu_classifier_loaded',
+  help: 'Whether this process has loaded the reply classifier (1 in web processes; workers never classify, so 0).',
+  registers: [registry],
+});
 const flowPublished = new Gauge({ name: 'quanzu_flow_published_version', help: 'The flow version new conversations start on.', labelNames: ['flow'] as const, registers: [registry] });
 
 /** Wraps a job processor so each run's duration and failure is counted. */
@@ -132,6 +137,7 @@ async function readGauges(s: Services): Promise<void> {
   const since = new Date(now - 24 * 3600_000).toISOString();
   const esc = await s.store.db.selectFrom('handoffs').select(['priority']).where('escalated_at', '>=', since).execute();
   for (const h of esc) escalated.inc({ priority: String(h.priority) });
+  classifierLoaded.set(s.classifier.loaded ? 1 : 0);
   flowPublished.reset();
   for (const id of s.flows.ids()) {
     const v = s.flows.publishedVersion?.(id) ?? s.flows.current(id)?.version;

@@ -11,12 +11,16 @@ import { runCaseEvent } from '../cases/case-events';
 import { conversationPort } from '../cases/conversation';
 import { processCaseJob } from './case-jobs';
 import { processRelayJob, sweepOutbox } from './outbox-relay';
-import { CASE_JOB_NAMES, enqueueCaseJob, type CaseJob } from './queues';
+import { enqueueCaseJob, type CaseJob } from './queues';
 import { startSlaChecks } from './sla';
 import { startOrgChecks } from '../org/checks';
+import { startRetentionJob } from './retention-job';
 
 export interface WorkerOptions {
+  /** Case jobs (lifecycle timers) run at once in this process (default 8). */
   concurrency?: number;
+  /** Outbox sends run at once (default 16): each mostly waits for the provider, so more overlap pays. */
+  relayConcurrency?: number;
   /** How often the sweeper runs, ms. */
   sweepEveryMs?: number;
 }
@@ -64,8 +68,11 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
         throw err;
       }
     };
-  for (const name of CASE_JOB_NAMES) void s.queues.cases.process(name, concurrency, wrap<CaseJob>('cases', processCaseJob));
-  void s.queues.delivery.process(concurrency, wrap('delivery', processRelayJob));
+  // One processor for every case job name: bull adds up the concurrency of each named processor, which
+  // gave 8 per name (80 at once) and left the relay's 8 behind every timer on one database connection.
+  // (The job's name is only a label: the case row says what is due.)
+  void s.queues.cases.process('*', concurrency, wrap<CaseJob>('cases', processCaseJob));
+  void s.queues.delivery.process(opts.relayConcurrency ?? 16, wrap('delivery', processRelayJob));
 
   const sweep = async (): Promise<number> => {
     const due = await casesWithDueAction(s.store.db, nowIso(), 500);
@@ -83,6 +90,7 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
   timer.unref();
   const stopSla = startSlaChecks(s);
   const stopOrg = startOrgChecks(s);
+  const stopRetention = startRetentionJob(s);
 
   return {
     sweep,
@@ -90,6 +98,7 @@ export function startWorkers(s: Services, opts: WorkerOptions = {}): Workers {
       clearInterval(timer);
       stopSla();
       stopOrg();
+      stopRetention();
       // Waits for active jobs to finish; queued ones stay in Redis for the next worker.
       await Promise.all([s.queues.cases.pause(true, false), s.queues.delivery.pause(true, false)]);
     },

@@ -164,6 +164,8 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
         cues: cl?.cues ?? [],
         payment: cl?.payment ?? null,
         delivery: m.direction === 'out' ? deliveryOf(m.provider_id) : null,
+        // Organisation (issue 15): written to a relative, not to the person.
+        toRelative: m.direction === 'out' && !!fromJson<{ to?: string }>(m.payload, {}).to,
         correction: correctionOf.get(m.id) ?? null,
       };
     }),

@@ -84,6 +84,8 @@ export async function resolve(s: Services, v: Viewer, handoffId: string, input: 
   const h = await loadHandoff(s, handoffId);
   if (h.status === 'resolved') throw new ConflictError('this handoff is already resolved');
   if (!holdsClaim(v, h) && !isSupervisor(v)) throw new ForbiddenError(h.status === 'claimed' ? `this case is claimed by ${h.claimed_by}` : 'claim the case before resolving it');
+  // Organisation (issue 15): a second review has its own form (visit, call again, false alarm).
+  if (h.kind === 'review') throw new ConflictError('this is a second review: decide it with POST /api/desk/handoffs/{id}/review (visit, call_again or false_alarm, and a reason)');
   const detail =
     input.outcome === 'stop_payment_requested' ? { stopPayment: input.stopPayment } : input.outcome === 'visit_dispatched' ? { visit: input.visit } : null;
   const pending = new PendingEvents();

@@ -1,6 +1,7 @@
 // Providers re-deliver callbacks (timeouts, their own retries). The second delivery, byte for byte the same
 // and correctly signed, must change nothing: no second message, no second rung, no second reply.
 import { startE2E, warn, caseView, caseRow, waitAudit, waitHandoff, type E2E } from './helpers';
+import { eventually } from '../support/stack';
 
 describe('re-delivered callbacks', () => {
   let e: E2E;
@@ -33,9 +34,11 @@ describe('re-delivered callbacks', () => {
     const call = await net.waitForCall(phone, { timeoutMs: 15000 });
     await net.waitForCallEnd(call.sid, { timeoutMs: 10000 });
     const cb = await net.waitForCallback({ ref: call.sid, kind: 'call-status', status: 'no-answer' });
-    // Unanswered: the next rung started (the written warning).
+    // Unanswered: the next rung started (the written warning), and the text has settled.
     await waitAudit(e.stack, caseId, 'rung_started', 2);
-    await net.waitForSms(phone, { timeoutMs: 15000 });
+    const sms = await net.waitForSms(phone, { timeoutMs: 15000 });
+    await net.waitForCallback({ ref: sms.sid, kind: 'sms-status', status: 'delivered' }, { timeoutMs: 10000 });
+    await eventually(async () => (await caseView(e.stack, caseId)).attempts.some((a: { status: string }) => a.status === 'delivered') || undefined, 'the text recorded as delivered');
     const before = await snapshot(caseId);
     const again = await net.redeliver(cb.id);
     expect(again.status).toBeGreaterThanOrEqual(200);

@@ -107,7 +107,7 @@ describe('desk corrections over HTTP', () => {
     }, 'the reply to be stored');
     replyId = msgs.find((m) => m.direction === 'in')!.id;
     greetingId = msgs.find((m) => m.direction === 'out')!.id;
-  });
+  }, 90_000);
   afterAll(() => h.close());
 
   it('stores a desk officer’s correction as labelled data, pending a supervisor’s review', async () => {
@@ -191,7 +191,7 @@ describe('desk corrections over HTTP', () => {
       const r = await dana.json('POST', `/api/desk/messages/${second.id}/intent`, { intent: 'mid_scam' });
       expect(r.status).toBe(200);
       pendingId = r.body.correction.id;
-    });
+    }, 60_000);
 
     it('lists pending corrections for supervisors, with numbers masked', async () => {
       lines.length = 0;

@@ -88,6 +88,8 @@ describe.each(ENGINES)('KPIs on %s', (_name, make) => {
       'attempts', 'connected_attempts', 'connection_rate', 'connected_people', 'effective_communication', 'effective_communication_rate', 'dissuasion_rate',
       'visited', 'face_to_face_rate', 'contacts', 'contacts_per_success', 'time_to_human_median_s', 'time_to_human_p90_s', 'time_to_visit_median_s', 'time_to_visit_p90_s',
       'victims_after_warning', 'eligible_7d', 'revictimised_7d', 'revictimisation_rate_7d', 'eligible_30d', 'revictimised_30d', 'revictimisation_rate_30d', 'eligible_90d', 'revictimised_90d', 'revictimisation_rate_90d',
+      // Organisation (issue 15)
+      'visit_tasks', 'visits_due', 'visits_in_time', 'visits_in_time_rate', 'stop_payment_requests', 'stop_payments_within_window', 'stop_payments_within_window_rate',
     ]);
     const total = lines.find((l) => l.startsWith('total,'))!.split(',');
     const at = (c: string) => total[cols.indexOf(c)];

@@ -41,6 +41,9 @@ describe.each(ENGINES)('reports on %s', (_name, make) => {
       visits: 1,
       firstContact: { median: 180, p90: 600, n: 3 },
       humanPickup: { median: 300, p90: 2400, n: 2 },
+      // Organisation (issue 15): no station visits and no stop-payment requests in this seed.
+      visitDeadlines: { tasks: 0, reported: 0, inTime: 0, due: 0, inTimeRate: null },
+      stopPaymentRequests: { requests: 0, byStatus: { requested: 0, confirmed: 0, frozen: 0, refused: 0, amount_returned: 0 }, withinWindow: 0, withinWindowRate: null },
     });
   });
 

@@ -135,6 +135,11 @@ describe.each(ENGINES)('stop-payment with the bank on %s', (_engine, makeDb) => 
     expect(json.body.requests.find((r: { id: string }) => r.id === request.id)).toMatchObject({ caseRef: c.caseRef, phone: c.phone, status: 'amount_returned' });
     // Another district's desk does not see this unit's requests.
     expect((await wang.json('GET', '/api/org/stop-payments')).body.requests.map((r: { id: string }) => r.id)).not.toContain(request.id);
+    // Reports per unit count the request, its status and that it was filed within the 30 minutes.
+    const report = await h.stack.api('GET', '/api/org/reports', 'manager');
+    const d01 = report.body.units.find((u: { unit: { code: string } }) => u.unit.code === 'D01').row;
+    expect(d01.stopPaymentRequests).toEqual({ requests: 1, byStatus: { requested: 0, confirmed: 0, frozen: 0, refused: 0, amount_returned: 1 }, withinWindow: 1, withinWindowRate: 1 });
+    expect(report.body.units.find((u: { unit: { code: string } }) => u.unit.code === 'CITY').row.stopPaymentRequests.requests).toBe(1);
   });
 
   it('tells the desk when the bank line does not answer, and never rings the citizen when the officer does not', async () => {

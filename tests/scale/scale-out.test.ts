@@ -30,7 +30,7 @@ describe.each([
     expect(r.body).toMatchObject({ accepted: 40 });
     await smsReached(ws.map((w) => w.phone));
     const workers = stack.processes.filter((p) => p.role === 'worker');
-    const jobsDone = workers.map((w) => (w.output().match(/"queue":"cases"[^\n]*"msg":"job done"/g) ?? []).length);
+    const jobsDone = workers.map((w) => (w.output().match(/"queue":"delivery"[^\n]*"msg":"job done"/g) ?? []).length);
     expect(jobsDone.map((n) => n > 0)).toEqual([true, true]);
     expect(contactedTwice(stack.network, ws.map((w) => w.phone))).toEqual([]);
   });

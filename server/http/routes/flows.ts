@@ -148,12 +148,13 @@ export function flowsRoutes(s: Services): Router {
       const known = Object.keys(checked.flow.states);
       throw new AppError(400, 'unknown_state', `state '${b.state.stateId.slice(0, 64)}' is not in this draft (it has ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}): start the conversation again`);
     }
+    const classifier = await s.classifier.get();
     const turn = tryTurn(checked.flow, (b.state ?? undefined) as ConversationState | undefined, b.input, {
       locale: b.locale,
       channel: b.channel,
       centre: s.config.centre,
       voices: { zh: s.config.twilio.voiceZh, en: s.config.twilio.voiceEn },
-      classify: (text, locale) => timedClassify(() => s.classifier.classify(text, locale)),
+      classify: (text, locale) => timedClassify(() => classifier.classify(text, locale)),
     });
     res.json(turn);
   });

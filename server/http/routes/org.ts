@@ -15,6 +15,9 @@ import { findUserByUsername } from '../../store/repositories/users';
 import { presentHandoff } from '../../people/case-view';
 import { assign, assignSchema, moveCase, moveSchema, takeOver, takeoverSchema } from '../../people/assignment';
 import { viewerOf } from '../../people/visibility';
+import { query as reportQuery, range as reportRange } from './reports';
+import { unitReports } from '../../org/unit-reports';
+import { ForbiddenError } from '../../errors';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
 const codeParams = z.object({ code: unitCode });
@@ -71,6 +74,16 @@ export function orgRoutes(s: Services): Router {
     if (!req.user) throw new AuthenticationError('sign in as a person to set your presence');
     const { presence } = parseWith(presenceSchema, req.body ?? {}, 'presence');
     res.json(await setPresence(s, req.user.id, req.user.username, presence));
+  });
+
+  // Reports per unit: supervisors see their unit and those under it; managers and admins the whole centre.
+  router.get('/api/org/reports', desk, async (req, res) => {
+    const v = viewerOf(req);
+    if (!supervisesAnything(v)) throw new ForbiddenError('reports per unit are for supervisors, managers and admins');
+    const q = parseWith(reportQuery, req.query, 'query');
+    const r = reportRange(q);
+    const asOf = Date.now();
+    res.json({ from: r.fromDate, to: r.toDate, tz: q.tz, asOf: new Date(asOf).toISOString(), units: await unitReports(s, v, r, asOf) });
   });
 
   // On the desk: the same unit scope as every other desk route.

@@ -12,7 +12,7 @@ const DAY = 86_400_000;
 const MAX_DAYS = 400;
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
-const query = z.object({
+export const query = z.object({
   from: date.optional(),
   to: date.optional(),
   groupBy: z.enum(GROUP_BYS).default('day'),
@@ -22,7 +22,7 @@ const query = z.object({
 });
 
 /** from/to are local dates, to inclusive; default the last 30 days. */
-function range(q: z.infer<typeof query>): ReportRange & { fromDate: string; toDate: string } {
+export function range(q: z.infer<typeof query>): ReportRange & { fromDate: string; toDate: string } {
   const offset = q.tz * 60_000;
   const today = new Date(Date.now() + offset).toISOString().slice(0, 10);
   const toDate = q.to ?? today;
@@ -39,7 +39,7 @@ export function reportsRoutes(s: Services): Router {
   const load = async (raw: unknown) => {
     const q = parseWith(query, raw, 'query');
     const r = range(q);
-    const facts = await loadCaseFacts(s.store.db, r);
+    const facts = await loadCaseFacts(s.store.db, { ...r, stopPaymentWindowMinutes: s.org.firstLevelWindowMinutes });
     const asOf = Date.now();
     return { q, r, asOf, rows: aggregate(facts, q.groupBy, asOf), total: aggregate(facts, 'total', asOf)[0] ?? null };
   };

@@ -10,6 +10,7 @@ import * as consoles from './006_consoles';
 import * as lifecycleOutbox from './004_lifecycle_outbox';
 import * as trust from './005_trust';
 import * as organisation from './008_organisation';
+import * as retention from './005b_retention';
 
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -22,5 +23,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '004_lifecycle_outbox': { up: (db) => lifecycleOutbox.up(db, dialect) },
     '005_trust': { up: (db) => trust.up(db, dialect) },
     '008_organisation': { up: (db) => organisation.up(db, dialect) },
+    '005b_retention': { up: (db) => retention.up(db, dialect) },
   };
 }

@@ -51,6 +51,22 @@ export async function claimOutbox(db: Db, id: string, now = nowIso()): Promise<s
   return Number(r.numUpdatedRows) > 0 ? token : undefined;
 }
 
+/**
+ * The relay's usual case in one statement: takes a pending row that is due and answers it as claimed
+ * (undefined when it is not pending, not due, or someone else took it: the caller then reads it).
+ */
+export async function claimDueOutbox(db: Db, id: string, now = nowIso()): Promise<OutboxRow | undefined> {
+  const token = randomUUID();
+  return db
+    .updateTable('outbox')
+    .set({ status: 'sending', claim_token: token, claimed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .where('due_at', '<=', now)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 /** Moves a row on from one status to another; false when someone else moved it first. */
 export async function moveOutbox(
   db: Db,

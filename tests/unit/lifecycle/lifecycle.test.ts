@@ -400,11 +400,12 @@ describe('after close', () => {
     expect(nextAction(t.state)).toBeNull();
   });
 
-  it('the citizen back in contact: their own case reopens, on the check-in script, with nothing left scheduled', () => {
+  it('the citizen back in contact: their own case reopens, on the check-in script; the follow-up is called off', () => {
     const t = play([{ type: 'contact_after_close', channel: 'sms' }], world(), closed());
     expect(t.state).toMatchObject({ phase: 'conversation', reopened: 1, script: 'follow_up', reached: true });
     expect(of(t.commands, 'reopen')).toHaveLength(1);
-    expect(nextAction(t.state)).toBeNull();
+    // Until the script's step says otherwise, the usual wait for an answer.
+    expect(nextAction(t.state)).toEqual({ action: 'no_reply', at: minutes(DAY, 30) });
   });
 });
 

@@ -1,0 +1,75 @@
+// The outbox on both engines: one send per message and per attempt, a claim only one run can take, a
+// stale re-run that cannot take it again, and the sweeper's view of what is due or stuck.
+import type { Store } from '../../server/store/db';
+import { insertCase } from '../../server/store/repositories/cases';
+import { insertMessage } from '../../server/store/repositories/messages';
+import { beginAttempt } from '../../server/store/repositories/attempts';
+import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue } from '../../server/store/repositories/outbox';
+import { newCaseRef, newId, nowIso } from '../../server/store/ids';
+import { isUniqueViolation } from '../../server/cases/intake';
+import { ENGINES, type TestDatabase } from '../support/databases';
+
+describe.each(ENGINES)('outbox on %s', (_name, make) => {
+  let db: TestDatabase;
+  let store: Store;
+  let caseId: string;
+  beforeAll(async () => {
+    db = make();
+    store = await db.open();
+    caseId = newId();
+    const now = nowIso();
+    await insertCase(store.db, { id: caseId, case_ref: newCaseRef(), phone: '+8613800138011', status: 'open', locale: 'zh', scam_type: 'loan', risk_level: 'medium', warning_count: 1, relatives: '[]', opted_out: 0, opened_at: now, updated_at: now });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.cleanup();
+  });
+
+  const refusedAsDuplicate = (p: Promise<unknown>) => p.then(() => 'inserted', (err: unknown) => (isUniqueViolation(err) ? 'duplicate' : String(err)));
+  const message = () => insertMessage(store.db, { case_id: caseId, direction: 'out', channel: 'sms', body: 'hi', payload: JSON.stringify({ channel: 'sms', text: 'hi', segments: 1 }) });
+
+  it('holds one send per message and one per attempt', async () => {
+    const m = await message();
+    await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'prompt', target: '+8613800138011', message_id: m.id });
+    expect(await refusedAsDuplicate(insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'prompt', target: '+8613800138011', message_id: m.id }))).toBe('duplicate');
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'voice', target: '+8613800138011', attempt_no: 1, dedupe_key: `${caseId}:attempt:1`, status: 'queued' });
+    await insertOutbox(store.db, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: '+8613800138011', attempt_id: attempt.id });
+    expect(await refusedAsDuplicate(insertOutbox(store.db, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: '+8613800138011', attempt_id: attempt.id }))).toBe('duplicate');
+  });
+
+  it('lets exactly one of many concurrent runs claim a send, and none claim it again', async () => {
+    const row = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'prompt', target: '+8613800138011', message_id: (await message()).id });
+    const claims = await Promise.all(Array.from({ length: 8 }, () => claimOutbox(store.db, row.id)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    // A stale re-run of the same job, after the send: nothing to claim.
+    const token = claims.find(Boolean)!;
+    expect(await moveOutbox(store.db, row.id, { status: 'sending', token }, { status: 'sent', provider_id: 'SMx' })).toBe(true);
+    expect(await claimOutbox(store.db, row.id)).toBeUndefined();
+    // A run holding an old claim token cannot move the row either.
+    expect(await moveOutbox(store.db, row.id, { status: 'sending', token }, { status: 'pending' })).toBe(false);
+    expect((await getOutbox(store.db, row.id))!.status).toBe('sent');
+  });
+
+  it('does not claim before the row is due; calls off only what nobody started to send', async () => {
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const { attempt: a } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 2, dedupe_key: `${caseId}:attempt:2`, status: 'queued' });
+    const { attempt: b } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 3, dedupe_key: `${caseId}:attempt:3`, status: 'queued' });
+    const waiting = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: '+8613800138011', attempt_id: a.id, message_id: (await message()).id, due_at: later });
+    const going = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: '+8613800138011', attempt_id: b.id, message_id: (await message()).id });
+    expect(await claimOutbox(store.db, waiting.id)).toBeUndefined();
+    expect(await claimOutbox(store.db, going.id)).toBeDefined();
+    expect(await cancelPendingForAttempts(store.db, [a.id, b.id])).toBe(1);
+    expect([(await getOutbox(store.db, waiting.id))!.status, (await getOutbox(store.db, going.id))!.status]).toEqual(['cancelled', 'sending']);
+  });
+
+  it('shows the sweeper what is due, what waits for confirmation, and sends whose claimer went quiet', async () => {
+    const now = nowIso();
+    const due = await outboxDue(store.db, now, now, 100);
+    const byStatus = (status: string) => due.filter((d) => d.status === status).length;
+    // The claimed-and-held send from the last test is older than `now`: it shows as stuck.
+    expect(byStatus('sending')).toBeGreaterThanOrEqual(1);
+    expect(byStatus('sent') + byStatus('cancelled')).toBe(0);
+    const fresh = await outboxDue(store.db, now, new Date(Date.now() - 3_600_000).toISOString(), 100);
+    expect(fresh.filter((d) => d.status === 'sending')).toEqual([]);
+  });
+});
