@@ -55,6 +55,9 @@ export interface CaseFacts {
   visitAt?: number;
   /** Losses reported after a warning: days from that warning to the loss. */
   lossDaysAfterWarning: number[];
+  /** Organisation (issue 15): the case's station visits (deadline, when reported) and stop-payment requests. */
+  visitTasks: { deadlineAt: number; reportedAt?: number }[];
+  stopPaymentRequests: { status: string; withinWindow: boolean | null }[];
 }
 
 export interface ReportRow {
@@ -75,6 +78,10 @@ export interface ReportRow {
   firstContact: { median: number | null; p90: number | null; n: number };
   /** Seconds from the first warning to a human claiming the case's first handoff. */
   humanPickup: { median: number | null; p90: number | null; n: number };
+  /** Organisation (issue 15): station visits reported by their deadline (rate over visits whose deadline has passed or that were reported). */
+  visitDeadlines: { tasks: number; reported: number; inTime: number; due: number; inTimeRate: number | null };
+  /** Organisation (issue 15): stop-payment requests by status, and those filed within the first-level window. */
+  stopPaymentRequests: { requests: number; byStatus: Record<string, number>; withinWindow: number; withinWindowRate: number | null };
   /** The centre's KPIs (formulas in docs/kpis.md). Rates are fractions 0…1, null when nothing to divide by. */
   kpis: Kpis;
   /** People who reported a loss after a warning, within 7, 30 and 90 days of it. */
@@ -126,6 +133,8 @@ export interface ReportRange {
   tzOffsetMinutes: number;
   flowId?: string;
   scamType?: string;
+  /** Organisation (issue 15): the first-level accounts' stop-payment window (org/banks.yaml; default 30). */
+  stopPaymentWindowMinutes?: number;
 }
 
 const ms = (iso: string) => Date.parse(iso);
@@ -160,12 +169,14 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       relativeAttempts: 0,
       effective: false,
       lossDaysAfterWarning: [],
+      visitTasks: [],
+      stopPaymentRequests: [],
     });
   }
   // Case ids go to the database in slices: PostgreSQL and SQLite both cap bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    const [warnings, attempts, replies, handoffs, voicemails, losses, visits] = await Promise.all([
+    const [warnings, attempts, replies, handoffs, voicemails, losses, visits, stopPayments] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'intent', 'body', 'classification', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
@@ -173,7 +184,8 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       // A call answered by a machine is 'completed' too; the webhook notes it as a voicemail.
       db.selectFrom('audit_events').select(['case_id', 'detail']).where('case_id', 'in', slice).where('action', '=', 'voicemail').execute(),
       db.selectFrom('fraud_reports').select(['case_id', 'occurred_at', 'warning_at']).where('case_id', 'in', slice).where('warning_at', 'is not', null).execute(),
-      db.selectFrom('visit_tasks').select(['case_id', 'result', 'reported_at']).where('case_id', 'in', slice).where('status', '=', 'reported').execute(),
+      db.selectFrom('visit_tasks').select(['case_id', 'deadline_at', 'reported_at', 'result', 'status']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
+      db.selectFrom('stop_payment_requests').select(['case_id', 'status', 'first_mentioned_at', 'requested_at']).where('case_id', 'in', slice).execute(),
     ]);
     const voicemailCalls = new Set(voicemails.map((v) => fromJson<{ callSid?: string }>(v.detail, {}).callSid).filter(Boolean));
     const reachedAt = new Map<string, { at: number; channel: string }>();
@@ -218,9 +230,14 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
     }
     // Face to face: the station reported that its officers met the person at the door.
     for (const v of visits) {
-      if (!v.result || !MET_AT_THE_DOOR.includes(v.result) || !v.reported_at) continue;
       const f = facts.get(v.case_id)!;
+      f.visitTasks.push({ deadlineAt: ms(v.deadline_at), ...(v.reported_at ? { reportedAt: ms(v.reported_at) } : {}) });
+      if (v.status !== 'reported' || !v.result || !MET_AT_THE_DOOR.includes(v.result) || !v.reported_at) continue;
       f.visitAt = Math.min(f.visitAt ?? Infinity, ms(v.reported_at));
+    }
+    for (const sp of stopPayments) {
+      const window = (r.stopPaymentWindowMinutes ?? 30) * 60_000;
+      facts.get(sp.case_id)!.stopPaymentRequests.push({ status: sp.status, withinWindow: sp.first_mentioned_at ? ms(sp.requested_at) - ms(sp.first_mentioned_at) <= window : null });
     }
   }
   for (const f of facts.values()) if (f.outcomes.some((o) => DISSUADED.includes(o))) f.effective = true;
@@ -273,6 +290,9 @@ export function aggregate(facts: CaseFacts[], by: GroupBy | 'total', asOf = Date
 
 const rate = (n: number, d: number): number | null => (d > 0 ? n / d : null);
 
+/** One group's figures under a key of the caller's (reports per unit, issue 15); an empty list gives zeros. */
+export const summarise = (key: string, list: CaseFacts[], asOf = Date.now()): ReportRow => row(key, list, asOf);
+
 function row(key: string, list: CaseFacts[], asOf: number, channelAttempts?: CaseFacts['attempts']): ReportRow {
   const count = (pred: (f: CaseFacts) => boolean) => list.filter(pred).length;
   const secs = (pick: (f: CaseFacts) => number | undefined) =>
@@ -308,9 +328,12 @@ function row(key: string, list: CaseFacts[], asOf: number, channelAttempts?: Cas
     handoffsByReason: Object.fromEntries(HANDOFF_REASONS.map((r) => [r, count((f) => f.handoffReasons.includes(r))])),
     atRiskReplies: list.reduce((n, f) => n + f.atRiskReplies, 0),
     stopPayments: count((f) => f.outcomes.includes('stop_payment_requested')),
-    visits: count((f) => f.outcomes.includes('visit_dispatched')),
+    // Visits asked for: dispatched from the desk, or a station visit task.
+    visits: count((f) => f.outcomes.includes('visit_dispatched') || f.visitTasks.length > 0),
     firstContact: { median: percentile(contact, 50), p90: percentile(contact, 90), n: contact.length },
     humanPickup: { median: percentile(pickup, 50), p90: percentile(pickup, 90), n: pickup.length },
+    visitDeadlines: visitDeadlines(list, asOf),
+    stopPaymentRequests: stopPaymentFigures(list),
     kpis: {
       attempts: attempts.length,
       connectedAttempts,
@@ -333,6 +356,24 @@ function row(key: string, list: CaseFacts[], asOf: number, channelAttempts?: Cas
       d90: window(90),
     },
   };
+}
+
+function visitDeadlines(list: CaseFacts[], asOf: number): ReportRow['visitDeadlines'] {
+  const tasks = list.flatMap((f) => f.visitTasks);
+  const reported = tasks.filter((t) => t.reportedAt !== undefined);
+  const inTime = reported.filter((t) => t.reportedAt! <= t.deadlineAt).length;
+  // A visit counts once its result is in or its deadline has passed: one still running is neither kept nor missed.
+  const due = tasks.filter((t) => t.reportedAt !== undefined || t.deadlineAt <= asOf).length;
+  return { tasks: tasks.length, reported: reported.length, inTime, due, inTimeRate: rate(inTime, due) };
+}
+
+function stopPaymentFigures(list: CaseFacts[]): ReportRow['stopPaymentRequests'] {
+  const all = list.flatMap((f) => f.stopPaymentRequests);
+  const byStatus: Record<string, number> = { requested: 0, confirmed: 0, frozen: 0, refused: 0, amount_returned: 0 };
+  for (const r of all) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  const timed = all.filter((r) => r.withinWindow !== null);
+  const within = timed.filter((r) => r.withinWindow).length;
+  return { requests: all.length, byStatus, withinWindow: within, withinWindowRate: rate(within, timed.length) };
 }
 
 export const CSV_COLUMNS = [
@@ -370,6 +411,14 @@ export const CSV_COLUMNS = [
   'time_to_visit_p90_s',
   'victims_after_warning',
   ...REVICTIMISATION_DAYS.flatMap((d) => [`eligible_${d}d`, `revictimised_${d}d`, `revictimisation_rate_${d}d`]),
+  // Organisation (issue 15): visits by their deadline, stop-payment requests within the first-level window.
+  'visit_tasks',
+  'visits_due',
+  'visits_in_time',
+  'visits_in_time_rate',
+  'stop_payment_requests',
+  'stop_payments_within_window',
+  'stop_payments_within_window_rate',
 ];
 
 /** Rates and ratios to four decimals, so a spreadsheet shows what the API says. */
@@ -418,6 +467,13 @@ export function toCsv(rows: ReportRow[]): string {
       r.kpis.timeToVisit.p90,
       r.revictimisation.victims,
       ...(['d7', 'd30', 'd90'] as const).flatMap((w) => [r.revictimisation[w].eligible, r.revictimisation[w].victims, fixed(r.revictimisation[w].rate)]),
+      r.visitDeadlines.tasks,
+      r.visitDeadlines.due,
+      r.visitDeadlines.inTime,
+      fixed(r.visitDeadlines.inTimeRate),
+      r.stopPaymentRequests.requests,
+      r.stopPaymentRequests.withinWindow,
+      fixed(r.stopPaymentRequests.withinWindowRate),
     ]
       .map(cell)
       .join(','),
