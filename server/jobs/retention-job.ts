@@ -2,4 +2,4 @@
 import type { Services } from '../services';
 import { startRetentionSchedule } from '../retention/schedule';
 
-export const startRetentionJob = (s: Services): (() => void) => startRetentionSchedule({ db: s.store.db, policy: s.config.retention, log: s.log });
+export const startRetentionJob = (s: Services): (() => void) => startRetentionSchedule({ db: s.store.db, policy: s.config.retention, log: s.log, recordings: s.recordings });

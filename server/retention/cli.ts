@@ -5,11 +5,14 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadRetentionConfig } from '../config';
 import { openStore } from '../store/db';
 import { runRetention } from './run';
+import { CallRecordings } from '../../bots/recordings';
+import { createTwilioClient } from '../../bots/twilio-client';
 
 const USAGE = `usage: npm run retention [-- --dry-run]
   --dry-run  count what the policy would remove now, change nothing
   settings: DATABASE_URL, DATABASE_SCHEMA, RETENTION_TRANSCRIPT_DAYS, RETENTION_NUMBER_DAYS,
-            RETENTION_RECORDING_DAYS, RETENTION_PROVIDER_EVENT_DAYS (see README)`;
+            RETENTION_RECORDING_DAYS, RETENTION_PROVIDER_EVENT_DAYS (see README);
+            TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN (and TWILIO_API_BASE) to delete call recordings at Twilio`;
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let dryRun: boolean;
@@ -31,7 +34,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const store = await openStore({ url: config.databaseUrl, schema: config.databaseSchema });
   try {
-    const report = await runRetention(store.db, config.retention, { dryRun, actor: 'retention-cli' });
+    // Recordings are deleted at Twilio, so only with its credentials (the same TWILIO_* as the server).
+    const sid = env.TWILIO_ACCOUNT_SID?.trim();
+    const token = env.TWILIO_AUTH_TOKEN?.trim();
+    const apiBase = env.TWILIO_API_BASE?.trim() || undefined;
+    const recordings = sid && token ? new CallRecordings(createTwilioClient(sid, token, apiBase), { accountSid: sid, authToken: token, apiBase }) : undefined;
+    const report = await runRetention(store.db, config.retention, { dryRun, actor: 'retention-cli', recordings });
     console.log(JSON.stringify(report));
     return 0;
   } finally {

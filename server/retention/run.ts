@@ -11,6 +11,8 @@ import { fromJson, toJson } from '../store/ids';
 import { maskDeep, maskNumbersIn } from '../masking';
 import { pruneIdempotencyKeys } from '../store/repositories/idempotency';
 import { audit } from '../store/repositories/audit';
+import type { CallRecordings } from '../../bots/recordings';
+import { purgeRecordings } from '../recordings/retention';
 
 const DAY = 86_400_000;
 /** Cases handled per transaction: short transactions, so the live system never waits long behind one. */
@@ -33,8 +35,10 @@ export interface RetentionReport {
   numbers: number;
   /** Closed cases whose transcripts were removed. */
   transcripts: number;
-  /** No recordings are stored yet; the recording store reports here when it lands. */
+  /** Call recordings of closed cases deleted at Twilio (their reference dropped; server/recordings/retention.ts). */
   recordings: number;
+  /** Recordings due that could not be deleted at Twilio, or were not tried because no Twilio client was given: left for the next run. */
+  recordingsKept?: number;
 }
 
 class DryRun extends Error {}
@@ -145,6 +149,8 @@ export interface RunOptions {
   now?: Date;
   /** Who ran it, for the audit log. */
   actor?: string;
+  /** Twilio's recordings (the worker's; the CLI's when Twilio is configured): without it no recording is deleted. */
+  recordings?: CallRecordings;
 }
 
 /** Applies the retention policy once. Safe to run again at any time: what is gone stays gone, and only new work is done. */
@@ -175,6 +181,18 @@ export async function runRetention(db: Kysely<Database>, policy: RetentionPolicy
   }
   if (policy.numbersDays !== null) report.numbers = await forEachDueBatch(db, before(policy.numbersDays * DAY), 'numbers_removed_at', dryRun, at, removeNumbersOf);
   if (policy.transcriptsDays !== null) report.transcripts = await forEachDueBatch(db, before(policy.transcriptsDays * DAY), 'transcripts_removed_at', dryRun, at, removeTranscriptsOf);
+  if (policy.recordingsDays !== null) {
+    const closedBefore = before(policy.recordingsDays * DAY);
+    if (opts.recordings) {
+      const r = await purgeRecordings({ db, recordings: opts.recordings }, { closedBefore, dryRun, actor: opts.actor ?? 'retention' });
+      report.recordings = r.deleted;
+      if (r.failed) report.recordingsKept = r.failed;
+    } else {
+      // Without Twilio the audio cannot be deleted, and dropping only our reference would hide it: keep both.
+      const due = await db.selectFrom('call_recordings').innerJoin('cases', 'cases.id', 'call_recordings.case_id').select((eb) => eb.fn.countAll().as('n')).where('cases.status', '=', 'closed').where('cases.closed_at', '<', closedBefore).where('call_recordings.deleted_at', 'is', null).executeTakeFirst();
+      if (Number(due?.n ?? 0)) report.recordingsKept = Number(due!.n);
+    }
+  }
   if (!dryRun) await audit(db, { actor: opts.actor ?? 'retention', action: 'retention_run', detail: { ...report, policy: { ...policy, checkEveryMs: undefined } } });
   return report;
 }

@@ -8,6 +8,7 @@ import type { Database } from '../store/schema';
 import type { RetentionPolicy } from '../config';
 import '../store/schema-trust';
 import { runRetention, type RetentionReport } from './run';
+import type { CallRecordings } from '../../bots/recordings';
 
 const RUN = 'retention';
 const EVERY_MS = 24 * 3600_000;
@@ -31,21 +32,21 @@ export async function claimDailyRun(db: Kysely<Database>, by: string, now = Date
 }
 
 /** Runs retention when today's run is this process's to do. */
-export async function runRetentionIfDue(db: Kysely<Database>, policy: RetentionPolicy, by: string, log: Logger): Promise<RetentionReport | undefined> {
+export async function runRetentionIfDue(db: Kysely<Database>, policy: RetentionPolicy, by: string, log: Logger, recordings?: CallRecordings): Promise<RetentionReport | undefined> {
   if (!(await claimDailyRun(db, by))) return undefined;
-  const report = await runRetention(db, policy, { actor: 'retention' });
+  const report = await runRetention(db, policy, { actor: 'retention', recordings });
   log.info({ ...report }, 'retention run');
   return report;
 }
 
 /** Starts the checks; returns how to stop them. */
-export function startRetentionSchedule(deps: { db: Kysely<Database>; policy: RetentionPolicy; log: Logger }): () => void {
+export function startRetentionSchedule(deps: { db: Kysely<Database>; policy: RetentionPolicy; log: Logger; recordings?: CallRecordings }): () => void {
   const by = `${hostname()}:${process.pid}`;
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    runRetentionIfDue(deps.db, deps.policy, by, deps.log)
+    runRetentionIfDue(deps.db, deps.policy, by, deps.log, deps.recordings)
       .catch((err: unknown) => deps.log.warn({ err }, 'retention run failed; the next check tries again'))
       .finally(() => (running = false));
   }, deps.policy.checkEveryMs);

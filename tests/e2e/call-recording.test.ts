@@ -4,7 +4,8 @@
 import path from 'node:path';
 import { startE2E, warn, type E2E } from './helpers';
 import { eventually } from '../support/stack';
-import { purgeRecordingsBefore } from '../../server/recordings/retention';
+import { runRetention } from '../../server/retention/run';
+import { loadRetentionConfig } from '../../server/config';
 import { CallRecordings } from '../../bots/recordings';
 import { createTwilioClient } from '../../bots/twilio-client';
 
@@ -60,20 +61,31 @@ describe('call recording', () => {
     const played = await e.store.db.selectFrom('audit_events').select(['actor', 'detail']).where('case_id', '=', caseId).where('action', '=', 'recording_played').execute();
     expect(played).toEqual([{ actor: 'key:manager', detail: JSON.stringify({ recordingId: rec.id }) }]);
 
-    // Retention (issue 13's job calls this): everything recorded before now goes, at Twilio too.
+    // Retention: RETENTION_RECORDING_DAYS (90) after the case closed, the recording goes, at Twilio too.
     const recordings = new CallRecordings(createTwilioClient(e.stack.env.TWILIO_ACCOUNT_SID!, e.stack.env.TWILIO_AUTH_TOKEN!, e.stack.network.url), {
       accountSid: e.stack.env.TWILIO_ACCOUNT_SID!,
       authToken: e.stack.env.TWILIO_AUTH_TOKEN!,
       apiBase: e.stack.network.url,
     });
-    expect(await purgeRecordingsBefore({ db: e.store.db, recordings }, new Date(Date.now() + 1000).toISOString())).toEqual({ deleted: 1, failed: 0 });
+    const policy = loadRetentionConfig({}).retention;
+    const in89days = new Date(Date.now() + 89 * 86_400_000);
+    const in91days = new Date(Date.now() + 91 * 86_400_000);
+    // Open cases are never touched, however old.
+    expect(await runRetention(e.store.db, policy, { now: in91days, recordings })).toMatchObject({ recordings: 0 });
+    await e.store.db.updateTable('cases').set({ status: 'closed', closed_at: new Date().toISOString() }).where('id', '=', caseId).execute();
+    expect(await runRetention(e.store.db, policy, { now: in89days, recordings })).toMatchObject({ recordings: 0 });
+    // Without Twilio nothing is deleted: the audio would stay at Twilio with nothing pointing at it.
+    expect(await runRetention(e.store.db, policy, { now: in91days })).toMatchObject({ recordings: 0, recordingsKept: 1 });
+    expect(await runRetention(e.store.db, policy, { now: in91days, dryRun: true, recordings })).toMatchObject({ recordings: 1 });
+    expect((await net.recordings(call.sid))[0]!.deletedAt).toBeNull();
+    expect(await runRetention(e.store.db, policy, { now: in91days, recordings })).toMatchObject({ recordings: 1 });
     expect((await net.recordings(call.sid))[0]!.deletedAt).not.toBeNull();
     const gone = await e.stack.api('GET', `/api/recordings/${rec.id}/audio`, 'manager');
     expect(gone.status).toBe(410);
     expect(gone.body.error).toBe('recording_deleted');
     const after = await e.stack.api('GET', `/api/desk/cases/${caseId}/recordings`, 'manager');
     expect(after.body.recordings[0]).toMatchObject({ status: 'deleted', audioUrl: null, deletedAt: expect.any(String) });
-    expect(await purgeRecordingsBefore({ db: e.store.db, recordings }, new Date(Date.now() + 1000).toISOString())).toEqual({ deleted: 0, failed: 0 });
+    expect(await runRetention(e.store.db, policy, { now: in91days, recordings })).toMatchObject({ recordings: 0 });
   });
 
   it('refuses a recording callback that Twilio did not sign', async () => {

@@ -21,7 +21,8 @@ describe.each(ENGINES)('KPIs on %s', (_name, make) => {
 
   it('computes every KPI of the period from its formula', async () => {
     const r = await report('groupBy=day');
-    expect(r.total).toMatchObject({ warnings: 7, people: 6, dissuaded: 2, visits: 1, stopPayments: 1 });
+    expect(r.total).toMatchObject({ warnings: 7, people: 6, dissuaded: 2, visits: 2, stopPayments: 1 });
+    expect(r.total.visitDeadlines).toEqual({ tasks: 2, reported: 2, inTime: 2, due: 2, inTimeRate: 1 });
     expect(r.total.kpis).toEqual({
       attempts: 10,
       connectedAttempts: 5,

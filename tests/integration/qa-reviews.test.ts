@@ -61,6 +61,7 @@ describe.each(ENGINES)('QA reviews on %s', (_name, make) => {
     expect((await put({ scores: full, trainingExample: { messageId: foreign, intent: 'maybe' } })).body.message).toContain('trainingExample.intent: must be one of safe_aware');
     const desk = await put({ scores: full }, 'desk');
     expect(desk.status).toBe(403);
+    expect(desk.body.message).toBe('only a supervisor may score a conversation');
     expect((await put({ scores: full }, 'manager', '00000000-0000-4000-a000-00000000dead')).status).toBe(404);
   });
 });

@@ -11,6 +11,7 @@ import { Timeline } from './timeline.js';
 import { Composer } from './composer.js';
 import { ResolveCard } from './resolve.js';
 import { FlowCard, HistoryCard, NotesCard, RelativesCard } from './side.js';
+import { ReviewCards } from './review.js';
 import { reasonTone, riskTone } from './queue.js';
 import { OrgActions, PlacementLine, ReviewCard, StopPaymentRequestsCard } from './org.js';
 
@@ -132,6 +133,7 @@ export function CaseView({ view, onChanged, onBack, refs }) {
         <${FlowCard} view=${view} />
         <${RelativesCard} view=${view} onChanged=${onChanged} />
         <${HistoryCard} view=${view} />
+        <${ReviewCards} view=${view} />
       </div>
     </div>
   </div>`;

@@ -159,6 +159,10 @@ const timelineEvent: Record<string, Label> = {
   stop_payment_status: { zh: '止付状态更新', en: 'Stop-payment status changed' },
   bank_call: { zh: '已发起银行三方通话', en: 'Three-way call with the bank' },
   bank_call_event: { zh: '三方通话进展', en: 'Three-way call progress' },
+  // Issue 18
+  fraud_report_matched: { zh: '报案系统：本人已被骗报案', en: 'Fraud report: the person reported a loss' },
+  call_recorded: { zh: '通话已录音', en: 'Call recorded' },
+  recording_deleted: { zh: '录音已按保存期限删除', en: 'Recording deleted (retention)' },
 };
 
 /** Provider statuses of a contact attempt (Twilio message and call statuses, ours for unconfirmed). */

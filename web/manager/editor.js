@@ -106,7 +106,31 @@ function Findings({ check, onJump }) {
   </ol>`;
 }
 
-const TABS = /** @type {const} */ (['graph', 'try', 'versions', 'changes', 'audit']);
+/**
+ * How conversations went at each state of one version, on its graph: reached, dropped with no reply,
+ * waiting, handed off. @param {{ flowId: string, versions: any[], published: number }} props
+ */
+function StepFigures({ flowId, versions, published }) {
+  const saved = versions.filter((v) => v.status !== 'draft').map((v) => v.version);
+  const [version, setVersion] = useState(published);
+  const [data, setData] = useState(/** @type {any} */ (null));
+  useEffect(() => {
+    setData(null);
+    api(`/api/flows/${flowId}/versions/${version}/steps`).then(setData, (err) => toast(errorMessage(err), 'red'));
+  }, [flowId, version]);
+  return html`<div class="steps">
+    <div class="steps-head">
+      <label class="field inline">${t('steps.version')}
+        <select id="steps-version" value=${version} onChange=${(/** @type {Event} */ e) => setVersion(Number(/** @type {HTMLSelectElement} */ (e.currentTarget).value))}>${saved.map((v) => html`<option value=${v}>v${v}</option>`)}</select>
+      </label>
+      ${data && html`<span class="muted" id="steps-count">${data.conversations ? t('steps.conversations', { n: data.conversations }) : t('steps.none')}</span>`}
+    </div>
+    <p class="muted small">${t('steps.intro')}</p>
+    ${data ? html`<${FlowGraph} graph=${data.graph} steps=${data.states} onPick=${() => undefined} />` : html`<div class="muted">${t('common.loading')}</div>`}
+  </div>`;
+}
+
+const TABS = /** @type {const} */ (['graph', 'steps', 'try', 'versions', 'changes', 'audit']);
 
 /** The editor's look, inside its shadow root (the page's style sheets do not reach it; its custom properties do). */
 const EDITOR_THEME = EditorView.theme({
@@ -331,7 +355,7 @@ export function FlowEditor({ flowId }) {
     if (k === 'try') setTried(true);
     if (k !== 'changes') setCompare(undefined);
   };
-  const tabName = { graph: t('tab.graph'), try: t('tab.try'), versions: t('tab.versions'), changes: t('tab.changes'), audit: t('tab.audit') };
+  const tabName = { graph: t('tab.graph'), steps: t('tab.steps'), try: t('tab.try'), versions: t('tab.versions'), changes: t('tab.changes'), audit: t('tab.audit') };
 
   return html`<div class="page editor-page">
     <div class="page-head">
@@ -388,6 +412,7 @@ export function FlowEditor({ flowId }) {
             </li>`,
           )}
         </ol></div>`}
+        ${tab === 'steps' && flow && html`<div class="panel graph-panel" id="steps"><${StepFigures} flowId=${flowId} versions=${flow.versions} published=${flow.publishedVersion} /></div>`}
         ${tab === 'changes' && html`<div class="panel" id="changes"><${Changes} flowId=${flowId} from=${compare?.from} to=${compare?.to} hasDraft=${!!flow?.draftVersion} /></div>`}
         ${tab === 'audit' && html`<div class="panel" id="audit"><${Audit} flowId=${flowId} /></div>`}
       </section>

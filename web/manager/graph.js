@@ -6,7 +6,9 @@ import { html } from '../build/preact.js';
 import { label, t } from '../shared/i18n.js';
 
 const W = 150;
-const H = 34;
+/** Box height: one line (the state), or two with the per-step figures under it. */
+const H_PLAIN = 34;
+const H_STEPS = 50;
 const GAP_X = 64;
 const GAP_Y = 20;
 const PAD = 24;
@@ -14,6 +16,7 @@ const PAD = 24;
 const BAND = 92;
 
 /**
+ * @typedef {{ reached: number, dropped: number, waiting: number, handedOff: number, handoffReasons?: Record<string, number> }} StepFigures
  * @typedef {{ id: string, layer: number, row: number, kind: 'start' | 'state' | 'end' | 'handoff', errors: number }} GraphNode
  * @typedef {{ from: string, to: string, on: string[], shared: boolean }} GraphEdge
  * @typedef {{ start?: string, nodes: GraphNode[], edges: GraphEdge[], missing: string[] }} FlowGraph
@@ -25,9 +28,14 @@ function short(on) {
   return s.length > 26 ? s.slice(0, 25) + '…' : s;
 }
 
-/** @param {{ graph: FlowGraph | null, onPick: (state: string) => void }} props */
-export function FlowGraph({ graph, onPick }) {
+/**
+ * @param {{ graph: FlowGraph | null, onPick: (state: string) => void, steps?: Record<string, StepFigures> }} props
+ * `steps`: the per-step figures of a version, drawn under each state's name (states nobody reached show 0).
+ */
+export function FlowGraph({ graph, onPick, steps }) {
   if (!graph || !graph.nodes.length) return html`<div class="empty">${t('graph.empty')}</div>`;
+  const H = steps ? H_STEPS : H_PLAIN;
+  const zero = { reached: 0, dropped: 0, waiting: 0, handedOff: 0 };
   const shared = graph.edges.filter((e) => e.shared);
   const top = PAD + (shared.length ? BAND : 0);
   /** @type {Map<string, { x: number, y: number, n: GraphNode }>} */
@@ -128,14 +136,25 @@ export function FlowGraph({ graph, onPick }) {
       <g class="nodes">
         ${[...pos.values()].map(({ x, y, n }) => {
           const tag = n.kind === 'start' ? t('graph.start') : n.kind === 'end' ? t('graph.end') : n.kind === 'handoff' ? t('graph.officer') : '';
-          return html`<g key=${n.id} class=${`node ${n.kind}${n.errors ? ' has-errors' : ''}`} transform=${`translate(${x},${y})`} tabindex="0" data-state=${n.id}
+          const f = steps ? { ...zero, ...steps[n.id] } : null;
+          const ty = f ? 18 : H / 2 + 4;
+          // A state where many stop answering stands out: the place to change the words.
+          const leaky = f && f.reached > 0 && f.dropped / f.reached >= 0.3;
+          return html`<g key=${n.id} class=${`node ${n.kind}${n.errors ? ' has-errors' : ''}${f ? ' with-steps' : ''}${f && !f.reached ? ' unreached' : ''}${leaky ? ' leaky' : ''}`} transform=${`translate(${x},${y})`} tabindex="0" data-state=${n.id}
+            data-reached=${f?.reached} data-dropped=${f?.dropped} data-waiting=${f?.waiting} data-handed-off=${f?.handedOff}
             onClick=${() => onPick(n.id)} onKeyDown=${(/** @type {KeyboardEvent} */ ev) => ev.key === 'Enter' && onPick(n.id)}>
             <rect width=${W} height=${H} rx="6" />
-            <text x="10" y=${H / 2 + 4} class="node-label">${n.id.length > 19 ? n.id.slice(0, 18) + '…' : n.id}</text>
+            <text x="10" y=${ty} class="node-label">${n.id.length > 19 ? n.id.slice(0, 18) + '…' : n.id}</text>
             ${n.errors
-              ? html`<text x=${W - 8} y=${H / 2 + 4} class="node-tag bad" text-anchor="end">${t('graph.err', { n: n.errors })}</text>`
-              : tag && html`<text x=${W - 8} y=${H / 2 + 4} class="node-tag" text-anchor="end">${tag}</text>`}
-            <title>${n.id} · ${label('flowState', n.id)}</title>
+              ? html`<text x=${W - 8} y=${ty} class="node-tag bad" text-anchor="end">${t('graph.err', { n: n.errors })}</text>`
+              : tag && html`<text x=${W - 8} y=${ty} class="node-tag" text-anchor="end">${tag}</text>`}
+            ${f &&
+            html`<text x="10" y="38" class="node-steps">
+              <tspan class="reached">${t('steps.reached', { n: f.reached })}</tspan>
+              ${f.dropped > 0 && html`<tspan class="dropped" dx="6">${t('steps.dropped', { n: f.dropped })}</tspan>`}
+              ${f.handedOff > 0 && html`<tspan class="handed" dx="6">${t('steps.handedOff', { n: f.handedOff })}</tspan>`}
+            </text>`}
+            <title>${f ? t('steps.title', { state: `${n.id} · ${label('flowState', n.id)}`, reached: f.reached, dropped: f.dropped, waiting: f.waiting, handedOff: f.handedOff }) : `${n.id} · ${label('flowState', n.id)}`}</title>
           </g>`;
         })}
       </g>

@@ -12,6 +12,7 @@ import { FlowList } from './flow-list.js';
 import { FlowEditor } from './editor.js';
 import { Reports } from './reports.js';
 import { CannedReplies } from './replies.js';
+import { Trials } from './trials.js';
 
 function useHash() {
   const [hash, setHash] = useState(location.hash || '#/flows');
@@ -27,7 +28,8 @@ function useHash() {
 function Manager({ session }) {
   const hash = useHash();
   const [, rerender] = useState(0);
-  const section = hash.startsWith('#/reports') ? 'reports' : hash.startsWith('#/replies') ? 'replies' : 'flows';
+  const section = hash.startsWith('#/reports') ? 'reports' : hash.startsWith('#/replies') ? 'replies' : hash.startsWith('#/trials') ? 'trials' : 'flows';
+  const trial = /^#\/trials\/([0-9a-f-]{36})$/.exec(hash)?.[1];
   const flow = /^#\/flows\/([a-z][a-z0-9_]*)$/.exec(hash)?.[1];
   const query = Object.fromEntries(new URLSearchParams(hash.split('?')[1] || ''));
   useEffect(() => {
@@ -41,12 +43,12 @@ function Manager({ session }) {
   const tab = (/** @type {string} */ id, /** @type {string} */ href, /** @type {string} */ text) => html`<a href=${href} data-section=${id} class=${section === id ? 'active' : ''}>${text}</a>`;
   return html`<${TopBar} title=${t('app.manager')} user=${session.user} onLocale=${onLocale} onSignOut=${signOut}>
       <nav class="tabs" aria-label=${t('mgr.sections')}>
-        ${tab('flows', '#/flows', t('mgr.scripts'))}${tab('reports', '#/reports', t('mgr.reports'))}${tab('replies', '#/replies', t('mgr.replies'))}
+        ${tab('flows', '#/flows', t('mgr.scripts'))}${tab('reports', '#/reports', t('mgr.reports'))}${tab('trials', '#/trials', t('mgr.trials'))}${tab('replies', '#/replies', t('mgr.replies'))}
         <a href="/desk/">${t('app.desk')}</a>
       </nav>
     <//>
     <main id="view" class="view">
-      ${section === 'reports' ? html`<${Reports} query=${query} centre=${session.centre} />` : section === 'replies' ? html`<${CannedReplies} />` : flow ? html`<${FlowEditor} key=${flow} flowId=${flow} />` : html`<${FlowList} />`}
+      ${section === 'reports' ? html`<${Reports} query=${query} centre=${session.centre} />` : section === 'trials' ? html`<${Trials} trialId=${trial} />` : section === 'replies' ? html`<${CannedReplies} />` : flow ? html`<${FlowEditor} key=${flow} flowId=${flow} />` : html`<${FlowList} />`}
     </main>
     <${DialogHost} />
     <${Toasts} />`;

@@ -1,5 +1,6 @@
 // @ts-check
-// Reports: what happened to the warnings of a period, per day, scam type or script version; CSV export.
+// Reports: what happened to the warnings of a period, per day, scam type, script version, channel or unit,
+// with the centre's KPIs (docs/kpis.md); CSV export.
 // Days are the centre's days, whatever the browser's zone.
 import { html, useEffect, useLayoutEffect, useRef, useState } from '../build/preact.js';
 import { api } from '../shared/api.js';
@@ -7,7 +8,11 @@ import { errorMessage, label, t } from '../shared/i18n.js';
 import { groupedBars, hBars } from './charts.js';
 
 const COLORS = { warnings: '#94a3b8', reached: '#2563eb', answered: '#0ea5e9', dissuaded: '#16a34a', handedOff: '#f97316' };
-const GROUPS = /** @type {const} */ (['day', 'scam_type', 'flow_version']);
+const GROUPS = /** @type {const} */ (['day', 'scam_type', 'flow_version', 'channel', 'unit']);
+/** Keys the server gives groups with nothing to name them by. */
+const SPECIAL_KEYS = /** @type {Record<string, import('../shared/i18n.js').MessageKey>} */ ({ '(not reached)': 'rep.notReached', '(no unit)': 'rep.noUnit', '(no conversation)': 'rep.noConversation', total: 'rep.total' });
+/** A rate as a percentage with one decimal. @param {number | null | undefined} v */
+const rate = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 
 /** @param {number | null | undefined} s */
 function fmtSecs(s) {
@@ -22,7 +27,7 @@ const pct = (/** @type {number} */ a, /** @type {number} */ b) => (b ? `${Math.r
 const centreDate = (ms, offsetMinutes) => new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 10);
 
 /** A row's key as words: scam types by name, days and versions as they are. @param {string} groupBy @param {string} key */
-const keyLabel = (groupBy, key) => (groupBy === 'scam_type' ? label('scamType', key) : key === 'total' ? t('rep.total') : key);
+const keyLabel = (groupBy, key) => (SPECIAL_KEYS[key] ? t(SPECIAL_KEYS[key]) : groupBy === 'scam_type' ? label('scamType', key) : groupBy === 'channel' ? label('channel', key) : key);
 
 /** @param {{ draw: (el: HTMLElement) => void, id?: string }} props */
 function Chart({ draw, id }) {
@@ -80,6 +85,12 @@ function Figures({ r }) {
     ['rep.col.visits', (x) => x.visits],
     ['rep.col.firstContact', (x) => `${fmtSecs(x.firstContact.median)} / ${fmtSecs(x.firstContact.p90)}`],
     ['rep.col.pickup', (x) => `${fmtSecs(x.humanPickup.median)} / ${fmtSecs(x.humanPickup.p90)}`],
+    ['kpi.connection', (x) => rate(x.kpis.connectionRate)],
+    ['kpi.effective', (x) => rate(x.kpis.effectiveCommunicationRate)],
+    ['kpi.dissuasion', (x) => rate(x.kpis.dissuasionRate)],
+    ['kpi.faceToFace', (x) => rate(x.kpis.faceToFaceRate)],
+    ['kpi.contactsPerSuccess', (x) => (x.kpis.contactsPerSuccess === null ? '—' : x.kpis.contactsPerSuccess.toFixed(1))],
+    ['kpi.timeToVisit', (x) => fmtSecs(x.kpis.timeToVisit.median)],
   ];
   const row = (/** @type {any} */ x, /** @type {string} */ cls) => html`<tr class=${cls}><td class="mono">${keyLabel(r.groupBy, x.key)}</td>${cols.map(([, f]) => html`<td class="num">${f(x)}</td>`)}</tr>`;
   return html`<section class="card"><div class="card-head"><h2>${t('rep.figures')}</h2></div>
@@ -140,6 +151,22 @@ export function Reports({ query, centre }) {
           [t('rep.firstContact'), fmtSecs(total.firstContact.median), t('rep.medianSub', { p90: fmtSecs(total.firstContact.p90) }), ''],
           [t('rep.humanPickup'), fmtSecs(total.humanPickup.median), t('rep.medianSub', { p90: fmtSecs(total.humanPickup.p90) }), ''],
         ].map(([name, value, sub, tone]) => html`<div class=${'kpi' + (tone ? ' ' + tone : '')}><div class="kpi-label">${name}</div><div class="kpi-value">${value}</div><div class="kpi-sub">${sub}</div></div>`)}
+      </div>
+      <h2 class="section-title">${t('rep.kpisTitle')}</h2>
+      <div class="kpis" id="kpi-tiles">
+        ${[
+          ['connection', t('kpi.connection'), rate(total.kpis.connectionRate), t('kpi.connectionSub', { a: total.kpis.connectedAttempts, n: total.kpis.attempts })],
+          ['effective', t('kpi.effective'), rate(total.kpis.effectiveCommunicationRate), t('kpi.effectiveSub', { a: total.kpis.effective, n: total.kpis.connectedPeople })],
+          ['dissuasion', t('kpi.dissuasion'), rate(total.kpis.dissuasionRate), t('kpi.dissuasionSub', { a: total.dissuaded, n: total.kpis.effective })],
+          ['faceToFace', t('kpi.faceToFace'), rate(total.kpis.faceToFaceRate), t('kpi.faceToFaceSub', { a: total.kpis.visited, n: total.people })],
+          ['contacts', t('kpi.contactsPerSuccess'), total.kpis.contactsPerSuccess === null ? '—' : total.kpis.contactsPerSuccess.toFixed(1), t('kpi.contactsSub', { c: total.kpis.contacts, d: total.dissuaded })],
+          ['timeToHuman', t('kpi.timeToHuman'), fmtSecs(total.kpis.timeToHuman.median), t('rep.medianSub', { p90: fmtSecs(total.kpis.timeToHuman.p90) })],
+          ['timeToVisit', t('kpi.timeToVisit'), fmtSecs(total.kpis.timeToVisit.median), t('rep.medianSub', { p90: fmtSecs(total.kpis.timeToVisit.p90) })],
+          ...[7, 30, 90].map((d) => {
+            const w = total.revictimisation[`d${d}`];
+            return [`revict${d}`, t('kpi.revict', { d }), rate(w.rate), t('kpi.revictSub', { v: w.victims, n: w.eligible })];
+          }),
+        ].map(([id, name, value, sub]) => html`<div class="kpi" data-kpi=${id}><div class="kpi-label">${name}</div><div class="kpi-value">${value}</div><div class="kpi-sub">${sub}</div></div>`)}
       </div>
       <div class="report-grid">
         <section class="card wide"><div class="card-head"><h2>${t('rep.by', { group: t(/** @type {any} */ (`rep.group.${r.groupBy}`)) })}</h2></div><div class="card-body">

@@ -1,4 +1,4 @@
-// Supervisors' quality reviews: GET (desk officers may read theirs for coaching), PUT (supervisors), and
+// Supervisors' quality reviews: GET (desk officers may read them for coaching), PUT (supervisors), and
 // the replies flagged as training examples for the classifier.
 import express, { type Router } from 'express';
 import { z } from 'zod';
@@ -6,7 +6,8 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { listQaReviews, qaReviewSchema, QA_CRITERIA, saveQaReview } from '../../people/qa-review';
-import { viewerOf } from '../../people/visibility';
+import { isSupervisor, viewerOf } from '../../people/visibility';
+import { ForbiddenError } from '../../errors';
 import { listTrainingExamples } from '../../store/repositories/qa-reviews';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
@@ -19,8 +20,10 @@ export function qaReviewsRoutes(s: Services): Router {
     res.json({ criteria: QA_CRITERIA, reviews: await listQaReviews(s, id) });
   });
 
-  router.put('/api/desk/cases/:id/qa', requireRole('manager'), async (req, res) => {
+  // Supervisors: managers and admins, and a unit's supervisors (issue 15).
+  router.put('/api/desk/cases/:id/qa', requireRole('desk', 'manager'), async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'case id');
+    if (!isSupervisor(viewerOf(req))) throw new ForbiddenError('only a supervisor may score a conversation');
     const b = parseWith(qaReviewSchema, req.body, 'review');
     res.json(await saveQaReview(s, viewerOf(req), id, b));
   });

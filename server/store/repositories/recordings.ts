@@ -17,6 +17,15 @@ export async function updateRecording(db: Db, id: string, patch: Partial<Omit<Ca
   await db.updateTable('call_recordings').set(patch).where('id', '=', id).execute();
 }
 
-/** Recordings made before a moment that still point at audio: what retention removes. */
-export const recordingsToPurge = (db: Db, before: string, limit: number): Promise<CallRecordingRow[]> =>
-  db.selectFrom('call_recordings').selectAll().where('created_at', '<', before).where('deleted_at', 'is', null).orderBy('created_at').limit(limit).execute();
+/** Recordings of cases closed before a moment that still point at audio: what retention removes. */
+export const recordingsToPurge = (db: Db, closedBefore: string, limit: number): Promise<CallRecordingRow[]> =>
+  db
+    .selectFrom('call_recordings')
+    .innerJoin('cases', 'cases.id', 'call_recordings.case_id')
+    .selectAll('call_recordings')
+    .where('cases.status', '=', 'closed')
+    .where('cases.closed_at', '<', closedBefore)
+    .where('call_recordings.deleted_at', 'is', null)
+    .orderBy('call_recordings.created_at')
+    .limit(limit)
+    .execute();

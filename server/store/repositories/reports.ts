@@ -176,7 +176,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
   // Case ids go to the database in slices: PostgreSQL and SQLite both cap bound parameters.
   for (let i = 0; i < ids.length; i += 500) {
     const slice = ids.slice(i, i + 500);
-    const [warnings, attempts, replies, handoffs, voicemails, losses, visits, tasks, stopPayments] = await Promise.all([
+    const [warnings, attempts, replies, handoffs, voicemails, losses, visits, stopPayments] = await Promise.all([
       db.selectFrom('warnings').select(['case_id', 'received_at']).where('case_id', 'in', slice).execute(),
       db.selectFrom('contact_attempts').select(['case_id', 'channel', 'status', 'to_relative', 'provider_id', 'created_at', 'updated_at']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
       db.selectFrom('messages').select(['case_id', 'channel', 'at_risk', 'intent', 'body', 'classification', 'created_at']).where('case_id', 'in', slice).where('direction', '=', 'in').where('author', '=', 'citizen').execute(),
@@ -184,8 +184,7 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
       // A call answered by a machine is 'completed' too; the webhook notes it as a voicemail.
       db.selectFrom('audit_events').select(['case_id', 'detail']).where('case_id', 'in', slice).where('action', '=', 'voicemail').execute(),
       db.selectFrom('fraud_reports').select(['case_id', 'occurred_at', 'warning_at']).where('case_id', 'in', slice).where('warning_at', 'is not', null).execute(),
-      db.selectFrom('visit_tasks').select(['case_id', 'result', 'reported_at']).where('case_id', 'in', slice).where('status', '=', 'reported').execute(),
-      db.selectFrom('visit_tasks').select(['case_id', 'deadline_at', 'reported_at']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
+      db.selectFrom('visit_tasks').select(['case_id', 'deadline_at', 'reported_at', 'result', 'status']).where('case_id', 'in', slice).where('status', '<>', 'cancelled').execute(),
       db.selectFrom('stop_payment_requests').select(['case_id', 'status', 'first_mentioned_at', 'requested_at']).where('case_id', 'in', slice).execute(),
     ]);
     const voicemailCalls = new Set(voicemails.map((v) => fromJson<{ callSid?: string }>(v.detail, {}).callSid).filter(Boolean));
@@ -231,15 +230,15 @@ export async function loadCaseFacts(db: Db, r: ReportRange): Promise<CaseFacts[]
     }
     // Face to face: the station reported that its officers met the person at the door.
     for (const v of visits) {
-      if (!v.result || !MET_AT_THE_DOOR.includes(v.result) || !v.reported_at) continue;
       const f = facts.get(v.case_id)!;
+      f.visitTasks.push({ deadlineAt: ms(v.deadline_at), ...(v.reported_at ? { reportedAt: ms(v.reported_at) } : {}) });
+      if (v.status !== 'reported' || !v.result || !MET_AT_THE_DOOR.includes(v.result) || !v.reported_at) continue;
       f.visitAt = Math.min(f.visitAt ?? Infinity, ms(v.reported_at));
     }
-    // Organisation (issue 15): every visit against its deadline, every stop-payment against the window.
-    for (const t of tasks) facts.get(t.case_id)!.visitTasks.push({ deadlineAt: ms(t.deadline_at), ...(t.reported_at ? { reportedAt: ms(t.reported_at) } : {}) });
-    const window = (r.stopPaymentWindowMinutes ?? 30) * 60_000;
-    for (const sp of stopPayments)
+    for (const sp of stopPayments) {
+      const window = (r.stopPaymentWindowMinutes ?? 30) * 60_000;
       facts.get(sp.case_id)!.stopPaymentRequests.push({ status: sp.status, withinWindow: sp.first_mentioned_at ? ms(sp.requested_at) - ms(sp.first_mentioned_at) <= window : null });
+    }
   }
   for (const f of facts.values()) if (f.outcomes.some((o) => DISSUADED.includes(o))) f.effective = true;
   return [...facts.values()];
@@ -329,7 +328,8 @@ function row(key: string, list: CaseFacts[], asOf: number, channelAttempts?: Cas
     handoffsByReason: Object.fromEntries(HANDOFF_REASONS.map((r) => [r, count((f) => f.handoffReasons.includes(r))])),
     atRiskReplies: list.reduce((n, f) => n + f.atRiskReplies, 0),
     stopPayments: count((f) => f.outcomes.includes('stop_payment_requested')),
-    visits: count((f) => f.outcomes.includes('visit_dispatched')),
+    // Visits asked for: dispatched from the desk, or a station visit task.
+    visits: count((f) => f.outcomes.includes('visit_dispatched') || f.visitTasks.length > 0),
     firstContact: { median: percentile(contact, 50), p90: percentile(contact, 90), n: contact.length },
     humanPickup: { median: percentile(pickup, 50), p90: percentile(pickup, 90), n: pickup.length },
     visitDeadlines: visitDeadlines(list, asOf),
@@ -370,9 +370,9 @@ function visitDeadlines(list: CaseFacts[], asOf: number): ReportRow['visitDeadli
 function stopPaymentFigures(list: CaseFacts[]): ReportRow['stopPaymentRequests'] {
   const all = list.flatMap((f) => f.stopPaymentRequests);
   const byStatus: Record<string, number> = { requested: 0, confirmed: 0, frozen: 0, refused: 0, amount_returned: 0 };
-  for (const x of all) byStatus[x.status] = (byStatus[x.status] ?? 0) + 1;
-  const timed = all.filter((x) => x.withinWindow !== null);
-  const within = timed.filter((x) => x.withinWindow).length;
+  for (const r of all) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  const timed = all.filter((r) => r.withinWindow !== null);
+  const within = timed.filter((r) => r.withinWindow).length;
   return { requests: all.length, byStatus, withinWindow: within, withinWindowRate: rate(within, timed.length) };
 }
 
