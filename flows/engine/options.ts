@@ -53,7 +53,7 @@ const SUFFIX = /\s*(?:号|项|个|[.。、,，:：)）!！]|\s)*$/;
  * "reply 2". "2万" or "I paid 2 times" name no key.
  */
 export function keyInText(text: string): string | undefined {
-  let t = text.normalize('NFKC').trim().replace(/^[(（\[【]\s*/, '');
+  let t = text.normalize('NFKC').trim().replace(/^[(（[【]\s*/, '');
   t = t.replace(PREFIX, '').replace(SUFFIX, '');
   if (t.length !== 1) return undefined;
   const d = ZH_DIGITS[t] ?? t;

@@ -49,6 +49,7 @@ export function loadTestset(dir = TESTSET_DIR): TestEntry[] {
     } catch (err) {
       // The parser's message quotes the offending line: say only where it is.
       const line = (err as { linePos?: Array<{ line: number }> }).linePos?.[0]?.line;
+      // eslint-disable-next-line preserve-caught-error -- the cause would print a frozen test reply
       throw new Error(`${path}: not valid YAML${line ? ` (line ${line})` : ''}`);
     }
     if (!Array.isArray(doc)) throw new Error(`${path}: expected a list of entries`);

@@ -916,7 +916,7 @@ function close(r: Run, outcome: Outcome): void {
 /** The state of a case written before the lifecycle existed (migration 004): what its old columns say. */
 export function legacyState(c: { status: string; next_action: string | null; next_action_at: string | null; risk_level: string; plan: string | null; outcome: string | null }): LifecycleState {
   const s = initialState();
-  let plan: { flowId?: string; ladder?: { reached?: boolean; totalAttempts?: number } } | null = null;
+  let plan: { flowId?: string; ladder?: { reached?: boolean; totalAttempts?: number } } | null;
   try {
     plan = c.plan ? JSON.parse(c.plan) : null;
   } catch {

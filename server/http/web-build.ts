@@ -102,7 +102,7 @@ export function ensureWebBuild(log?: { info(o: object, m: string): void }): void
     built = buildWeb();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND')
-      throw new Error(`the consoles' bundles need building (${why}) but esbuild is not installed: run \`npm run build:web\` where the dev dependencies are installed, and ship web/build/`);
+      throw new Error(`the consoles' bundles need building (${why}) but esbuild is not installed: run \`npm run build:web\` where the dev dependencies are installed, and ship web/build/`, { cause: err });
     throw err;
   }
   log?.info({ why, files: built.files, bytes: built.bytes }, 'built the consoles\u2019 bundles');

@@ -62,7 +62,7 @@ export function warningsRoutes(s: Services): Router {
     await Promise.all(Array.from({ length: lockRows ? STORE_CONCURRENCY : 1 }, storeNext));
     // Fast path to the relay and the timers; if Redis is down the sweeper queues them once it is back.
     // Bounded: while Redis is down its client queues commands until it is back, which would hold the answer.
-    await Promise.all(results.map((r) => (r.status === 'accepted' && r.work ? dispatch(s, r.work) : undefined)));
+    await Promise.all(results.flatMap((r) => (r.status === 'accepted' && r.work ? [dispatch(s, r.work)] : [])));
     for (const r of results) if (r.status === 'accepted') delete r.work;
     const answers: IntakeAnswer[] = [];
     for (const r of results) answers.push(await hideForeignCase(s, principal, r));
