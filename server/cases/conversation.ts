@@ -1,6 +1,7 @@
 // A citizen's reply → classify → flow step → store → actions (handoff, callbacks, end) → next prompt.
 import type { Kysely } from 'kysely';
 import {
+  applyConversationRules,
   chooseOption,
   renderPrompts,
   startConversation,
@@ -13,7 +14,7 @@ import {
   type Rendered,
   type StepResult,
 } from '../../flows/engine';
-import type { ChannelName, HandoffReason, Locale } from '../../flows/engine/vocabulary';
+import type { ChannelName, Locale } from '../../flows/engine/vocabulary';
 import type { Classification } from '../../nlu-models/src/intents';
 import { usablePersonName } from '../../flows/engine/person-name';
 import { optionClassification } from '../../flows/engine/options';
@@ -128,12 +129,8 @@ async function recordStep(
   let nextAction: { action: string | null; at: string | null } = result.state.ended
     ? { action: null, at: null }
     : { action: 'no_reply', at: isoIn((result.waitFor?.noReplyAfterSeconds ?? DEFAULT_NO_REPLY_SECONDS) * 1000) };
+  // The server's conversation rules (at-risk and asking reach a human…) were applied to the step already.
   const actions: FlowAction[] = [...result.actions];
-
-  // Citizens' safety first: an at-risk reply always reaches a human, whatever the script says.
-  if (opts.classification?.atRisk && !actions.some((a) => a.type === 'handoff')) {
-    actions.push({ type: 'handoff', reason: opts.classification.intent as HandoffReason, note: 'at-risk reply; the flow did not hand off' });
-  }
 
   let outcome: string | null = null;
   for (const action of actions) {
@@ -267,7 +264,10 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
       ...(chosen ? { option: chosen } : {}),
       payment: heard.payment,
     };
-    const result = step(conversation!.flow, conversation!.state, event, flowContext(s, c, r.channel));
+    const ctx = flowContext(s, c, r.channel);
+    const stepped = step(conversation!.flow, conversation!.state, event, ctx);
+    // Citizens' safety first: the conversation rules shared with try-it (flows/engine/rules.ts).
+    const result = applyConversationRules(stepped, stepped.intent ? { intent: stepped.intent } : undefined, ctx);
     await recordReply(result.decidedBy ?? (chosen ? 'option' : 'classifier'));
     const merged: StepResult = { ...result, prompts: [...prompts, ...result.prompts] };
     const recorded = await recordStep(trx, s, c, conversation!.flow, r.channel, merged, pending, { classification: heard, voice: r.voice, actor: 'citizen' });
