@@ -30,3 +30,4 @@ export { TEMPLATE_VARS } from './template';
 export const RELATIVE_FLOW_ID = 'relative';
 /** The flow for citizens who call or write back on their own. */
 export const RETURN_CONTACT_FLOW_ID = 'return_contact';
+export { systemText, catalogue, caseLocale, MESSAGE_IDS, type MessageId } from './messages';

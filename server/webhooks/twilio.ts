@@ -21,12 +21,21 @@ import { normalisePhone } from '../cases/phone';
 import { recordRelativeReply } from '../cases/relative-reply';
 import { maskPhone } from '../log';
 import { ValidationError } from '../errors';
+import { caseLocale, systemText } from '../../flows/engine/messages';
+import { VOICE_DEFAULTS } from '../../flows/engine/render/voice';
 
 const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', '退订']);
 const START_WORDS = new Set(['START', 'UNSTOP', 'YES']);
+/** Opt-out words Twilio's own opt-out handling answers (and after which it drops any reply of ours). */
+const TWILIO_KEYWORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
 
 const twimlReply = (res: Response, xml: string) => res.type('text/xml').send(xml);
 const emptyTwiml = () => new twilio.twiml.MessagingResponse().toString();
+const messageTwiml = (text: string) => {
+  const r = new twilio.twiml.MessagingResponse();
+  r.message(text);
+  return r.toString();
+};
 
 export function twilioWebhooks(s: Services): Router {
   const router = express.Router();
@@ -52,16 +61,22 @@ export function twilioWebhooks(s: Services): Router {
       twimlReply(res, emptyTwiml());
       return;
     }
+    let answer: string | undefined;
     await once(`twilio:sms:${sms.MessageSid}`, async () => {
       const word = sms.Body.trim().toUpperCase();
       let c = await findOpenCaseByPhone(s.store.db, from.e164);
       if (STOP_WORDS.has(word)) {
         if (c) await optOut(s, c.id, true);
+        // Twilio answers its own keywords (and drops ours); the others get the centre's answer, in the case's language.
+        if (c && !TWILIO_KEYWORDS.has(word)) answer = systemText('sms.opted_out', caseLocale(c), { callback_number: s.config.centre.callbackNumber });
         return;
       }
       // Opt-in words only mean opt-in after an opt-out (as at Twilio); otherwise "YES" answers our question.
       if (START_WORDS.has(word) && (c?.opted_out || word !== 'YES')) {
-        if (c?.opted_out) await optOut(s, c.id, false);
+        if (c?.opted_out) {
+          await optOut(s, c.id, false);
+          answer = systemText('sms.opted_in', caseLocale(c), { callback_number: s.config.centre.callbackNumber });
+        }
         return;
       }
       if (!c) {
@@ -74,7 +89,7 @@ export function twilioWebhooks(s: Services): Router {
       }
       await handleReply(s, { caseId: c.id, channel: 'sms', text: sms.Body, providerId: sms.MessageSid });
     });
-    twimlReply(res, emptyTwiml());
+    twimlReply(res, answer ? messageTwiml(answer) : emptyTwiml());
   });
 
   router.post('/sms/status', async (req, res) => {
@@ -98,14 +113,14 @@ export function twilioWebhooks(s: Services): Router {
     if (q.caseId) {
       const c = await getCase(s.store.db, q.caseId);
       if (!c) {
-        twimlReply(res, hangupTwiml('zh', 'Sorry, goodbye.'));
+        twimlReply(res, hangupTwiml(s, 'zh', systemText('voice.goodbye', 'zh')));
         return;
       }
       const machine = call.AnsweredBy && /^(machine|fax)/.test(call.AnsweredBy);
       if (machine) {
         const out = await handleFlowEvent(s, c.id, { type: 'voicemail' }, 'voice', { gatherActionUrl: gatherUrl(s, c.id, 0) });
         await audit(s.store.db, { caseId: c.id, actor: 'twilio', action: 'voicemail', detail: { callSid: call.CallSid } });
-        twimlReply(res, voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
+        twimlReply(res, voiceXml(out?.rendered) ?? hangupTwiml(s, localeOf(c), voicemailText(s, c)));
         return;
       }
       await markReached(s.store.db, c);
@@ -113,18 +128,18 @@ export function twilioWebhooks(s: Services): Router {
       const turns = loadConversation(s, c)?.state.turns ?? 0;
       const flow = flowForCase(s, c);
       if (!flow) {
-        twimlReply(res, hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref)));
+        twimlReply(res, hangupTwiml(s, localeOf(c), voicemailText(s, c)));
         return;
       }
       const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'outreach', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
       pending.flushTo(s.events);
-      twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
+      twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(s, localeOf(c), ''));
       return;
     }
     // A citizen calling the number: continue their case, or open a return contact.
     const from = normalisePhone(call.From, s.config.defaultRegion);
     if (!from.ok) {
-      twimlReply(res, hangupTwiml('zh', ''));
+      twimlReply(res, hangupTwiml(s, 'zh', ''));
       return;
     }
     const c = (await findOpenCaseByPhone(s.store.db, from.e164)) ?? (await openReturnContactCase(s, from.e164, 'voice'));
@@ -132,7 +147,7 @@ export function twilioWebhooks(s: Services): Router {
     await markReached(s.store.db, c);
     const flow = s.flows.current(RETURN_CONTACT_FLOW_ID) ?? s.flows.current(fallbackFlowId(s));
     if (!flow) {
-      twimlReply(res, hangupTwiml('zh', ''));
+      twimlReply(res, hangupTwiml(s, 'zh', ''));
       return;
     }
     const pending = new PendingEvents();
@@ -140,7 +155,7 @@ export function twilioWebhooks(s: Services): Router {
     const out = await s.store.db.transaction().execute((trx) => beginConversation(trx, s, c, flow, 'voice', pending, { actor: 'citizen', voice: { gatherActionUrl: gatherUrl(s, c.id, turns) } }));
     pending.flushTo(s.events);
     s.log.info({ from: from.e164, caseId: c.id }, 'incoming call');
-    twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(localeOf(c), ''));
+    twimlReply(res, voiceXml(out.rendered) ?? hangupTwiml(s, localeOf(c), ''));
   });
 
   router.post('/voice/gather', async (req, res) => {
@@ -168,7 +183,7 @@ export function twilioWebhooks(s: Services): Router {
       const last = await s.store.db.selectFrom('messages').select(['payload']).where('case_id', '=', q.caseId).where('direction', '=', 'out').where('channel', '=', 'voice').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
       xml = voiceXml(fromJson<Rendered | null>(last?.payload ?? null, null) ?? undefined);
     }
-    twimlReply(res, xml ?? hangupTwiml('zh', ''));
+    twimlReply(res, xml ?? hangupTwiml(s, 'zh', ''));
   });
 
   router.post('/voice/status', async (req, res) => {
@@ -200,12 +215,15 @@ export function twilioWebhooks(s: Services): Router {
 /** Key 0 / "I want an officer": connect the call to the desk's phone at once. */
 function dialDeskTwiml(s: Services, locale: 'zh' | 'en'): string {
   const vr = new twilio.twiml.VoiceResponse();
-  vr.say({ language: locale === 'en' ? 'en-US' : 'zh-CN', voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never }, locale === 'en' ? 'Connecting you to an officer now. Please hold.' : '正在为您转接民警，请稍候。');
+  vr.say(sayAttrs(s, locale), systemText('voice.connecting_officer', locale));
   vr.dial({ callerId: s.config.twilio.from, timeout: 30 }, s.config.twilio.deskNumber!);
   return vr.toString();
 }
 
-const localeOf = (c: { locale: string }): 'zh' | 'en' => (c.locale === 'en' ? 'en' : 'zh');
+const localeOf = caseLocale;
+
+/** <Say> attributes for system texts: the locale's language and the configured voice. */
+const sayAttrs = (s: Services, locale: 'zh' | 'en') => ({ language: VOICE_DEFAULTS[locale].say as never, voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never });
 
 function gatherUrl(s: Services, caseId: string, turn: number): string {
   return `${s.callbackBase}/webhooks/twilio/voice/gather?caseId=${caseId}&turn=${turn}`;
@@ -215,17 +233,16 @@ function voiceXml(r: Rendered | undefined): string | undefined {
   return r && r.channel === 'voice' ? r.twiml : undefined;
 }
 
-function hangupTwiml(locale: 'zh' | 'en', text: string): string {
+function hangupTwiml(s: Services, locale: 'zh' | 'en', text: string): string {
   const vr = new twilio.twiml.VoiceResponse();
-  if (text) vr.say({ language: locale === 'en' ? 'en-US' : 'zh-CN' }, text);
+  if (text) vr.say(sayAttrs(s, locale), text);
   vr.hangup();
   return vr.toString();
 }
 
-function voicemailText(s: Services, locale: string, caseRef: string): string {
-  return locale === 'en'
-    ? `This is the ${s.config.centre.name.en}. Please call us back on ${s.config.centre.callbackNumber}, case ${caseRef}. Do not transfer money to anyone you have not met.`
-    : `这里是${s.config.centre.name.zh}。请回拨${s.config.centre.callbackNumber}，案件编号${caseRef}。请勿向任何陌生人转账。`;
+function voicemailText(s: Services, c: { locale: string; case_ref: string }): string {
+  const locale = caseLocale(c);
+  return systemText('voice.voicemail', locale, { centre_name: s.config.centre.name[locale], callback_number: s.config.centre.callbackNumber, case_ref: c.case_ref });
 }
 
 /** STOP / START. An opted-out person at risk goes to a human instead of falling silent. */
