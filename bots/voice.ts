@@ -60,9 +60,11 @@ export class VoiceChannel {
   }
 
   /** A call that connects the desk officer's phone to the citizen (the desk's "call" button). */
-  async bridge(deskPhone: string, citizen: string, statusCallbackUrl: string, sayFirst: string): Promise<SentMessage> {
+  async bridge(deskPhone: string, citizen: string, statusCallbackUrl: string, sayFirst: string | { text: string; language?: string; voice?: string }): Promise<SentMessage> {
     try {
-      const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${escapeXml(sayFirst)}</Say><Dial callerId="${escapeXml(this.from)}">${escapeXml(citizen)}</Dial></Response>`;
+      const say = typeof sayFirst === 'string' ? { text: sayFirst } : sayFirst;
+      const attrs = `${say.language ? ` language="${escapeXml(say.language)}"` : ''}${say.voice ? ` voice="${escapeXml(say.voice)}"` : ''}`;
+      const twiml = `<?xml version="1.0" encoding="UTF-8"?><Response><Say${attrs}>${escapeXml(say.text)}</Say><Dial callerId="${escapeXml(this.from)}">${escapeXml(citizen)}</Dial></Response>`;
       const call = await this.client.calls.create({ to: deskPhone, from: this.from, twiml, statusCallback: statusCallbackUrl, statusCallbackMethod: 'POST' });
       return { providerId: call.sid, status: call.status };
     } catch (err) {

@@ -4,18 +4,22 @@ import path from 'node:path';
 import { flowSourcesIn, loadFlowsDir, parseFlow, FLOWS_DIR } from './parse';
 import { checkPolicy, parsePolicy, POLICY_FILE } from './policy';
 import type { CheckIssue } from './types';
+import { CATALOGUE_FILE, parseCatalogue } from './messages';
 
 export function checkFiles(files: string[]): CheckIssue[] {
   if (files.length === 0) {
     const { flows, issues } = loadFlowsDir(FLOWS_DIR);
     const rel = path.relative(process.cwd(), POLICY_FILE);
     const p = parsePolicy(fs.readFileSync(POLICY_FILE, 'utf8'), rel);
-    return [...issues, ...p.issues, ...(p.policy ? checkPolicy(p.policy, flows, rel) : [])];
+    const cat = parseCatalogue(fs.readFileSync(CATALOGUE_FILE, 'utf8'), path.relative(process.cwd(), CATALOGUE_FILE));
+    return [...issues, ...p.issues, ...(p.policy ? checkPolicy(p.policy, flows, rel) : []), ...cat.issues];
   }
   const issues: CheckIssue[] = [];
   for (const f of files) {
     const text = fs.readFileSync(f, 'utf8');
-    if (path.basename(f) === 'policy.yaml') {
+    if (path.resolve(f) === CATALOGUE_FILE) {
+      issues.push(...parseCatalogue(text, f).issues);
+    } else if (path.basename(f) === 'policy.yaml') {
       const p = parsePolicy(text, f);
       issues.push(...p.issues);
       if (p.policy) issues.push(...checkPolicy(p.policy, loadFlowsDir(path.dirname(path.resolve(f))).flows, f));

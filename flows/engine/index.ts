@@ -18,7 +18,8 @@ export { FlowStepError } from './errors';
 export { parseFlow, loadFlowsDir, flowSourcesIn, FLOWS_DIR, type ParseOptions } from './parse';
 export type { BaseLookup, FlowSource, Inheritance, StateOrigin } from './extends';
 export { checkFlow } from './checker';
-export { startConversation, step, promptVars } from './step';
+export { startConversation, step, promptVars, handoffPriority } from './step';
+export { applyConversationRules, CONVERSATION_RULES, UNCLEAR_REPLIES_FOR_HUMAN, type ConversationRule, type RuleHandoff } from './rules';
 export { chooseOption, keyInText, HUMAN_KEY, type ChosenOption, type ReplyInput } from './options';
 export { renderPrompts, type Rendered, type VoiceRenderOptions } from './render';
 export { countSegments } from './render/segments';
@@ -29,3 +30,4 @@ export { TEMPLATE_VARS } from './template';
 export const RELATIVE_FLOW_ID = 'relative';
 /** The flow for citizens who call or write back on their own. */
 export const RETURN_CONTACT_FLOW_ID = 'return_contact';
+export { systemText, catalogue, caseLocale, MESSAGE_IDS, type MessageId } from './messages';

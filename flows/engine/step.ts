@@ -58,7 +58,12 @@ export function step(flow: CompiledFlow, state: ConversationState, event: FlowEv
     prompts: [],
     actions: [],
   };
-  if (state.ended) return { state: acc.state, prompts: [], actions: [] };
+  if (state.ended) {
+    // Nothing more to say; the reply's meaning still counts for the server's rules (an at-risk reply after the end).
+    if (event.type !== 'reply') return { state: acc.state, prompts: [], actions: [] };
+    const chosen = event.option ?? chooseOption(flow, undefined, { button: event.button });
+    return { state: acc.state, prompts: [], actions: [], ...decided(event, chosen) };
+  }
 
   let reply: Reply | undefined;
   let candidates: Trigger[];
@@ -203,12 +208,13 @@ function handoff(acc: Acc, ctx: FlowContext, a: { reason: HandoffReason; priorit
   const done = acc.state.handoffs ?? (acc.state.handoffs = []);
   if (done.includes(a.reason)) return;
   done.push(a.reason);
-  const action: FlowAction = { type: 'handoff', reason: a.reason, priority: a.priority ?? defaultPriority(a.reason, ctx) };
+  const action: FlowAction = { type: 'handoff', reason: a.reason, priority: a.priority ?? handoffPriority(a.reason, ctx) };
   if (a.note) action.note = a.note;
   acc.actions.push(action);
 }
 
-function defaultPriority(reason: HandoffReason, ctx: FlowContext): number {
+/** A handoff's priority when the flow names none: by reason (and risk, for the unreachable). */
+export function handoffPriority(reason: HandoffReason, ctx: Pick<FlowContext, 'facts'>): number {
   if (reason === 'already_paid') return HANDOFF_PRIORITIES.already_paid;
   if (reason === 'mid_scam') return HANDOFF_PRIORITIES.mid_scam;
   if (reason === 'unreachable' && ctx.facts.riskLevel === 'high') return HANDOFF_PRIORITIES.unreachable_high;

@@ -1,6 +1,7 @@
 // A citizen's reply → classify → flow step → store → what the step means, to the lifecycle → next prompt (outbox).
 import type { Kysely } from 'kysely';
 import {
+  applyConversationRules,
   chooseOption,
   renderPrompts,
   startConversation,
@@ -259,7 +260,10 @@ export async function handleReply(s: Services, r: IncomingReply): Promise<TurnOu
       ...(chosen ? { option: chosen } : {}),
       payment: heard.payment,
     };
-    const result = step(conversation!.flow, conversation!.state, event, flowContext(s, c, r.channel));
+    const ctx = flowContext(s, c, r.channel);
+    const stepped = step(conversation!.flow, conversation!.state, event, ctx);
+    // Citizens' safety first: the conversation rules shared with try-it (flows/engine/rules.ts).
+    const result = applyConversationRules(stepped, stepped.intent ? { intent: stepped.intent } : undefined, ctx);
     await recordReply(result.decidedBy ?? (chosen ? 'option' : 'classifier'));
     const merged: StepResult = { ...result, prompts: [...prompts, ...result.prompts] };
     const recorded = await recordStep(trx, s, c, conversation!.flow, r.channel, merged, pending, { voice: r.voice, actor: 'citizen' });

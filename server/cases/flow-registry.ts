@@ -2,7 +2,7 @@
 // The database holds the versions (the managers' console edits them); flows/*.yaml seeds flows it lacks.
 import type { Kysely } from 'kysely';
 import { parse as parseYaml } from 'yaml';
-import { loadFlowsDir, parseFlow, type CompiledFlow, type FlowSource } from '../../flows/engine';
+import { catalogue, loadFlowsDir, parseFlow, type CompiledFlow, type FlowSource } from '../../flows/engine';
 import type { Database } from '../store/schema';
 import { getHead, insertVersion, listHeads, savedVersionsExcept, setHead } from '../store/repositories/flow-versions';
 import { audit } from '../store/repositories/audit';
@@ -153,6 +153,8 @@ export class FlowRegistry {
 }
 
 function loadShipped(dir?: string): Map<string, CompiledFlow> {
+  // The system texts are part of what is shipped: refuse to start without a valid catalogue.
+  catalogue();
   const { flows, issues } = loadFlowsDir(dir);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length) {

@@ -1,16 +1,21 @@
 // "Try it": one turn of a draft flow with the real classifier. The conversation state travels with the
 // request (the console holds it), so nothing is written to the database and any web process can answer.
-import { renderPrompts, startConversation, step, type CompiledFlow, type ConversationState, type FlowContext, type FlowEvent, type Rendered, type StepResult } from '../../flows/engine';
+import { applyConversationRules, chooseOption, renderPrompts, startConversation, step, type CompiledFlow, type ConversationState, type FlowContext, type FlowEvent, type Rendered, type StepResult } from '../../flows/engine';
 import type { ChannelName, Locale } from '../../flows/engine/vocabulary';
 import { SAMPLE_VARS_BY_LOCALE } from '../../flows/engine/template';
 import type { Classification, Classifier } from '../../nlu-models/src/intents';
+import { optionClassification } from '../../flows/engine/options';
 
 export type TryInput = { text: string; digits?: string; button?: string } | { event: 'no_reply' | 'unanswered' | 'voicemail' };
 
 export interface TryTurn {
   state: ConversationState;
   classification?: Pick<Classification, 'intent' | 'confidence' | 'cues' | 'atRisk' | 'lowConfidence' | 'payment'>;
+  /** How the reply's meaning was decided: a menu option, a slot question's answer, or the classifier. */
+  decidedBy?: StepResult['decidedBy'];
   transition?: string;
+  /** Handoffs the server's conversation rules added (the same rules as a live conversation). */
+  rules: { rule: string; reason: string }[];
   actions: StepResult['actions'];
   prompts: { stateId: string; text: string }[];
   rendered?: Rendered;
@@ -38,6 +43,7 @@ export function tryTurn(flow: CompiledFlow, state: ConversationState | undefined
   const ctx = context(o);
   let result: StepResult;
   let classification: TryTurn['classification'];
+  let rules: TryTurn['rules'] = [];
   if (!state) {
     result = startConversation(flow, ctx);
   } else {
@@ -47,7 +53,9 @@ export function tryTurn(flow: CompiledFlow, state: ConversationState | undefined
     let event: FlowEvent;
     if (!input || 'event' in input) event = { type: input?.event ?? 'no_reply' };
     else {
-      const c = o.classify(input.text, o.locale);
+      // As in a live conversation: options first, then the classifier.
+      const chosen = chooseOption(flow, pinned, { text: input.text, digits: input.digits, button: input.button });
+      const c = chosen ? optionClassification(chosen, o.locale) : o.classify(input.text, o.locale);
       classification = { intent: c.intent, confidence: c.confidence, cues: c.cues, atRisk: c.atRisk, lowConfidence: c.lowConfidence, payment: c.payment };
       event = {
         type: 'reply',
@@ -57,10 +65,14 @@ export function tryTurn(flow: CompiledFlow, state: ConversationState | undefined
         text: input.text,
         ...(input.digits ? { digits: input.digits } : {}),
         ...(input.button ? { button: input.button } : {}),
+        ...(chosen ? { option: chosen } : {}),
         payment: c.payment,
       };
     }
-    result = step(flow, pinned, event, ctx);
+    const stepped = step(flow, pinned, event, ctx);
+    const ruled = applyConversationRules(stepped, stepped.intent ? { intent: stepped.intent } : undefined, ctx);
+    rules = ruled.ruled.map((r) => ({ rule: r.rule, reason: r.reason }));
+    result = ruled;
   }
   const rendered = result.prompts.length
     ? renderPrompts(result.prompts, o.channel, {
@@ -71,7 +83,9 @@ export function tryTurn(flow: CompiledFlow, state: ConversationState | undefined
   return {
     state: result.state,
     classification,
+    ...(result.decidedBy ? { decidedBy: result.decidedBy } : {}),
     transition: result.transition,
+    rules,
     actions: result.actions,
     prompts: result.prompts.map((p) => ({ stateId: p.stateId, text: p.text })),
     rendered,

@@ -19,6 +19,8 @@ import { dispatch, queueMessage } from '../cases/outbox';
 import { holdsClaim, isSupervisor, type Viewer } from './visibility';
 import { stopPaymentSchema } from './stop-payment';
 import { fileOnResolve } from '../org/stop-payment-resolve';
+import { caseLocale, systemText } from '../../flows/engine/messages';
+import { VOICE_DEFAULTS } from '../../flows/engine/render/voice';
 
 export { DESK_OUTCOMES };
 
@@ -161,7 +163,13 @@ export async function callCitizen(s: Services, v: Viewer, caseId: string, office
   await heldHandoff(s, v, caseId);
   const deskPhone = officerPhone ?? s.config.twilio.deskNumber;
   if (!deskPhone) throw new ValidationError('no phone to ring for you: add yours with `npm run user:add -- --username <you> --phone +86… --update`, or set TWILIO_DESK_NUMBER');
-  const say = `Quanzu desk: connecting you to case ${c.case_ref.split('').join(' ')}.`;
+  // In the case's language, from the message catalogue; the case reference spelt out so it is heard clearly.
+  const locale = caseLocale(c);
+  const say = {
+    text: systemText('desk.bridge_intro', locale, { centre_name: s.config.centre.name[locale], case_ref: c.case_ref.split('').join(' ') }),
+    language: VOICE_DEFAULTS[locale].say,
+    voice: locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh,
+  };
   try {
     const sent = await s.channels.voice.bridge(deskPhone, c.phone, `${s.callbackBase}/webhooks/twilio/voice/status?caseId=${c.id}`, say);
     await audit(s.store.db, { caseId: c.id, actor: v.id, action: 'desk_call', detail: { callSid: sent.providerId, via: officerPhone ? 'officer_phone' : 'desk_number' } });

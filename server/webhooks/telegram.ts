@@ -13,6 +13,8 @@ import { audit } from '../store/repositories/audit';
 import { conversationPort, handleReply } from '../cases/conversation';
 import { runCaseEvent } from '../cases/case-events';
 import { normalisePhone } from '../cases/phone';
+import { caseLocale, systemText, type MessageId } from '../../flows/engine/messages';
+import type { Locale } from '../../flows/engine/vocabulary';
 
 export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
 const CASE_CODE = /\b(QZ[A-HJ-NP-Z2-9]{6})\b/i;
@@ -24,31 +26,12 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-const texts = {
-  zh: {
-    bindAsk: '为确认是您本人，请点击下方按钮分享您的手机号码。我们不会索要任何密码或验证码。',
-    shareButton: '分享我的手机号码',
-    bound: (ref: string) => `已确认。您的案件编号是 ${ref}。请直接在这里回复。`,
-    mismatch: '这个号码与案件不符。如有疑问，请拨打 110 或反诈中心公开电话核实。',
-    unknownCode: '没有找到这个案件编号，请核对后重新发送。',
-    help: (n: string) => `这里是反诈中心。请回复您的情况，或发送 /human 联系民警。官方回拨电话：${n}。我们绝不会索要密码、验证码或转账。`,
-    human: '已通知民警，会尽快与您联系。在此之前请不要转账。',
-    noCase: '请发送预警短信中的案件编号（例如 QZ7K4M2P）以便我们找到您的案件。',
-  },
-  en: {
-    bindAsk: 'To confirm it is you, tap the button below to share your phone number. We never ask for passwords or codes.',
-    shareButton: 'Share my phone number',
-    bound: (ref: string) => `Confirmed. Your case reference is ${ref}. You can reply here.`,
-    mismatch: 'That number does not match the case. If in doubt, call 110 or the centre’s public number.',
-    unknownCode: 'We could not find that case code; please check it and send it again.',
-    help: (n: string) => `This is the anti-fraud centre. Reply with your situation, or send /human to reach an officer. Official call-back number: ${n}. We never ask for passwords, codes or money.`,
-    human: 'An officer has been notified and will contact you soon. Please do not transfer any money meanwhile.',
-    noCase: 'Please send the case code from our warning SMS (e.g. QZ7K4M2P) so we can find your case.',
-  },
-};
+// System texts come from the message catalogue (flows/messages/catalogue.yaml) in the case's locale;
+// Telegram's language_code only when no case is known yet.
+const say = (id: MessageId, l: Locale, vars?: Record<string, string>) => systemText(id, l, vars);
 
 export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
-  const lang = (code?: string) => (code && !code.startsWith('zh') ? 'en' : 'zh');
+  const lang = (code?: string): Locale => (code && !code.startsWith('zh') ? 'en' : 'zh');
   // Chat id → case id awaiting the contact share. In Redis, so any web process can finish the binding.
   const bindingKey = (chatId: string) => `${s.config.queuePrefix}:telegram-binding:${chatId}`;
   const redis = s.queues.cases.client;
@@ -58,22 +41,27 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
     delete: (chatId: string) => redis.del(bindingKey(chatId)),
   };
 
-  const askToBind = async (chatId: string, ref: string, reply: (t: string, extra?: object) => Promise<unknown>, l: 'zh' | 'en') => {
+  const askToBind = async (chatId: string, ref: string, reply: (t: string, extra?: object) => Promise<unknown>, l: Locale) => {
     const c = await getCaseByRef(s.store.db, ref);
-    if (!c || c.status !== 'open') return reply(texts[l].unknownCode);
+    if (!c || c.status !== 'open') return reply(say('telegram.unknown_code', l));
     await pendingBinding.set(chatId, c.id);
-    return reply(texts[l].bindAsk, Markup.keyboard([Markup.button.contactRequest(texts[l].shareButton)]).oneTime().resize());
+    const cl = caseLocale(c);
+    return reply(say('telegram.bind_ask', cl), Markup.keyboard([Markup.button.contactRequest(say('telegram.share_button', cl))]).oneTime().resize());
   };
+  const callback = { callback_number: s.config.centre.callbackNumber };
 
   bot.start(async (ctx) => {
     const l = lang(ctx.from?.language_code);
     const code = (ctx.payload ?? '').match(CASE_CODE)?.[1];
     if (code) return askToBind(String(ctx.chat.id), code.toUpperCase(), (t, e) => ctx.reply(t, e), l);
     const c = await findOpenCaseByTelegramChat(s.store.db, String(ctx.chat.id));
-    return ctx.reply(c ? texts[l].help(s.config.centre.callbackNumber) : texts[l].noCase);
+    return ctx.reply(c ? say('telegram.help', caseLocale(c), callback) : say('telegram.no_case', l));
   });
 
-  bot.help((ctx) => ctx.reply(texts[lang(ctx.from?.language_code)].help(s.config.centre.callbackNumber)));
+  bot.help(async (ctx) => {
+    const c = await findOpenCaseByTelegramChat(s.store.db, String(ctx.chat.id));
+    return ctx.reply(say('telegram.help', c ? caseLocale(c) : lang(ctx.from?.language_code), callback));
+  });
 
   /** The chat's open case, or its own closed case, which reopens: a citizen back after close keeps their history. */
   const caseOfChat = async (chatId: string) => {
@@ -86,10 +74,10 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
   bot.command('human', async (ctx) => {
     const l = lang(ctx.from?.language_code);
     const c = await caseOfChat(String(ctx.chat.id));
-    if (!c) return ctx.reply(texts[l].noCase);
+    if (!c) return ctx.reply(say('telegram.no_case', l));
     if (c.status === 'closed') await runCaseEvent(s, c.id, { type: 'contact_after_close', channel: 'telegram' }, conversationPort, 'citizen');
     await runCaseEvent(s, c.id, { type: 'human_requested', note: 'asked for a human on Telegram (/human)' }, conversationPort, 'citizen');
-    return ctx.reply(texts[l].human);
+    return ctx.reply(say('telegram.human', caseLocale(c)));
   });
 
   bot.on('contact', async (ctx) => {
@@ -97,18 +85,19 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
     const chatId = String(ctx.chat.id);
     const caseId = await pendingBinding.get(chatId);
     const contact = ctx.message.contact;
-    if (!caseId) return ctx.reply(texts[l].noCase);
+    if (!caseId) return ctx.reply(say('telegram.no_case', l));
     const c = await getCase(s.store.db, caseId);
+    const cl = c ? caseLocale(c) : l;
     const phone = normalisePhone(contact.phone_number.startsWith('+') ? contact.phone_number : `+${contact.phone_number}`, s.config.defaultRegion);
     // Only the person's own contact card counts: a forwarded contact has another user_id.
     if (!c || !phone.ok || phone.e164 !== c.phone || contact.user_id !== ctx.from.id) {
       await audit(s.store.db, { caseId, actor: 'citizen', action: 'telegram_bind_refused' });
-      return ctx.reply(texts[l].mismatch, Markup.removeKeyboard());
+      return ctx.reply(say('telegram.mismatch', cl), Markup.removeKeyboard());
     }
     await pendingBinding.delete(chatId);
     await updateCase(s.store.db, c.id, { telegram_chat_id: chatId });
     await audit(s.store.db, { caseId: c.id, actor: 'citizen', action: 'telegram_bound' });
-    return ctx.reply(texts[l].bound(c.case_ref), Markup.removeKeyboard());
+    return ctx.reply(say('telegram.bound', cl, { case_ref: c.case_ref }), Markup.removeKeyboard());
   });
 
   bot.on('callback_query', async (ctx) => {
@@ -127,7 +116,7 @@ export function registerTelegramHandlers(s: Services, bot: Telegraf): void {
     const c = await caseOfChat(chatId);
     const code = text.trim().match(CASE_CODE)?.[1];
     if (!c && code) return askToBind(chatId, code.toUpperCase(), (t, e) => ctx.reply(t, e), l);
-    if (!c) return ctx.reply(texts[l].noCase);
+    if (!c) return ctx.reply(say('telegram.no_case', l));
     await handleReply(s, { caseId: c.id, channel: 'telegram', text, providerId: `tg:${chatId}:${ctx.message.message_id}` });
   });
 }

@@ -22,12 +22,21 @@ import { normalisePhone } from '../cases/phone';
 import { recordRelativeReply } from '../cases/relative-reply';
 import { maskPhone } from '../masking';
 import { ValidationError } from '../errors';
+import { caseLocale, systemText } from '../../flows/engine/messages';
+import { VOICE_DEFAULTS } from '../../flows/engine/render/voice';
 
 const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'TD', '退订']);
 const START_WORDS = new Set(['START', 'UNSTOP', 'YES']);
+/** Opt-out words Twilio's own opt-out handling answers (and after which it drops any reply of ours). */
+const TWILIO_KEYWORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
 
 const twimlReply = (res: Response, xml: string) => res.type('text/xml').send(xml);
 const emptyTwiml = () => new twilio.twiml.MessagingResponse().toString();
+const messageTwiml = (text: string) => {
+  const r = new twilio.twiml.MessagingResponse();
+  r.message(text);
+  return r.toString();
+};
 
 export function twilioWebhooks(s: Services): Router {
   const router = express.Router();
@@ -53,16 +62,22 @@ export function twilioWebhooks(s: Services): Router {
       twimlReply(res, emptyTwiml());
       return;
     }
+    let answer: string | undefined;
     await once(`twilio:sms:${sms.MessageSid}`, async () => {
       const word = sms.Body.trim().toUpperCase();
       let c = await findOpenCaseByPhone(s.store.db, from.e164);
       if (STOP_WORDS.has(word)) {
         if (c) await optOut(s, c.id, true);
+        // Twilio answers its own keywords (and drops ours); the others get the centre's answer, in the case's language.
+        if (c && !TWILIO_KEYWORDS.has(word)) answer = systemText('sms.opted_out', caseLocale(c), { callback_number: s.config.centre.callbackNumber });
         return;
       }
       // Opt-in words only mean opt-in after an opt-out (as at Twilio); otherwise "YES" answers our question.
       if (START_WORDS.has(word) && (c?.opted_out || word !== 'YES')) {
-        if (c?.opted_out) await optOut(s, c.id, false);
+        if (c?.opted_out) {
+          await optOut(s, c.id, false);
+          answer = systemText('sms.opted_in', caseLocale(c), { callback_number: s.config.centre.callbackNumber });
+        }
         return;
       }
       if (!c) {
@@ -77,7 +92,7 @@ export function twilioWebhooks(s: Services): Router {
       }
       await handleReply(s, { caseId: c.id, channel: 'sms', text: sms.Body, providerId: sms.MessageSid });
     });
-    twimlReply(res, emptyTwiml());
+    twimlReply(res, answer ? messageTwiml(answer) : emptyTwiml());
   });
 
   router.post('/sms/status', async (req, res) => {
@@ -107,36 +122,36 @@ export function twilioWebhooks(s: Services): Router {
       xml = q.caseId ? await answerOurCall(call, q.caseId, q.attemptId, !!q.recorded) : await answerIncomingCall(call);
     });
     if (!fresh) xml = (await spokenTwiml(`${call.CallSid}:answer`)) ?? retryTwiml(s, req.originalUrl);
-    twimlReply(res, xml ?? hangupTwiml('zh', ''));
+    twimlReply(res, xml ?? hangupTwiml(s, 'zh', ''));
   });
 
   /** Our warning call was answered: by a person (the conversation starts) or by a machine (a short message). */
   const answerOurCall = async (call: { CallSid: string; AnsweredBy?: string }, caseId: string, attemptId?: string, recorded = false): Promise<string> => {
     const c = await getCase(s.store.db, caseId);
-    if (!c) return hangupTwiml('zh', 'Sorry, goodbye.');
+    if (!c) return hangupTwiml(s, 'zh', 'Sorry, goodbye.');
     const voice = { gatherActionUrl: gatherUrl(s, c.id, 0), turnKey: `${call.CallSid}:answer` };
     if (call.AnsweredBy && /^(machine|fax)/.test(call.AnsweredBy)) {
       // The status callback tells the lifecycle it was voicemail; here only the message is left.
       const out = await handleFlowEvent(s, c.id, { type: 'voicemail' }, 'voice', voice);
       await audit(s.store.db, { caseId: c.id, actor: 'twilio', action: 'voicemail', detail: { callSid: call.CallSid } });
-      return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref));
+      return voiceXml(out?.rendered) ?? hangupTwiml(s, localeOf(c), voicemailText(s, c));
     }
     const attempt = attemptId ? await getAttempt(s.store.db, attemptId) : undefined;
     // A recorded call (policy.yaml recording) says so before anything else.
     const notice = recorded ? s.policy.recording?.notice[localeOf(c)] : undefined;
     const out = await answerCall(s, { caseId: c.id, attemptNo: attempt?.attempt_no, inbound: false, voice, notice });
-    return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), voicemailText(s, c.locale, c.case_ref));
+    return voiceXml(out?.rendered) ?? hangupTwiml(s, localeOf(c), voicemailText(s, c));
   };
 
   /** A citizen calling the number: their open case, their own closed case (it reopens), or a new return contact. */
   const answerIncomingCall = async (call: { CallSid: string; From: string }): Promise<string> => {
     const from = normalisePhone(call.From, s.config.defaultRegion);
-    if (!from.ok) return hangupTwiml('zh', '');
+    if (!from.ok) return hangupTwiml(s, 'zh', '');
     const latest = await findLatestCaseByPhone(s.store.db, from.e164);
     const c = (await findOpenCaseByPhone(s.store.db, from.e164)) ?? (latest?.status === 'closed' ? latest : await openReturnContactCase(s, from.e164, 'voice'));
     const out = await answerCall(s, { caseId: c.id, inbound: true, voice: { gatherActionUrl: gatherUrl(s, c.id, 0), turnKey: `${call.CallSid}:answer` } });
     s.log.info({ from: maskPhone(from.e164), caseId: c.id }, 'incoming call');
-    return voiceXml(out?.rendered) ?? hangupTwiml(localeOf(c), '');
+    return voiceXml(out?.rendered) ?? hangupTwiml(s, localeOf(c), '');
   };
 
   /** The TwiML we answered a call's turn with, as stored on its voice message. */
@@ -170,7 +185,7 @@ export function twilioWebhooks(s: Services): Router {
     });
     // A re-delivered gather: answer with what we said the first time, change nothing.
     if (!fresh) xml = (await spokenTwiml(turnKey)) ?? retryTwiml(s, req.originalUrl);
-    twimlReply(res, xml ?? hangupTwiml('zh', ''));
+    twimlReply(res, xml ?? hangupTwiml(s, 'zh', ''));
   });
 
   /** What was answered on a turn is what a replay gets (a <Dial> to the desk included). */
@@ -221,9 +236,9 @@ export function twilioWebhooks(s: Services): Router {
  */
 function dialDeskTwiml(s: Services, locale: 'zh' | 'en', said: string[] = []): string {
   const vr = new twilio.twiml.VoiceResponse();
-  const say = { language: locale === 'en' ? 'en-US' : 'zh-CN', voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never } as const;
+  const say = sayAttrs(s, locale);
   for (const text of said) vr.say(say, text);
-  vr.say(say, locale === 'en' ? 'Connecting you to an officer now. Please hold.' : '正在为您转接民警，请稍候。');
+  vr.say(say, systemText('voice.connecting_officer', locale));
   vr.dial({ callerId: s.config.twilio.from, timeout: 30 }, s.config.twilio.deskNumber!);
   vr.say(say, locale === 'en' ? `No officer could take the call just now. An officer will call you back from ${s.config.centre.callbackNumber} within minutes.` : `民警暂时未能接听，将在几分钟内用${s.config.centre.callbackNumber}给您回电。`);
   vr.hangup();
@@ -238,7 +253,10 @@ function retryTwiml(s: Services, originalUrl: string): string {
   return vr.toString();
 }
 
-const localeOf = (c: { locale: string }): 'zh' | 'en' => (c.locale === 'en' ? 'en' : 'zh');
+const localeOf = caseLocale;
+
+/** <Say> attributes for system texts: the locale's language and the configured voice. */
+const sayAttrs = (s: Services, locale: 'zh' | 'en') => ({ language: VOICE_DEFAULTS[locale].say as never, voice: (locale === 'en' ? s.config.twilio.voiceEn : s.config.twilio.voiceZh) as never });
 
 function gatherUrl(s: Services, caseId: string, turn: number): string {
   return `${s.callbackBase}/webhooks/twilio/voice/gather?caseId=${caseId}&turn=${turn}`;
@@ -248,17 +266,16 @@ function voiceXml(r: Rendered | undefined): string | undefined {
   return r && r.channel === 'voice' ? r.twiml : undefined;
 }
 
-function hangupTwiml(locale: 'zh' | 'en', text: string): string {
+function hangupTwiml(s: Services, locale: 'zh' | 'en', text: string): string {
   const vr = new twilio.twiml.VoiceResponse();
-  if (text) vr.say({ language: locale === 'en' ? 'en-US' : 'zh-CN' }, text);
+  if (text) vr.say(sayAttrs(s, locale), text);
   vr.hangup();
   return vr.toString();
 }
 
-function voicemailText(s: Services, locale: string, caseRef: string): string {
-  return locale === 'en'
-    ? `This is the ${s.config.centre.name.en}. Please call us back on ${s.config.centre.callbackNumber}, case ${caseRef}. Do not transfer money to anyone you have not met.`
-    : `这里是${s.config.centre.name.zh}。请回拨${s.config.centre.callbackNumber}，案件编号${caseRef}。请勿向任何陌生人转账。`;
+function voicemailText(s: Services, c: { locale: string; case_ref: string }): string {
+  const locale = caseLocale(c);
+  return systemText('voice.voicemail', locale, { centre_name: s.config.centre.name[locale], callback_number: s.config.centre.callbackNumber, case_ref: c.case_ref });
 }
 
 /** STOP / START. An opted-out person goes to a human instead of falling silent (the lifecycle decides). */

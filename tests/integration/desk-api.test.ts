@@ -207,7 +207,8 @@ describe('dissuasion desk API', () => {
       return c.connectedTo ? c : undefined;
     }, 'the citizen to be connected');
     expect(bridged.connectedTo).toBe(PHONE);
-    expect(bridged.transcript.filter((e: { kind: string }) => e.kind === 'say').map((e) => (e as { text?: string }).text)).toEqual([`Quanzu desk: connecting you to case ${caseRef.split('').join(' ')}.`]);
+    // In the case's language (a Chinese case), from the message catalogue.
+    expect(bridged.transcript.filter((e: { kind: string }) => e.kind === 'say').map((e) => (e as { text?: string; language?: string }) ).map((e) => [e.text, e.language])).toEqual([[`市反诈中心：正在为您接通案件 ${caseRef.split('').join(' ')}。`, 'zh-CN']]);
     await h.net.endDial(ringing.sid);
     await h.net.waitForCallEnd(ringing.sid);
   });

@@ -1,14 +1,16 @@
 // Property: over every shipped flow, no sequence of replies and events leaves a conversation without a
-// next step: after each step it has ended, handed off to a human, or waits for the person's input.
+// next step: after each step it has ended, handed off to a human, or waits for the person's input. Each
+// step is taken as the server takes it: the flow step, then the server's conversation rules
+// (flows/engine/rules.ts, the same function the live conversation and try-it apply).
 import fc from 'fast-check';
-import { loadFlowsDir, startConversation, step, type FlowContext, type FlowEvent, type StepResult } from '../../flows/engine';
-import { INTENTS } from '../../nlu-models/src/intents';
+import { applyConversationRules, loadFlowsDir, startConversation, step, UNCLEAR_REPLIES_FOR_HUMAN, type FlowContext, type FlowEvent, type StepResult } from '../../flows/engine';
+import { INTENTS, isAtRisk } from '../../nlu-models/src/intents';
 import { SAMPLE_VARS_BY_LOCALE } from '../../flows/engine/template';
 
 const { flows } = loadFlowsDir();
 
 const event: fc.Arbitrary<FlowEvent> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ type: fc.constant('reply' as const), intent: fc.constantFrom(...INTENTS), confidence: fc.double({ min: 0, max: 1, noNaN: true }), lowConfidence: fc.boolean(), text: fc.string({ maxLength: 40 }), digits: fc.option(fc.constantFrom('0', '1', '2', '3', '9', '#'), { nil: undefined }), button: fc.option(fc.constantFrom(...INTENTS, '1', '2', 'junk'), { nil: undefined }) }) },
+  { weight: 6, arbitrary: fc.record({ type: fc.constant('reply' as const), intent: fc.constantFrom(...INTENTS), confidence: fc.double({ min: 0, max: 1, noNaN: true }), lowConfidence: fc.boolean(), text: fc.string({ maxLength: 40 }), digits: fc.option(fc.constantFrom('0', '1', '2', '3', '9', '#'), { nil: undefined }), button: fc.option(fc.constantFrom(...INTENTS, '1', '2', 'junk', 'greet:1', 'greet:2', 'explain_tell:2', 'nowhere:1'), { nil: undefined }) }) },
   { weight: 2, arbitrary: fc.constant({ type: 'no_reply' as const }) },
   { weight: 1, arbitrary: fc.constant({ type: 'voicemail' as const }) },
   { weight: 1, arbitrary: fc.constant({ type: 'unanswered' as const }) },
@@ -46,8 +48,10 @@ test.each([...flows.keys()])('flow %s: every reachable conversation keeps a next
       expect(nextStep(r, handedOff, false)).not.toBe('nothing');
       for (const e of events) {
         const before = r.state;
-        const out = step(flow, r.state, e, ctx);
-        handedOff ||= out.actions.some((a) => a.type === 'handoff');
+        const stepped = step(flow, r.state, e, ctx);
+        const out = e.type === 'reply' ? applyConversationRules(stepped, stepped.intent ? { intent: stepped.intent } : undefined, ctx) : stepped;
+        const handsOffNow = out.actions.some((a) => a.type === 'handoff');
+        handedOff ||= handsOffNow;
         // A silence or machine event with no transition changes nothing: the case keeps the step it had.
         if (e.type !== 'reply' && out.prompts.length === 0 && out.actions.length === 0 && !out.state.ended) {
           expect(out.state.stateId).toBe(before.stateId);
@@ -59,9 +63,11 @@ test.each([...flows.keys()])('flow %s: every reachable conversation keeps a next
         expect({ flowId, state: before.stateId, event: e.type, next: nextStep(r, handedOff, e.type === 'reply') }).not.toMatchObject({ next: 'nothing' });
         // A conversation that has ended stays ended: no later event restarts it.
         if (before.ended) expect(r.state.ended).toBe(true);
-        // An at-risk reply always reaches a human (the engine or the server's safety net adds the handoff).
-        // (After the end, the server's safety net in conversation.ts hands off instead.)
-        if (!before.ended && e.type === 'reply' && (e.intent === 'already_paid' || e.intent === 'mid_scam') && !e.digits && !e.button) expect(r.state.handoffs ?? []).toContain(e.intent);
+        // A reply acted on as at risk (its option, else its intent) always reaches a human, even after the end;
+        // so does asking for one.
+        if (e.type === 'reply' && out.intent && (isAtRisk(out.intent) || out.intent === 'request_human')) expect({ intent: out.intent, handsOffNow }).toEqual({ intent: out.intent, handsOffNow: true });
+        // Replies not understood reach a human.
+        if (e.type === 'reply' && out.state.lowConfidenceCount >= UNCLEAR_REPLIES_FOR_HUMAN) expect(handedOff).toBe(true);
       }
     }),
     { numRuns: 150 },

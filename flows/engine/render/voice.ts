@@ -2,6 +2,7 @@ import twilio from 'twilio';
 import type { Prompt } from '../types';
 import type { Locale } from '../vocabulary';
 import { lastMenu, voiceMenuLine } from './menu';
+import { systemText } from '../messages';
 
 export interface VoiceRenderOptions {
   /** Where Twilio posts the speech/digits (and, with no input, an empty result). */
@@ -17,9 +18,9 @@ export interface VoiceRenderOptions {
 }
 
 // Twilio's speech recogniser names Mandarin cmn-Hans-CN; <Say> takes zh-CN.
-const VOICE_DEFAULTS: Record<Locale, { say: string; gather: string; voice: string; human: string }> = {
-  zh: { say: 'zh-CN', gather: 'cmn-Hans-CN', voice: 'Polly.Zhiyu-Neural', human: '人工服务，请按{key}。' },
-  en: { say: 'en-US', gather: 'en-US', voice: 'Polly.Joanna-Neural', human: 'To speak to an officer, press {key}.' },
+export const VOICE_DEFAULTS: Record<Locale, { say: string; gather: string; voice: string }> = {
+  zh: { say: 'zh-CN', gather: 'cmn-Hans-CN', voice: 'Polly.Zhiyu-Neural' },
+  en: { say: 'en-US', gather: 'en-US', voice: 'Polly.Joanna-Neural' },
 };
 
 export function renderVoice(prompts: Prompt[], opts: VoiceRenderOptions | undefined, hangup: boolean): { channel: 'voice'; twiml: string } {
@@ -38,7 +39,7 @@ export function renderVoice(prompts: Prompt[], opts: VoiceRenderOptions | undefi
   const menu = lastMenu(prompts);
   const humanKey = opts.humanKey ?? '0';
   const lines = menu.map((m) => voiceMenuLine(locale, m));
-  if (!menu.some((m) => m.key === humanKey)) lines.push(d.human.replace('{key}', humanKey));
+  if (!menu.some((m) => m.key === humanKey)) lines.push(systemText('menu.voice_human_key', locale, { key: humanKey }));
   const hints = prompts[prompts.length - 1]?.hints ?? [];
   const gather = r.gather({
     input: ['speech', 'dtmf'],

@@ -124,7 +124,8 @@ describe('step', () => {
   test('an ended conversation ignores further input', () => {
     const f = flow();
     const s = step(f, startConversation(f, ctx()).state, reply('safe_aware'), ctx()).state;
-    expect(step(f, s, reply('already_paid'), ctx())).toEqual({ state: s, prompts: [], actions: [] });
+    // It still reports what the reply meant: the server's rules hand an at-risk one to a human.
+    expect(step(f, s, reply('already_paid'), ctx())).toEqual({ state: s, prompts: [], actions: [], decidedBy: 'classifier', intent: 'already_paid' });
   });
 });
 
