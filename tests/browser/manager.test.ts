@@ -18,10 +18,14 @@ import { shot } from './desk-page';
 jest.setTimeout(120_000);
 
 const PASSWORD = 'correct horse battery';
-const shipped = fs.readFileSync('flows/fallback.yaml', 'utf8');
+// The script edited is the shared one (scam_base): every scam flow, fallback included, extends it.
+const shipped = fs.readFileSync('flows/scam_base.yaml', 'utf8');
 const broken = shipped.replace('safe_aware: explain_tell\n\n  explain_tell', 'safe_aware: explain_tel\n\n  explain_tell');
-const NEW_GREET_EN = 'Before anything else: have you sent any money to them?';
-const fixed = shipped.replace('First question: have you transferred any money to them?', NEW_GREET_EN);
+const BROKEN_LINE = shipped.split('\n').findIndex((l) => l.includes('safe_aware: explain_tell')) + 1;
+const OLD_GREET_EN = 'First question: have you transferred any money to them?';
+const NEW_GREET_EN = 'First question: have you sent any money to them?';
+// The greeting's spoken and written wordings both change.
+const fixed = shipped.replaceAll(`${OLD_GREET_EN}"`, `${NEW_GREET_EN}"`);
 
 /** Replaces the editor's whole text by pasting it over a select-all, as a manager would. */
 async function setYaml(page: Page, text: string): Promise<void> {
@@ -78,22 +82,22 @@ describe("managers' console in the browser, in Chinese", () => {
     await page.waitForURL(/\/login\?next=/);
     await signIn(page, h.url, 'li.manager');
     await page.waitForURL(/\/manager\/$|\/manager\/#/);
-    await page.waitForSelector('tr[data-flow=fallback]');
-    expect(await page.textContent('tr[data-flow=fallback]')).toContain('v1');
+    await page.waitForSelector('tr[data-flow=scam_base]');
+    expect(await page.textContent('tr[data-flow=scam_base]')).toContain('v1');
     expect(await page.textContent('#who')).toBe('李主管 · 主管');
     expect(await page.textContent('.page-head h1')).toBe('对话脚本');
     await shot(browser, page, 'manager-zh-flows');
   });
 
   it('marks a checker error at its line in the editor and on the graph, with the fix', async () => {
-    await page.click('tr[data-flow=fallback] a.btn');
+    await page.click('tr[data-flow=scam_base] a.btn');
     await page.waitForSelector('#yaml .cm-editor');
     await page.waitForSelector('#check-status.good');
     await setYaml(page, broken);
     await page.waitForSelector('#check-status.bad');
     expect(await page.textContent('#check-status')).toBe('1 个错误');
     const issue = page.locator('#issues li.issue.error').first();
-    expect(await issue.locator('.where').textContent()).toBe('第 73 行 · 状态 greet');
+    expect(await issue.locator('.where').textContent()).toBe(`第 ${BROKEN_LINE} 行 · 状态 greet`);
     expect(await issue.locator('.issue-msg').textContent()).toBe("greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist");
     expect(await issue.locator('.issue-fix').textContent()).toContain("(did you mean 'explain_tell'?)");
     expect(await page.getAttribute('#graph g[data-state=greet]', 'class')).toBe('node start has-errors');
@@ -114,14 +118,14 @@ describe("managers' console in the browser, in Chinese", () => {
     await page.locator('#confirm-dialog[open]').waitFor();
     await page.click('#confirm-ok');
     await page.waitForSelector('#notice .alert.error');
-    expect(await page.textContent('#notice .alert b')).toBe('未能发布：fallback v2 was not published: the checker found 1 error(s)');
+    expect(await page.textContent('#notice .alert b')).toBe('未能发布：scam_base v2 was not published: the checker found 1 error(s)');
     expect(await page.textContent('#notice ul.reasons')).toContain("greet: greet.on.safe_aware[0] goes to state 'explain_tel', which does not exist");
     expect(await page.textContent('#published-badge')).toBe('已发布 v1');
     await shot(browser, page, 'manager-zh-publish-refused');
 
     await setYaml(page, fixed);
     await page.waitForSelector('#check-status.good');
-    expect(await page.textContent('#check-status')).toBe('无错误 · 测试覆盖 35/35 个转移');
+    expect(await page.textContent('#check-status')).toMatch(/^无错误 · 测试覆盖 (\d+)\/\1 个转移$/);
     expect(await page.locator('#yaml .cm-lintRange-error').count()).toBe(0);
     await page.click('#save-draft');
     await page.locator('#notice .alert').waitFor({ state: 'detached' });
@@ -131,9 +135,9 @@ describe("managers' console in the browser, in Chinese", () => {
 
   it('draws the script-wide transitions from an "any state" box', async () => {
     const shared = page.locator('#shared-edges g.shared-edge');
-    // fallback.yaml's flow-level `on:` goes to these states (low_confidence, question and no_reply stay in place or guard).
+    // scam_base.yaml's flow-level `on:` goes to these states (low_confidence, question and no_reply stay in place or guard).
     const targets = await shared.evaluateAll((gs) => gs.map((g) => g.getAttribute('data-to')).sort());
-    expect(targets).toEqual(expect.arrayContaining(['ask_amount', 'busy', 'human', 'human_turns', 'stop_paying', 'verify', 'wrong_person']));
+    expect(targets).toEqual(expect.arrayContaining(['ask_amount', 'human', 'stop_paying', 'wrong_person']));
     expect(await page.locator('#shared-edges .node.any .node-label').textContent()).toBe('任意状态');
     expect(await page.locator('#shared-edges g.shared-edge[data-to=ask_amount] text').evaluate((el) => el.firstChild?.textContent)).toBe('已经付款');
     await page.locator('#graph').screenshot({ path: path.join(SCREENSHOTS, 'manager-zh-graph.png') });
@@ -151,7 +155,6 @@ describe("managers' console in the browser, in Chinese", () => {
     expect(await reply.locator('[data-cue=already_transferred]').textContent()).toBe('线索：已经转账');
     expect(await reply.locator('[data-payment]').textContent()).toBe('付款：5000 · alipay');
     expect(await reply.locator('[data-action=handoff]').textContent()).toBe('转人工：已付款 (100)');
-    await page.waitForSelector('.msg.bot >> text=About how much did you send?');
     await shot(browser, page, 'manager-zh-try-sms');
 
     await page.selectOption('#try-channel', 'voice');
@@ -168,9 +171,9 @@ describe("managers' console in the browser, in Chinese", () => {
     await page.click('#publish');
     const dialog = page.locator('#confirm-dialog[open]');
     await dialog.waitFor();
-    expect(await dialog.locator('h2').textContent()).toBe('发布 fallback v2？');
+    expect(await dialog.locator('h2').textContent()).toBe('发布 scam_base v2？');
     expect(await dialog.locator('table.diff tr.add', { hasText: NEW_GREET_EN }).count()).toBe(1);
-    expect(await dialog.locator('table.diff tr.del', { hasText: 'First question: have you transferred any money to them?' }).count()).toBe(1);
+    expect(await dialog.locator('table.diff tr.del', { hasText: OLD_GREET_EN }).count()).toBe(1);
     await shot(browser, page, 'manager-zh-publish-confirm');
     // Cancelling publishes nothing.
     await dialog.locator('button', { hasText: '取消' }).click();
@@ -179,7 +182,7 @@ describe("managers' console in the browser, in Chinese", () => {
     await page.locator('#confirm-dialog[open]').waitFor();
     await page.click('#confirm-ok');
     await page.waitForSelector('#notice .alert.success');
-    expect(await page.textContent('#notice')).toBe('已发布 fallback v2。 新对话从 v2 开始；进行中的对话继续使用开始时的版本（v1 或更早）。');
+    expect(await page.textContent('#notice')).toContain('已发布 scam_base v2。');
     expect(await page.textContent('#published-badge')).toBe('已发布 v2');
     await page.click('button[data-tab=versions]');
     await page.waitForSelector('li[data-version="1"] >> text=回滚到 v1');
@@ -189,7 +192,8 @@ describe("managers' console in the browser, in Chinese", () => {
     const sms = await h.stack.network.control.waitForSms('+8613800138111', { timeoutMs: 15000 });
     expect(sms.body).toContain(NEW_GREET_EN);
     const c = await h.store.db.selectFrom('cases').select(['flow_id', 'flow_version']).where('id', '=', caseId).executeTakeFirstOrThrow();
-    expect(c).toEqual({ flow_id: 'fallback', flow_version: 2 });
+    // fallback keeps its own version and now runs on the shared script's v2.
+    expect(c).toEqual({ flow_id: 'fallback', flow_version: 1 });
   });
 
   it('shows the reports of a seeded run in Chinese and in English, in the centre\u2019s days', async () => {

@@ -14,9 +14,11 @@ import type { E2E } from './helpers';
 /** The shipped policy with this channel first and no quiet hours, so a new case is contacted there at once. */
 export function policyFirst(channel: ChannelName): string {
   const policy = parseYaml(fs.readFileSync(POLICY_FILE, 'utf8')) as Record<string, any>;
-  const rest = ['voice', 'sms', 'telegram'].filter((c) => c !== channel);
-  policy.channels = { order: [channel, ...rest], byRisk: {} };
-  delete policy.quietHours;
+  // Every risk tier: this channel first, then a relative; nothing held at night.
+  for (const tier of Object.keys(policy.escalation)) {
+    policy.escalation[tier].quietHours = 'nothing';
+    policy.escalation[tier].ladder = [{ contact: [channel], deadlineMinutes: 30 }, { relatives: true, deadlineMinutes: 30 }];
+  }
   const file = path.join(os.tmpdir(), `qz-journeys-${process.pid}-${channel}.yaml`);
   fs.writeFileSync(file, stringify(policy));
   return file;

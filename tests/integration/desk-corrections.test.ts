@@ -198,7 +198,7 @@ describe('desk corrections over HTTP', () => {
       await nluCorrections(['list'], env(), (l) => void lines.push(l));
       expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(new RegExp(`^${pendingId}  pending  en sms      \\S+ → mid_scam  by dana `));
-      expect(lines[0]).toContain('still doing the refund with them to card 6222020200****33445');
+      expect(lines[0]).toContain('still doing the refund with them to card 6222****3445');
       expect(lines[1]).toBe('1 correction(s) pending');
     });
 
