@@ -1,7 +1,7 @@
 // @ts-check
 // Resolving a handoff: the outcome and its details, or — when the citizen already paid — the stop-payment
 // fast lane, prefilled from what they said, with the clock running since they first said it.
-import { html, useState } from '../build/preact.js';
+import { html, useEffect, useRef, useState } from '../build/preact.js';
 import { DESK_OUTCOMES, VOCABULARY } from '../build/i18n.js';
 import { api } from '../shared/api.js';
 import { errorMessage, fmt, label, t } from '../shared/i18n.js';
@@ -58,7 +58,17 @@ export function ResolveCard({ view, onDone, outcomeRef }) {
     note: '',
   }));
   const [busy, setBusy] = useState(false);
-  const set = (/** @type {keyof typeof f} */ k) => (/** @type {string} */ v) => setF((x) => ({ ...x, [k]: v }));
+  /** Fields the officer has typed in: a live update never overwrites them. */
+  const touched = useRef(/** @type {Set<string>} */ (new Set()));
+  const set = (/** @type {keyof typeof f} */ k) => (/** @type {string} */ v) => {
+    touched.current.add(k);
+    setF((x) => ({ ...x, [k]: v }));
+  };
+  // Claiming reveals what was masked before (the account number): an untouched prefill takes the full value.
+  const account = sp?.account ?? '';
+  useEffect(() => {
+    if (!touched.current.has('account')) setF((x) => (x.account === account ? x : { ...x, account }));
+  }, [account]);
 
   const submit = async (/** @type {Event} */ e) => {
     e.preventDefault();
