@@ -29,7 +29,7 @@ describe('the compiled build', () => {
     expect(pkg.scripts.dev).toBe('tsx server/main.ts');
     const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
     expect([build.status, build.stderr]).toEqual([0, '']);
-    for (const f of ['server/main.js', 'server/retention/cli.js', 'server/cli/user-add.js', 'web/desk/index.html', 'web/shared/login.html', 'flows/fallback.yaml', 'flows/policy.yaml', 'flows/tests/fallback.yaml', 'nlu-models/model.json'])
+    for (const f of ['server/main.js', 'server/retention/cli.js', 'server/cli/user-add.js', 'web/desk/index.html', 'web/shared/login.html', 'flows/fallback.yaml', 'flows/policy.yaml', 'flows/tests/scam_base.yaml', 'nlu-models/model.json'])
       expect([f, fs.existsSync(path.join(ROOT, 'dist', f))]).toEqual([f, true]);
 
     // The shipped policy has quiet hours; this run must text at any hour.

@@ -1,6 +1,6 @@
 // After tsc: the files the compiled code reads beside itself (paths are relative to each module's
 // __dirname, so dist/ mirrors the repository): the consoles, the flows with their tests and schema, the
-// triage policy, and the trained model. Usage: node dist/tools/build/copy-assets.js [outDir, default dist]
+// triage policy, the citizen-facing message catalogue, the organisation's units and banks, and the trained model. Usage: node dist/tools/build/copy-assets.js [outDir, default dist]
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -9,6 +9,8 @@ const ASSETS: { from: string; filter?: (name: string) => boolean }[] = [
   { from: 'web' },
   { from: 'flows', filter: (name) => /\.(ya?ml|json)$/.test(name) },
   { from: 'flows/tests' },
+  { from: 'flows/messages' },
+  { from: 'org', filter: (name) => /\.ya?ml$/.test(name) },
   { from: 'nlu-models/model.json' },
 ];
 
