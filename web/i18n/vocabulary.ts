@@ -81,6 +81,11 @@ const language: Record<Locale, Label> = {
 /** Cue rules of the classifier (nlu-models/src/cues.ts CUE_RULES). */
 const cue: Record<string, Label> = {
   safe_account: { zh: '安全账户', en: 'Safe account' },
+  money_lost: { zh: '说钱被骗走了', en: 'Says money was lost' },
+  vouches: { zh: '为对方担保', en: 'Vouches for the other side' },
+  inoculated: { zh: '被对方提前"打过预防针"', en: 'Told by them to distrust us' },
+  on_the_line: { zh: '仍与对方通话中', en: 'Still on the line with them' },
+  deleting_on_instruction: { zh: '按对方要求删除应用', en: 'Deleting an app on their instruction' },
   screen_sharing: { zh: '屏幕共享', en: 'Screen sharing' },
   verification_code: { zh: '验证码', en: 'Verification code' },
   release_fee: { zh: '解冻费、手续费', en: 'Release fee' },
@@ -95,6 +100,7 @@ const cue: Record<string, Label> = {
 /** States of the shipped scripts (flows/*.yaml); a manager's new state shows by its id until named here. */
 const flowState: Record<string, Label> = {
   check_in: { zh: '回访问候', en: 'Follow-up check-in' },
+  verify_paid: { zh: '核实身份（已付款）', en: 'Verifying who we are (already paid)' },
   fine: { zh: '已确认安全', en: 'Confirmed safe' },
   paid: { zh: '已转账', en: 'Already paid' },
   greet: { zh: '开场问候', en: 'Greeting' },

@@ -34,8 +34,8 @@ describe('scoped intake keys', () => {
       'QUANZU_API_KEYS entry "intake@" names no source: write intake@<source>|<source>:<key>, e.g. intake@province-centre:<key>.',
       'QUANZU_API_KEYS entry "intake@a|" names an empty source: write intake@<source>|<source>:<key>, e.g. intake@province-centre:<key>.',
       // A comma ends an entry, so a source cannot hold one: both halves are refused.
-      'QUANZU_API_KEYS entry "intake@bad" must be role:key with role one of intake, desk, manager, admin.',
-      'QUANZU_API_KEYS entry "name:k-province-3" must be role:key with role one of intake, desk, manager, admin.',
+      'QUANZU_API_KEYS entry "intake@bad" must be role:key with role one of intake, desk, station, manager, admin.',
+      'QUANZU_API_KEYS entry "name:k-province-3" must be role:key with role one of intake, desk, station, manager, admin.',
     ]);
   });
 });

@@ -38,7 +38,7 @@ describe('configuration', () => {
       'TWILIO_AUTH_TOKEN is missing: copy the Auth Token from the Twilio console (it also verifies webhook signatures).',
       'TWILIO_FROM is missing: the Twilio number warnings are sent from, in E.164 (+8610…).',
       'TELEGRAM_WEBHOOK_SECRET is required when PUBLIC_URL and TELEGRAM_BOT_TOKEN are set (webhook mode): generate one with `openssl rand -hex 32`.',
-      'QUANZU_API_KEYS entry "boss:abcdefghij" must be role:key with role one of intake, desk, manager, admin.',
+      'QUANZU_API_KEYS entry "boss:abcdefghij" must be role:key with role one of intake, desk, station, manager, admin.',
     ]);
   });
 
