@@ -176,7 +176,9 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
       .filter((e) => TIMELINE_ACTIONS.has(e.action))
       .map((e) => ({ kind: 'event' as const, at: e.created_at, id: `audit-${e.id}`, action: e.action, actor: e.actor, detail: fromJson(e.detail, null) })),
   ];
-  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  // Within one millisecond a reply and the prompt answering it are stored together: the citizen's words come first.
+  const tieRank = (t: (typeof timeline)[number]) => (t.kind === 'message' && (t as { direction?: string }).direction === 'in' ? 0 : 1);
+  timeline.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : tieRank(a) - tieRank(b)));
 
   const prefill = stopPaymentPrefill(messages, conversation?.slots ?? {});
   const stopPaymentRequests = await listStopPaymentRequestsForCase(db, c.id);
