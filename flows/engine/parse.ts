@@ -26,7 +26,13 @@ export interface ParseOptions {
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function parseFlow(yamlText: string, opts: ParseOptions): { flow?: CompiledFlow; issues: CheckIssue[] } {
+/** A flow that extends a base, resolved into the whole flow, even when checking it then finds errors (the editor draws it). */
+export interface ResolvedOverride {
+  raw: Record<string, unknown>;
+  inheritance: Inheritance;
+}
+
+export function parseFlow(yamlText: string, opts: ParseOptions): { flow?: CompiledFlow; issues: CheckIssue[]; resolved?: ResolvedOverride } {
   const file = opts.file;
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false });
@@ -74,6 +80,7 @@ export function parseFlow(yamlText: string, opts: ParseOptions): { flow?: Compil
     base = r.base;
     inheritance = r.inheritance;
   }
+  const resolved = isObj(raw) && inheritance ? { raw, inheritance } : undefined;
   const flagged = unknownNames(raw, file, lineOf, issues);
   const parsed = FlowSchema.safeParse(raw);
   if (!parsed.success) {
@@ -82,11 +89,11 @@ export function parseFlow(yamlText: string, opts: ParseOptions): { flow?: Compil
       issues.push(schemaIssue(file, zi, lineOf));
     }
   }
-  if (issues.length > 0) return { issues };
+  if (issues.length > 0) return { issues, resolved };
   const def = parsed.data as unknown as FlowDef;
   const flow = compile(def, opts.version ?? def.version ?? 1, yamlText, file, base && inheritance ? { base, inheritance } : undefined);
   issues.push(...checkFlow(flow, lineOf));
-  return { flow: issues.some((i) => i.severity === 'error') ? undefined : flow, issues };
+  return { flow: issues.some((i) => i.severity === 'error') ? undefined : flow, issues, resolved };
 }
 
 /** The override's base, checked, and the whole flow the two make. */

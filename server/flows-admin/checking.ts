@@ -2,11 +2,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseFlow, type BaseLookup, type CheckIssue, type CompiledFlow } from '../../flows/engine';
+import type { ResolvedOverride } from '../../flows/engine/parse';
 import { FLOW_TESTS_DIR, runFlowTests, type FlowTestFailure } from '../../flows/engine/flow-tests';
 
 export interface DraftCheck {
   flow?: CompiledFlow;
   issues: CheckIssue[];
+  /** A draft that extends a base, resolved against it (also while it has errors): what the graph draws. */
+  resolved?: ResolvedOverride;
 }
 
 /**
@@ -27,7 +30,7 @@ export function checkDraft(yamlText: string, opts: { flowId?: string; version?: 
     });
     return { issues };
   }
-  return { flow: r.flow, issues };
+  return { flow: r.flow, issues, resolved: r.resolved };
 }
 
 export interface FlowTestRun {

@@ -1,7 +1,8 @@
 // States and transitions of a flow as a graph the console draws. Built from the YAML itself, leniently,
 // so the picture stays up while the manager is mid-edit and the checker reports errors.
 import { parse as parseYaml } from 'yaml';
-import type { CheckIssue } from '../../flows/engine';
+import type { CheckIssue, Inheritance, StateOrigin } from '../../flows/engine';
+import type { ResolvedOverride } from '../../flows/engine/parse';
 
 export interface GraphNode {
   id: string;
@@ -10,6 +11,8 @@ export interface GraphNode {
   row: number;
   kind: 'start' | 'state' | 'end' | 'handoff';
   errors: number;
+  /** In a flow that extends a base: whether the state comes from the base as is, is changed here, or is new. */
+  origin?: StateOrigin;
 }
 
 export interface GraphEdge {
@@ -27,6 +30,21 @@ export interface FlowGraph {
   edges: GraphEdge[];
   /** Targets named by a transition that are not states. */
   missing: string[];
+  /** For a flow that extends a base: what it takes from the base and what it sets itself (the editor shows it). */
+  inheritance?: GraphInheritance;
+}
+
+export interface GraphInheritance {
+  base: string;
+  baseVersion: number;
+  /** Top-level keys, phrases and script-wide triggers this flow sets itself. */
+  flowKeys: string[];
+  phrases: string[];
+  sharedTriggers: string[];
+  overridden: { state: string; keys: string[]; triggers: string[] }[];
+  added: string[];
+  removed: string[];
+  inherited: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -50,6 +68,36 @@ export function buildGraph(yamlText: string, issues: CheckIssue[] = []): FlowGra
   } catch {
     return { nodes: [], edges: [], missing: [] };
   }
+  return graphOf(raw, issues);
+}
+
+/**
+ * The graph of what conversations run: a flow that extends a base is drawn resolved (the base's states
+ * with this flow's changes), each state marked with its origin, also while the checker finds errors in it.
+ * While a draft cannot be resolved (bad YAML, unknown base), only its own text can be drawn.
+ */
+export function buildFlowGraph(yamlText: string, issues: CheckIssue[], resolved: ResolvedOverride | undefined): FlowGraph {
+  if (!resolved) return buildGraph(yamlText, issues);
+  const graph = graphOf(resolved.raw, issues, resolved.inheritance.states);
+  return { ...graph, inheritance: summarise(resolved.inheritance) };
+}
+
+function summarise(i: Inheritance): GraphInheritance {
+  const states = Object.entries(i.states);
+  return {
+    base: i.base,
+    baseVersion: i.baseVersion,
+    flowKeys: i.flowKeys,
+    phrases: i.phrases,
+    sharedTriggers: i.sharedTriggers,
+    overridden: states.filter(([, o]) => o.origin === 'overridden').map(([state, o]) => ({ state, keys: o.keys, triggers: o.triggers })),
+    added: states.filter(([, o]) => o.origin === 'added').map(([state]) => state),
+    removed: i.removedStates,
+    inherited: states.filter(([, o]) => o.origin === 'inherited').length,
+  };
+}
+
+function graphOf(raw: unknown, issues: CheckIssue[], origins?: Inheritance['states']): FlowGraph {
   if (!isObj(raw) || !isObj(raw.states)) return { nodes: [], edges: [], missing: [] };
   const states = raw.states as Record<string, unknown>;
   const ids = Object.keys(states);
@@ -100,7 +148,8 @@ export function buildGraph(yamlText: string, issues: CheckIssue[] = []): FlowGra
     const s = isObj(states[id]) ? (states[id] as Obj) : {};
     const entry = actionTypes(s.entry);
     const kind: GraphNode['kind'] = id === start ? 'start' : entry.includes('end') ? 'end' : entry.includes('handoff') ? 'handoff' : 'state';
-    return { id, layer: l, row, kind, errors: errorsByState.get(id) ?? 0 };
+    const origin = origins && Object.hasOwn(origins, id) ? origins[id].origin : undefined;
+    return { id, layer: l, row, kind, errors: errorsByState.get(id) ?? 0, ...(origin ? { origin } : {}) };
   });
   const missing = [...new Set(edges.map((e) => e.to).filter((t) => !ids.includes(t)))];
   return { start, nodes, edges, missing };

@@ -84,7 +84,7 @@ export class FlowsAdmin {
   async check(yamlText: string, flowId?: string) {
     const version = flowId ? await this.nextDraftVersion(flowId).catch(() => undefined) : undefined;
     const r = checkDraft(yamlText, { flowId, version, base: this.base });
-    return { ok: !r.issues.some((i) => i.severity === 'error'), issues: r.issues, tests: r.flow ? runTestsFor(r.flow, this.d.testsDir) : undefined };
+    return { ok: !r.issues.some((i) => i.severity === 'error'), issues: r.issues, tests: r.flow ? runTestsFor(r.flow, this.d.testsDir) : undefined, resolved: r.resolved };
   }
 
   async saveDraft(flowId: string, yamlText: string, actor: string) {

@@ -198,6 +198,26 @@ describe("managers' console in the browser, in Chinese", () => {
     expect(c).toEqual({ flow_id: 'fallback', flow_version: 1 });
   });
 
+  it('shows what a scam script takes from the shared script and what it changes', async () => {
+    await page.goto(`${h.url}/manager/#/flows/return_contact`);
+    await page.waitForSelector('#inheritance');
+    expect(await page.textContent('#inheritance .inh-head b')).toMatch(/^继承自 scam_base（第 \d+ 版）$/);
+    // Just opened, nothing typed: no unsaved change.
+    expect(await page.locator('#unsaved-badge').count()).toBe(0);
+    expect(await page.textContent('#inheritance [data-inh="inh.overridden"]')).toBe('改写的状态greet (say)');
+    // The whole script is drawn: the shared states are there, marked as taken from the base.
+    expect(await page.getAttribute('#graph g[data-state=greet]', 'data-origin')).toBe('overridden');
+    expect(await page.getAttribute('#graph g[data-state=explain_tell]', 'data-origin')).toBe('inherited');
+    // A shared state has no line in this script's text: clicking it says where it comes from and how to change it.
+    await page.click('#graph g[data-state=explain_tell]');
+    await page.getByText('状态 explain_tell 沿用 scam_base').waitFor();
+    await shot(browser, page, 'manager-zh-inheritance');
+    await page.click('#inheritance a.btn');
+    await page.waitForURL(/#\/flows\/scam_base$/);
+    await page.waitForSelector('#graph g[data-state=greet]');
+    expect(await page.locator('#inheritance').count()).toBe(0);
+  });
+
   it('shows the reports of a seeded run in Chinese and in English, in the centre\u2019s days', async () => {
     const end = new Date(Date.UTC(2026, 10, 22, 16));
     await seedRun(h.store, { end, days: 14, flowId: 'fallback' });

@@ -71,6 +71,35 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     expect(r.body.graph.missing).toEqual(['explain_tel']);
   });
 
+  it('shows what a flow takes from its base and what it changes, on the whole graph conversations run', async () => {
+    const own = await api('/api/flows/return_contact');
+    expect(own.status).toBe(200);
+    const g = own.body.graph;
+    // Drawn resolved: the base's states are there although return_contact's text names only greet.
+    expect(g.nodes.map((n: { id: string }) => n.id)).toEqual(expect.arrayContaining(['greet', 'explain_tell', 'paid_done']));
+    expect(g.nodes.find((n: { id: string }) => n.id === 'greet')).toMatchObject({ kind: 'start', origin: 'overridden' });
+    expect(g.nodes.find((n: { id: string }) => n.id === 'explain_tell')).toMatchObject({ origin: 'inherited' });
+    expect(g.inheritance).toMatchObject({ base: 'scam_base', baseVersion: 1, overridden: [{ state: 'greet', keys: ['say'], triggers: [] }], added: [], removed: [] });
+    expect(g.inheritance.inherited).toBe(g.nodes.length - 1);
+
+    // A draft that changes a state and adds one it forgot to link: the check's graph says so at once, drawn
+    // whole although the checker refuses the draft.
+    const draft = fs
+      .readFileSync('flows/pig_butchering.yaml', 'utf8')
+      .concat('\nstates:\n  explain_tell:\n    say:\n      zh: "换一种说法。"\n      en: "Said another way."\n  extra_note:\n    say:\n      zh: "补充说明。"\n      en: "A note."\n    default: explain_tell\n');
+    const checked = await api('/api/flows/check', { method: 'POST', body: { yaml: draft, flowId: 'pig_butchering' } });
+    expect(checked.status).toBe(200);
+    expect(checked.body.issues).toEqual([expect.objectContaining({ rule: 'unreachable_state', state: 'extra_note' })]);
+    expect(checked.body.graph.inheritance).toMatchObject({ base: 'scam_base', phrases: expect.arrayContaining(['scam', 'tell', 'stop_tell']), added: ['extra_note'] });
+    expect(checked.body.graph.inheritance.overridden).toEqual([expect.objectContaining({ state: 'explain_tell', keys: ['say'] })]);
+    expect(checked.body.graph.nodes.find((n: { id: string }) => n.id === 'extra_note')).toMatchObject({ origin: 'added' });
+
+    // The base itself extends nothing: no origins, no inheritance.
+    const base = await api('/api/flows/scam_base');
+    expect(base.body.graph.inheritance).toBeUndefined();
+    expect(base.body.graph.nodes.every((n: { origin?: string }) => n.origin === undefined)).toBe(true);
+  });
+
   it('refuses a draft that renames the flow', async () => {
     const r = await api('/api/flows/check', { method: 'POST', body: { yaml: shipped.replace('id: scam_base', 'id: scam_base2'), flowId: 'scam_base' } });
     expect(r.body.issues[0]).toMatchObject({ rule: 'flow_id_changed', message: "this draft says id: scam_base2, but it is the draft of flow 'scam_base'" });

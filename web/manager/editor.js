@@ -73,6 +73,23 @@ function lineOfState(text, state) {
   return i < 0 ? undefined : i + 1;
 }
 
+/**
+ * What a flow that extends a base takes from it and what it changes itself; the graph marks each state.
+ * @param {{ inh: import('./graph.js').GraphInheritance }} props
+ */
+function InheritancePanel({ inh }) {
+  /** @param {import('../shared/i18n.js').MessageKey} key @param {string[]} items */
+  const row = (key, items) => items.length > 0 && html`<div class="inh-row" data-inh=${key}><span class="inh-key">${t(key)}</span><span class="mono">${items.join(', ')}</span></div>`;
+  const changed = inh.overridden.map((o) => `${o.state} (${[...o.keys, ...o.triggers.map((x) => 'on.' + x)].join(', ') || '—'})`);
+  return html`<section class="inheritance" id="inheritance">
+    <div class="inh-head"><b>${t('inh.title', { base: inh.base, n: inh.baseVersion })}</b><a class="btn small" href=${`#/flows/${inh.base}`}>${t('inh.openBase', { base: inh.base })}</a></div>
+    <p class="muted">${t('inh.summary', { n: inh.inherited, base: inh.base })}</p>
+    ${row('inh.flowKeys', inh.flowKeys)}${row('inh.phrases', inh.phrases)}${row('inh.shared', inh.sharedTriggers)}
+    ${row('inh.overridden', changed)}${row('inh.added', inh.added)}${row('inh.removed', inh.removed)}
+    <div class="inh-legend"><span class="muted">${t('inh.legend')}：</span><span class="sw inherited"></span>${t('inh.inherited')}<span class="sw overridden"></span>${t('inh.override')}<span class="sw added"></span>${t('inh.new')}</div>
+  </section>`;
+}
+
 /** @param {Check} c */
 function statusOf(c) {
   const errors = c.issues.filter((i) => i.severity === 'error').length;
@@ -248,6 +265,8 @@ export function FlowEditor({ flowId }) {
             ],
           }),
         });
+        // load() ran before the editor existed, when its empty text looked like an unsaved change.
+        setDirty(false);
         const c = { issues: d.issues, graph: d.graph, text: d.flow.yaml };
         setCheck(c);
         mark(c);
@@ -261,6 +280,14 @@ export function FlowEditor({ flowId }) {
       view.current = null;
     };
   }, [flowId]);
+
+  /** A state's definition in the text; a state taken from the base has none here, so say where it is. @param {string} state */
+  const pickState = (state) => {
+    const line = lineOfState(text(), state);
+    const inh = check?.graph?.inheritance;
+    if (!line && inh && check?.graph?.nodes.some((n) => n.id === state && n.origin === 'inherited')) toast(t('inh.inheritedState', { state, base: inh.base }));
+    else jump(line);
+  };
 
   /** @param {number | undefined} line */
   const jump = (line) => {
@@ -394,7 +421,8 @@ export function FlowEditor({ flowId }) {
           ${TABS.map((k) => html`<button key=${k} type="button" role="tab" data-tab=${k} aria-selected=${tab === k} class=${tab === k ? 'active' : ''} onClick=${() => show(k)}>${tabName[k]}</button>`)}
         </div>
         <div class=${'panel graph-panel' + (tab === 'graph' ? '' : ' hidden')} id="graph">
-          <${FlowGraph} graph=${check?.graph ?? null} onPick=${(/** @type {string} */ s) => jump(lineOfState(text(), s))} />
+          ${check?.graph?.inheritance && html`<${InheritancePanel} inh=${check.graph.inheritance} />`}
+          <${FlowGraph} graph=${check?.graph ?? null} onPick=${pickState} />
         </div>
         <div class=${'panel' + (tab === 'try' ? '' : ' hidden')} id="try">${tried && html`<${TryIt} flowId=${flowId} getYaml=${text} />`}</div>
         ${tab === 'versions' &&

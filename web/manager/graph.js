@@ -17,9 +17,10 @@ const BAND = 92;
 
 /**
  * @typedef {{ reached: number, dropped: number, waiting: number, handedOff: number, handoffReasons?: Record<string, number> }} StepFigures
- * @typedef {{ id: string, layer: number, row: number, kind: 'start' | 'state' | 'end' | 'handoff', errors: number }} GraphNode
+ * @typedef {{ id: string, layer: number, row: number, kind: 'start' | 'state' | 'end' | 'handoff', errors: number, origin?: 'inherited' | 'overridden' | 'added' }} GraphNode
  * @typedef {{ from: string, to: string, on: string[], shared: boolean }} GraphEdge
- * @typedef {{ start?: string, nodes: GraphNode[], edges: GraphEdge[], missing: string[] }} FlowGraph
+ * @typedef {{ base: string, baseVersion: number, flowKeys: string[], phrases: string[], sharedTriggers: string[], overridden: { state: string, keys: string[], triggers: string[] }[], added: string[], removed: string[], inherited: number }} GraphInheritance
+ * @typedef {{ start?: string, nodes: GraphNode[], edges: GraphEdge[], missing: string[], inheritance?: GraphInheritance }} FlowGraph
  */
 
 /** @param {string[]} on */
@@ -140,7 +141,8 @@ export function FlowGraph({ graph, onPick, steps }) {
           const ty = f ? 18 : H / 2 + 4;
           // A state where many stop answering stands out: the place to change the words.
           const leaky = f && f.reached > 0 && f.dropped / f.reached >= 0.3;
-          return html`<g key=${n.id} class=${`node ${n.kind}${n.errors ? ' has-errors' : ''}${f ? ' with-steps' : ''}${f && !f.reached ? ' unreached' : ''}${leaky ? ' leaky' : ''}`} transform=${`translate(${x},${y})`} tabindex="0" data-state=${n.id}
+          return html`<g key=${n.id} class=${`node ${n.kind}${n.origin ? ' origin-' + n.origin : ''}${n.errors ? ' has-errors' : ''}${f ? ' with-steps' : ''}${f && !f.reached ? ' unreached' : ''}${leaky ? ' leaky' : ''}`} transform=${`translate(${x},${y})`} tabindex="0" data-state=${n.id}
+            data-origin=${n.origin}
             data-reached=${f?.reached} data-dropped=${f?.dropped} data-waiting=${f?.waiting} data-handed-off=${f?.handedOff}
             onClick=${() => onPick(n.id)} onKeyDown=${(/** @type {KeyboardEvent} */ ev) => ev.key === 'Enter' && onPick(n.id)}>
             <rect width=${W} height=${H} rx="6" />
@@ -154,7 +156,7 @@ export function FlowGraph({ graph, onPick, steps }) {
               ${f.dropped > 0 && html`<tspan class="dropped" dx="6">${t('steps.dropped', { n: f.dropped })}</tspan>`}
               ${f.handedOff > 0 && html`<tspan class="handed" dx="6">${t('steps.handedOff', { n: f.handedOff })}</tspan>`}
             </text>`}
-            <title>${f ? t('steps.title', { state: `${n.id} · ${label('flowState', n.id)}`, reached: f.reached, dropped: f.dropped, waiting: f.waiting, handedOff: f.handedOff }) : `${n.id} · ${label('flowState', n.id)}`}</title>
+            <title>${n.origin ? `[${t(n.origin === 'inherited' ? 'inh.inherited' : n.origin === 'overridden' ? 'inh.override' : 'inh.new')}] ` : ''}${f ? t('steps.title', { state: `${n.id} · ${label('flowState', n.id)}`, reached: f.reached, dropped: f.dropped, waiting: f.waiting, handedOff: f.handedOff }) : `${n.id} · ${label('flowState', n.id)}`}</title>
           </g>`;
         })}
       </g>

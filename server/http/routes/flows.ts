@@ -5,8 +5,7 @@ import type { Services } from '../../services';
 import { requireRole } from '../auth';
 import { parseWith } from '../validate';
 import { FlowsAdmin } from '../../flows-admin/service';
-import { stringify as stringifyYaml } from 'yaml';
-import { buildGraph } from '../../flows-admin/graph';
+import { buildFlowGraph } from '../../flows-admin/graph';
 import { stepAnalytics } from '../../flows-admin/step-analytics';
 import { checkDraft } from '../../flows-admin/checking';
 import { tryTurn } from '../../flows-admin/tryit';
@@ -73,15 +72,15 @@ export function flowsRoutes(s: Services): Router {
 
   router.post('/api/flows/check', manager, async (req, res) => {
     const b = parseWith(checkBody, req.body, 'check request');
-    const r = await admin.check(b.yaml, b.flowId);
-    res.json({ ...r, graph: buildGraph(b.yaml, r.issues) });
+    const { resolved, ...r } = await admin.check(b.yaml, b.flowId);
+    res.json({ ...r, graph: buildFlowGraph(b.yaml, r.issues, resolved) });
   });
 
   router.get('/api/flows/:id', manager, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'flow id');
     const flow = await admin.get(id);
     const check = checkDraft(flow.yaml, { flowId: id, base: (b) => s.flows.source(b) });
-    res.json({ flow, issues: check.issues, graph: buildGraph(flow.yaml, check.issues) });
+    res.json({ flow, issues: check.issues, graph: buildFlowGraph(flow.yaml, check.issues, check.resolved) });
   });
 
   router.get('/api/flows/:id/versions/:version', manager, async (req, res) => {
@@ -94,8 +93,9 @@ export function flowsRoutes(s: Services): Router {
     const p = parseWith(versionParams, req.params, 'flow version');
     const yaml = await admin.versionYaml(p.id, p.version);
     // A flow that extends a base is drawn whole (resolved against the base), as conversations ran it.
-    const resolved = s.flows.version(p.id, p.version);
-    res.json({ ...(await stepAnalytics(s.store.db, p.id, p.version)), graph: buildGraph(resolved ? stringifyYaml(resolved.def) : yaml) });
+    const ran = s.flows.version(p.id, p.version);
+    const resolved = ran?.inheritance ? { raw: ran.def as unknown as Record<string, unknown>, inheritance: ran.inheritance } : undefined;
+    res.json({ ...(await stepAnalytics(s.store.db, p.id, p.version)), graph: buildFlowGraph(yaml, [], resolved) });
   });
 
   router.put('/api/flows/:id/draft', manager, async (req, res) => {
