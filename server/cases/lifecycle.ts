@@ -841,8 +841,9 @@ function fire(r: Run, t: Timer): void {
     case 'visit_due': {
       // The station did not report by its deadline: its district's desk takes the case, urgently.
       if (s.phase === 'closed') return;
-      r.emit({ type: 'visit_overdue' });
+      // The handoff first: carrying out visit_overdue flags it for the district's supervisors.
       r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: 'station visit overdue: no report by its deadline' });
+      r.emit({ type: 'visit_overdue' });
       if (s.phase !== 'human') r.move('human');
       return;
     }

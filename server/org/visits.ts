@@ -9,6 +9,7 @@ import type { Db } from '../store/repositories/cases';
 import { getCase, updateCase } from '../store/repositories/cases';
 import { listMessagesForCase } from '../store/repositories/messages';
 import { audit } from '../store/repositories/audit';
+import { activeHandoffForCase, markHandoffEscalated } from '../store/repositories/handoffs';
 import { fromJson, newId, nowIso } from '../store/ids';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { PendingEvents } from '../events';
@@ -100,20 +101,28 @@ export async function createVisitTask(trx: Db, s: Services, c: CaseRow, t: { sta
   return row;
 }
 
-/** The lifecycle's visit deadline passed with no report: the task is flagged for the district's supervisors. */
-export async function escalateOpenVisit(trx: Db, s: Services, c: CaseRow, actor: string): Promise<VisitTaskRow | undefined> {
+/**
+ * The lifecycle's visit deadline passed with no report: the task is flagged, and the handoff the lifecycle
+ * just opened is escalated at once, so the district's supervisors (who see their stations' cases) are
+ * alerted now instead of after its SLA. The case stays with the station, whose visit figures count the
+ * task, and the station may still report late.
+ */
+export async function escalateOpenVisit(trx: Db, s: Services, c: CaseRow, actor: string): Promise<{ task: VisitTaskRow; escalatedHandoffId: string | null } | undefined> {
   const task = await trx.selectFrom('visit_tasks').selectAll().where('case_id', '=', c.id).where('status', 'not in', ['reported', 'cancelled']).executeTakeFirst();
-  if (!task || task.escalated_at) return task;
+  if (!task || task.escalated_at) return task ? { task, escalatedHandoffId: null } : undefined;
   const now = nowIso();
   await trx.updateTable('visit_tasks').set({ escalated_at: now, updated_at: now }).where('id', '=', task.id).execute();
   const dir = s.org.units;
+  const district = dir.districtOf(task.unit_id);
+  const handoff = await activeHandoffForCase(trx, c.id);
+  const escalated = handoff?.status === 'open' && (await markHandoffEscalated(trx, handoff.id, now));
   await audit(trx, {
     caseId: c.id,
     actor,
     action: 'visit_overdue',
-    detail: { taskId: task.id, station: dir.byId(task.unit_id)?.code, district: dir.districtOf(task.unit_id)?.code ?? null, deadlineAt: task.deadline_at, status: task.status },
+    detail: { taskId: task.id, station: dir.byId(task.unit_id)?.code, district: district?.code ?? null, deadlineAt: task.deadline_at, status: task.status, handoffId: escalated ? handoff.id : null },
   });
-  return { ...task, escalated_at: now };
+  return { task: { ...task, escalated_at: now }, escalatedHandoffId: escalated ? handoff.id : null };
 }
 
 export const getVisitTask = (db: Db, id: string) => db.selectFrom('visit_tasks').selectAll().where('id', '=', id).executeTakeFirst();

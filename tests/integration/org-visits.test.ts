@@ -162,10 +162,15 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
       return t?.escalated_at ? t : undefined;
     }, 'the overdue visit to be escalated');
     const handoff = await handoffOf(h, c.caseId, 'unreachable');
-    const queued = (await p['d1.sup']!.json('GET', '/api/desk/queue')).body.items.find((i: { id: string }) => i.id === handoff.id);
-    expect(queued).toMatchObject({ priority: 60, note: expect.stringContaining('station visit overdue') });
+    const queue = (await p['d1.sup']!.json('GET', '/api/desk/queue')).body;
+    const queued = queue.items.find((i: { id: string }) => i.id === handoff.id);
+    // Escalated at once, not after the handoff's SLA: the district's supervisors are alerted now.
+    expect(queued).toMatchObject({ priority: 60, note: expect.stringContaining('station visit overdue'), escalatedAt: overdue.escalated_at });
+    expect(queue.counts.escalated).toBeGreaterThanOrEqual(1);
     const audit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', c.caseId).where('action', '=', 'visit_overdue').executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.detail!)).toMatchObject({ taskId: overdue.id, station: 'D01-S01', district: 'D01', status: 'assigned' });
+    expect(JSON.parse(audit.detail!)).toMatchObject({ taskId: overdue.id, station: 'D01-S01', district: 'D01', status: 'assigned', handoffId: handoff.id });
+    // A desk officer of the district sees it too, flagged; the station's own officers are not its supervisors.
+    expect((await p['d1.desk']!.json('GET', '/api/desk/queue')).body.items.find((i: { id: string }) => i.id === handoff.id)).toMatchObject({ escalatedAt: overdue.escalated_at });
     const listed = (await p['s1.li']!.json('GET', '/api/station/tasks')).body.tasks.find((t: { id: string }) => t.id === overdue.id);
     expect(listed).toMatchObject({ overdue: true, escalatedAt: overdue.escalated_at });
 
