@@ -181,6 +181,11 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect(paid).toMatchObject({ reason: 'already_paid', priority: 100 });
     const reportAudit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', c.caseId).where('action', '=', 'visit_reported').where('actor', '=', 's1.li').executeTakeFirstOrThrow();
     expect(JSON.parse(reportAudit.detail!)).toMatchObject({ result: 'already_paid', withinDeadline: false });
+    // The citizen never wrote it: the stop-payment clock runs from the station's report.
+    const { reported_at } = await h.store.db.selectFrom('visit_tasks').select('reported_at').where('id', '=', overdue.id).executeTakeFirstOrThrow();
+    const clock = (await p['d1.sup']!.json('GET', `/api/desk/cases/${c.caseId}/stop-payments`)).body.clock;
+    expect(clock).toMatchObject({ firstMentionedAt: reported_at, windowMinutes: 30, deadlineAt: new Date(Date.parse(reported_at!) + 30 * 60_000).toISOString() });
+    expect((await p['d1.sup']!.json('GET', `/api/desk/cases/${c.caseId}`)).body.stopPaymentClock).toMatchObject({ firstMentionedAt: reported_at });
   });
 
   it('lets the officer holding the case write to and call a relative, on the record', async () => {
