@@ -195,8 +195,16 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect((await p['d1.sup']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body })).status).toBe(403);
     expect((await p['d1.desk']!.json('POST', `/api/desk/handoffs/${c.handoffId}/claim`)).status).toBe(200);
     expect(await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/3/messages`, { body })).toEqual({ status: 404, body: { error: 'not_found', message: 'the case has 1 relative(s): no relative 3' } });
-    const sent = await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body });
+    // The console sends an Idempotency-Key and retries with it: the relative gets the message once.
+    const idem = { headers: { 'Idempotency-Key': `rel-${c.caseId}` } };
+    const first = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body }, idem);
+    const sent = { status: first.status, body: await first.json() };
     expect(sent).toMatchObject({ status: 202, body: { message: { channel: 'sms', author: 'd1.desk', delivery: 'pending' } } });
+    const retried = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body }, idem);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retried.json()).toEqual(sent.body);
+    const reused = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body: `${body}！` }, idem);
+    expect(reused.status).toBe(422);
     const got = await h.net.waitForSms(relative, { timeoutMs: 10_000 });
     expect(got).toMatchObject({ to: relative, from: h.stack.env.TWILIO_FROM, body });
     // The same outbox as every message: one row, sent once, to the relative's number.
@@ -217,8 +225,14 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     await h.store.db.updateTable('users').set({ phone: '+8613911115555' }).where('username', '=', 'd1.desk').execute();
     await p['d1.desk']!.login('d1.desk');
     await h.net.setBehaviour('+8613911115555', { call: 'answer' });
-    const call = await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`);
+    const callIdem = { headers: { 'Idempotency-Key': `rel-call-${c.caseId}` } };
+    const placed = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`, undefined, callIdem);
+    const call = { status: placed.status, body: await placed.json() };
     expect(call.status).toBe(202);
+    // A retry of the same press rings nobody a second time.
+    const recalled = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`, undefined, callIdem);
+    expect(await recalled.json()).toEqual(call.body);
+    expect(await h.store.db.selectFrom('audit_events').select('id').where('case_id', '=', c.caseId).where('action', '=', 'relative_call').execute()).toHaveLength(1);
     const ended = await eventually(async () => {
       const rec = await h.net.call(call.body.callSid);
       return rec.dialed.length ? rec : undefined;

@@ -4,7 +4,7 @@
 // another unit, the second review's own form, writing to or calling a relative, and the stop-payment
 // requests with their clock and the three-way call with the bank.
 import { html, useEffect, useState } from '../build/preact.js';
-import { api } from '../shared/api.js';
+import { api, newIdempotencyKey } from '../shared/api.js';
 import { errorMessage, fmt, label, locale, t } from '../shared/i18n.js';
 import { toast } from '../shared/components/toasts.js';
 import { clock, useNow } from '../shared/components/ticker.js';
@@ -195,13 +195,15 @@ export function ReviewCard({ view, onDone }) {
 export function RelativeActions({ view, index, onChanged }) {
   const [writing, setWriting] = useState(false);
   const [body, setBody] = useState('');
+  // One key per wording, kept across the console's retries and a second press of Send: the relative gets it once.
+  const [messageKey, setMessageKey] = useState(newIdempotencyKey);
   if (!view.you.holdsClaim || view.case.status !== 'open') return null;
   const base = `/api/desk/cases/${view.case.id}/relatives/${index}`;
   return html`<div class="relative-actions">
     <button type="button" class="btn small" data-relative=${index} data-act="write" onClick=${() => setWriting((x) => !x)}>${t('relatives.write')}</button>
     <button type="button" class="btn small" data-relative=${index} data-act="call" onClick=${async () => {
       try {
-        const r = await api(`${base}/call`, { method: 'POST' });
+        const r = await api(`${base}/call`, { method: 'POST', idempotencyKey: newIdempotencyKey() });
         toast(t('case.calling', { target: r.ringing === 'your phone' ? t('case.callTargetYou') : t('case.callTargetDesk') }));
       } catch (err) {
         toast(errorMessage(err), 'red');
@@ -212,8 +214,9 @@ export function RelativeActions({ view, index, onChanged }) {
     html`<form class="relative-form" onSubmit=${async (/** @type {Event} */ e) => {
       e.preventDefault();
       try {
-        await api(`${base}/messages`, { method: 'POST', body: { body } });
+        await api(`${base}/messages`, { method: 'POST', body: { body }, idempotencyKey: messageKey });
         toast(t('relatives.sent'));
+        setMessageKey(newIdempotencyKey());
         setBody('');
         setWriting(false);
       } catch (err) {
@@ -221,7 +224,10 @@ export function RelativeActions({ view, index, onChanged }) {
       }
       onChanged();
     }}>
-      <textarea name="relative-body" rows="2" maxlength="500" placeholder=${t('relatives.placeholder')} value=${body} onInput=${(/** @type {Event} */ e) => setBody(/** @type {HTMLTextAreaElement} */ (e.currentTarget).value)}></textarea>
+      <textarea name="relative-body" rows="2" maxlength="500" placeholder=${t('relatives.placeholder')} value=${body} onInput=${(/** @type {Event} */ e) => {
+        setBody(/** @type {HTMLTextAreaElement} */ (e.currentTarget).value);
+        setMessageKey(newIdempotencyKey());
+      }}></textarea>
       <button type="submit" class="btn small primary" disabled=${!body.trim()}>${t('relatives.send')}</button>
     </form>`}
   </div>`;
