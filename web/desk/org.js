@@ -243,6 +243,57 @@ function WindowClock({ clockInfo }) {
   </div>`;
 }
 
+/**
+ * The bank's answer to one request, as it comes in over the next hours: only the statuses the request may
+ * move to are offered (the server refuses any other), the amount when it was returned.
+ * @param {{ request: any, onChanged: () => void }} props
+ */
+function BankAnswer({ request, onChanged }) {
+  const [open, setOpen] = useState(false);
+  const [status, setStatus] = useState(request.next[0]);
+  const [bankReference, setBankReference] = useState('');
+  const [returnedAmount, setReturnedAmount] = useState('');
+  const [note, setNote] = useState('');
+  const value = (/** @type {(v: string) => void} */ set) => (/** @type {Event} */ e) => set(/** @type {HTMLInputElement} */ (e.currentTarget).value);
+  const start = () => {
+    // The form is kept across the request's changes: each answer starts from what the request may become now.
+    setStatus(request.next[0]);
+    setBankReference('');
+    setReturnedAmount('');
+    setNote('');
+    setOpen(true);
+  };
+  if (!open) return html`<button type="button" class="btn small" data-act="bank-answer" onClick=${start}>${t('stopPayment.bankAnswer')}</button>`;
+  const returned = status === 'amount_returned';
+  return html`<form class="bank-answer" data-request-id=${request.id} onSubmit=${async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    try {
+      await api(`/api/org/stop-payments/${request.id}`, {
+        method: 'PATCH',
+        body: {
+          status,
+          ...(bankReference.trim() ? { bankReference: bankReference.trim() } : {}),
+          ...(returned ? { returnedAmount: Number(returnedAmount) } : {}),
+          ...(note.trim() ? { note: note.trim() } : {}),
+        },
+      });
+      toast(t('stopPayment.saved', { status: label('stopPaymentStatus', status) }));
+      setOpen(false);
+    } catch (err) {
+      toast(errorMessage(err), 'red');
+    }
+    onChanged();
+  }}>
+    <label class="field">${t('stopPayment.newStatus')}
+      <select name="status" value=${status} onChange=${value(setStatus)}>${request.next.map((/** @type {string} */ n) => html`<option value=${n}>${label('stopPaymentStatus', n)}</option>`)}</select>
+    </label>
+    <label class="field">${t('stopPayment.bankReference')}<input name="bankReference" maxlength="100" value=${bankReference} onInput=${value(setBankReference)} /></label>
+    ${returned && html`<label class="field">${t('stopPayment.returnedAmount')}<input name="returnedAmount" type="number" min="0.01" step="0.01" inputmode="decimal" required value=${returnedAmount} onInput=${value(setReturnedAmount)} /></label>`}
+    <label class="field">${t('stopPayment.note')}<input name="note" maxlength="2000" value=${note} onInput=${value(setNote)} /></label>
+    <div class="row"><button type="submit" class="btn small primary" disabled=${returned && !(Number(returnedAmount) > 0)}>${t('stopPayment.save')}</button><button type="button" class="btn small" onClick=${() => setOpen(false)}>${t('common.cancel')}</button></div>
+  </form>`;
+}
+
 /** The case's stop-payment requests: status, bank, and the three-way call. @param {{ view: any, onChanged: () => void }} props */
 export function StopPaymentRequestsCard({ view, onChanged }) {
   const requests = view.stopPaymentRequests ?? [];
@@ -268,6 +319,7 @@ export function StopPaymentRequestsCard({ view, onChanged }) {
               }
               onChanged();
             }}>${t('stopPayment.callBank')}</button>`}
+            ${r.next.length ? html`<${BankAnswer} request=${r} onChanged=${onChanged} />` : html`<span class="muted small">${t('stopPayment.final')}</span>`}
           </li>`,
         )}
       </ol>

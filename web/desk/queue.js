@@ -160,6 +160,7 @@ export function QueuePane({ tab, query, queue, resolved, selectedId, onOpen, onQ
     <div class="queue-tools">
       <a class="btn small" id="export-csv" href=${'/api/stop-payments?format=csv&lang=' + locale()}>${t('queue.exportCsv')}</a>
       <a class="btn small" href="/api/stop-payments?format=json" target="_blank" rel="noopener">${t('queue.exportJson')}</a>
+      <a class="btn small" id="export-requests-csv" href="/api/org/stop-payments?format=csv" title=${t('stopPayment.requests')}>${t('stopPayment.exportCsv')}</a>
     </div>
     <ol class="queue-list" id="queue" aria-live="polite">
       ${items.map((item) => html`<${QueueItem} key=${item.id} item=${item} selected=${item.caseId === selectedId} onOpen=${onOpen} />`)}
