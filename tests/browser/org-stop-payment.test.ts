@@ -1,7 +1,8 @@
 // The bank's answers to a stop-payment request, recorded from the desk on a phone (390×844, Chinese) on the
 // whole running system: the request filed by the officer holding the case shows its status; only the statuses
 // the request may move to are offered; "amount returned" needs the amount; a final status offers nothing more;
-// the requests' export is one tap from the queue. Screenshots: artifacts/screenshots/org-desk-390-stop-payment-*.png
+// the requests' export is one tap from the queue; the district's supervisor reads the reports per unit.
+// Screenshots: artifacts/screenshots/org-desk-390-stop-payment-*.png, org-desk-390-unit-reports.png
 import path from 'node:path';
 import { Person, addUser, citizenTexts, handoffOf, startDeskHarness, warnCitizen, type DeskHarness } from '../integration/desk-harness';
 import { launchBrowser, type TestBrowser } from '../support/browser';
@@ -23,6 +24,8 @@ describe('stop-payment requests on the desk, on a phone', () => {
     h = await startDeskHarness({ env: { UNITS_FILE, BANKS_FILE } });
     await addUser(h.store, 'li.wei', 'desk', { displayName: '李伟', phone: '+8613911112222' });
     expect((await h.stack.api('PATCH', '/api/org/people/li.wei', 'admin', { unitCode: 'D01', unitRole: 'desk_officer' })).status).toBe(200);
+    await addUser(h.store, 'd1.sup', 'desk', { displayName: '赵主管' });
+    expect((await h.stack.api('PATCH', '/api/org/people/d1.sup', 'admin', { unitCode: 'D01', unitRole: 'supervisor' })).status).toBe(200);
     const phone = '+8613600136501';
     const w = await warnCitizen(h, { phone, name: '王某', scamType: 'impersonation_police', unitCode: 'D01' });
     caseId = w.caseId;
@@ -88,5 +91,30 @@ describe('stop-payment requests on the desk, on a phone', () => {
     const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await link.getAttribute('href'))!);
     const row = csv.split('\r\n').find((l) => l.includes(requestId))!;
     expect(row).toContain('已返还 (amount_returned)');
+  });
+
+  it("gives the district's supervisor the reports per unit, its stations under it; not a desk officer", async () => {
+    const page = browser.page;
+    expect(await page.locator('#unit-reports-open').count()).toBe(0);
+    await browser.context.clearCookies();
+    await signIn(page, h.baseUrl, 'd1.sup');
+    await page.click('#unit-reports-open');
+    const table = page.locator('#unit-reports-table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [r.getAttribute('data-unit'), r.querySelector('td')!.className, r.querySelector('td')!.textContent]))).toEqual([
+      ['D01', 'unit-depth-0', '城东分局反诈中队'],
+      ['D01-S01', 'unit-depth-1', '城东派出所'],
+      ['D01-S02', 'unit-depth-1', '东湖派出所'],
+    ]);
+    const cells = async (code: string) => table.locator(`tr[data-unit="${code}"] td`).allTextContents();
+    // One person warned in the district, who already paid: the request was filed within the 30 minutes.
+    const d01 = await cells('D01');
+    expect(d01[1]).toBe('1');
+    expect(d01[3]).toMatch(/秒|分/);
+    expect(d01[4]).toBe('— (0/0)');
+    expect(d01[5]).toBe('100.0% (1/1)');
+    expect((await cells('D01-S01')).slice(1)).toEqual(['0', '—', '—', '— (0/0)', '— (0/0)']);
+    expect(await overflowsSideways(page)).toBe(false);
+    await shot(browser, page, 'org-desk-390-unit-reports');
   });
 });

@@ -5,7 +5,8 @@
 // requests with their clock and the three-way call with the bank.
 import { html, useEffect, useState } from '../build/preact.js';
 import { api, newIdempotencyKey } from '../shared/api.js';
-import { errorMessage, fmt, label, locale, t } from '../shared/i18n.js';
+import { centreOffsetMinutes, errorMessage, fmt, label, locale, seconds, t } from '../shared/i18n.js';
+import { Dialog } from '../shared/components/dialog.js';
 import { toast } from '../shared/components/toasts.js';
 import { clock, useNow } from '../shared/components/ticker.js';
 
@@ -325,4 +326,55 @@ export function StopPaymentRequestsCard({ view, onChanged }) {
       </ol>
     </div>
   </div>`;
+}
+
+/** The centre's calendar date of an instant. @param {number} ms */
+const centreDate = (ms) => new Date(ms + centreOffsetMinutes() * 60_000).toISOString().slice(0, 10);
+/** A rate with the counts it comes from. @param {number | null} v @param {number} a @param {number} n */
+const ofN = (v, a, n) => `${v === null ? '—' : `${(v * 100).toFixed(1)}%`} (${a}/${n})`;
+
+/**
+ * Reports per unit for supervisors (GET /api/org/reports): each unit they see, a district with its stations
+ * under it — time to first contact, time to a human, visits reported by their deadline, stop-payment requests.
+ */
+export function UnitReportsButton() {
+  const [open, setOpen] = useState(false);
+  return html`<button type="button" class="btn small" id="unit-reports-open" onClick=${() => setOpen(true)}>${t('unitReports.open')}</button>
+    ${open && html`<${UnitReports} onClose=${() => setOpen(false)} />`}`;
+}
+
+/** @param {{ onClose: () => void }} props */
+function UnitReports({ onClose }) {
+  const [range, setRange] = useState(() => ({ from: centreDate(Date.now() - 29 * 86_400_000), to: centreDate(Date.now()) }));
+  const [form, setForm] = useState(range);
+  const [r, setR] = useState(/** @type {any} */ (null));
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  useEffect(() => {
+    setError(null);
+    api(`/api/org/reports?from=${range.from}&to=${range.to}&tz=${centreOffsetMinutes()}`).then(setR, (err) => setError(errorMessage(err)));
+  }, [range.from, range.to]);
+  const set = (/** @type {'from' | 'to'} */ k) => (/** @type {Event} */ e) => setForm({ ...form, [k]: /** @type {HTMLInputElement} */ (e.currentTarget).value });
+  return html`<${Dialog} title=${t('unitReports.title')} onClose=${onClose} wide id="unit-reports">
+    <form class="unit-reports-range" onSubmit=${(/** @type {Event} */ e) => (e.preventDefault(), setRange(form))}>
+      <label class="field">${t('rep.from')}<input type="date" name="from" value=${form.from} onInput=${set('from')} /></label>
+      <label class="field">${t('rep.to')}<input type="date" name="to" value=${form.to} onInput=${set('to')} /></label>
+      <button class="btn small primary" type="submit">${t('rep.show')}</button>
+    </form>
+    ${error && html`<div class="alert error">${error}</div>`}
+    ${r && html`<p class="muted small">${t('unitReports.intro', { from: r.from, to: r.to })}</p>
+      <div class="table-wrap"><table class="table" id="unit-reports-table">
+        <thead><tr>
+          <th>${t('unitReports.unit')}</th><th class="num">${t('rep.col.people')}</th><th class="num">${t('rep.firstContact')}</th><th class="num">${t('kpi.timeToHuman')}</th>
+          <th class="num">${t('rep.col.visitsInTime')}</th><th class="num">${t('unitReports.stopPayments')}</th>
+        </tr></thead>
+        <tbody>${r.units.map((/** @type {any} */ u) => html`<tr data-unit=${u.unit.code}>
+          <td class=${`unit-depth-${Math.min(u.unit.depth, 3)}`}>${u.unit.name[locale()] ?? u.unit.code}</td>
+          <td class="num">${u.row.people}</td>
+          <td class="num">${seconds(u.row.firstContact.median)}</td>
+          <td class="num">${seconds(u.row.humanPickup.median)}</td>
+          <td class="num">${ofN(u.row.visitDeadlines.inTimeRate, u.row.visitDeadlines.inTime, u.row.visitDeadlines.due)}</td>
+          <td class="num">${ofN(u.row.stopPaymentRequests.withinWindowRate, u.row.stopPaymentRequests.withinWindow, u.row.stopPaymentRequests.requests)}</td>
+        </tr>`)}</tbody>
+      </table></div>`}
+  <//>`;
 }

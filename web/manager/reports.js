@@ -4,7 +4,7 @@
 // Days are the centre's days, whatever the browser's zone.
 import { html, useEffect, useLayoutEffect, useRef, useState } from '../build/preact.js';
 import { api } from '../shared/api.js';
-import { errorMessage, label, t } from '../shared/i18n.js';
+import { errorMessage, label, seconds, t } from '../shared/i18n.js';
 import { groupedBars, hBars } from './charts.js';
 
 const COLORS = { warnings: '#94a3b8', reached: '#2563eb', answered: '#0ea5e9', dissuaded: '#16a34a', handedOff: '#f97316' };
@@ -14,13 +14,7 @@ const SPECIAL_KEYS = /** @type {Record<string, import('../shared/i18n.js').Messa
 /** A rate as a percentage with one decimal. @param {number | null | undefined} v */
 const rate = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 
-/** @param {number | null | undefined} s */
-function fmtSecs(s) {
-  if (s === null || s === undefined) return '—';
-  if (s < 60) return t('rep.sec', { n: s });
-  if (s < 3600) return s % 60 ? t('rep.min', { m: Math.floor(s / 60), s: s % 60 }) : t('rep.minOnly', { m: Math.floor(s / 60) });
-  return t('rep.hour', { h: Math.floor(s / 3600), m: Math.round((s % 3600) / 60) });
-}
+const fmtSecs = seconds;
 const pct = (/** @type {number} */ a, /** @type {number} */ b) => (b ? `${Math.round((100 * a) / b)}%` : '—');
 
 /** The centre's calendar date of an instant. @param {number} ms @param {number} offsetMinutes */
