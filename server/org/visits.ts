@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import type { CaseRow, VisitTaskRow } from '../store/schema';
 import type { Db } from '../store/repositories/cases';
-import { getCase, updateCase } from '../store/repositories/cases';
+import { findOpenCaseByPhone, getCase, updateCase } from '../store/repositories/cases';
 import { listMessagesForCase } from '../store/repositories/messages';
 import { audit } from '../store/repositories/audit';
 import { activeHandoffForCase, markHandoffEscalated } from '../store/repositories/handoffs';
@@ -180,8 +180,11 @@ export async function reportVisit(s: Services, v: Viewer, id: string, input: Rep
   const pending = new PendingEvents();
   const now = nowIso();
   const done = await s.store.db.transaction().execute(async (trx) => {
-    const c = await lockCase(trx, s, task.case_id);
-    if (!c) throw new NotFoundError(`case ${task.case_id} not found`);
+    const own = await lockCase(trx, s, task.case_id);
+    if (!own) throw new NotFoundError(`case ${task.case_id} not found`);
+    // Closed meanwhile, and the person has a newer open case (one open case per phone): that one hears it.
+    const newer = own.status === 'closed' ? await findOpenCaseByPhone(trx, own.phone) : undefined;
+    const c = (newer && (await lockCase(trx, s, newer.id))) || own;
     const r = await trx
       .updateTable('visit_tasks')
       .set({ status: 'reported', result: input.result, result_note: input.note ?? null, reported_by: v.id, reported_at: now, accepted_by: task.accepted_by ?? v.id, accepted_at: task.accepted_at ?? now, updated_at: now })
@@ -189,7 +192,7 @@ export async function reportVisit(s: Services, v: Viewer, id: string, input: Rep
       .where('status', '=', task.status)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return null;
-    await audit(trx, { caseId: c.id, actor: v.id, action: 'visit_reported', detail: { taskId: id, result: input.result, note: input.note ?? null, withinDeadline: now <= task.deadline_at } });
+    await audit(trx, { caseId: c.id, actor: v.id, action: 'visit_reported', detail: { taskId: id, result: input.result, note: input.note ?? null, withinDeadline: now <= task.deadline_at, ...(c.id !== own.id ? { taskCaseId: own.id } : {}) } });
     return advanceCase(trx, s, c, { type: 'visit_reported', ...VISIT_EVENT[input.result], ...(input.note ? { note: input.note } : {}) }, pending, conversationPort, v.id);
   });
   if (!done) throw new ConflictError('the task changed meanwhile: reload and try again');

@@ -188,6 +188,37 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect((await p['d1.sup']!.json('GET', `/api/desk/cases/${c.caseId}`)).body.stopPaymentClock).toMatchObject({ firstMentionedAt: reported_at });
   });
 
+  it('reopens a case closed while the station was on its way when the door says the money is gone; a newer open case hears it instead', async () => {
+    /** A visit sent to D01-S01, then the case closed meanwhile (as the script would on "I know it is a scam"). */
+    async function visitedThenClosed() {
+      const c = await reviewCase({ unitCode: 'D01-S01' });
+      expect((await review('d1.sup', c.handoffId, { decision: 'visit', reason: '高额，需当面劝阻' })).status).toBe(200);
+      const task = await h.store.db.selectFrom('visit_tasks').select('id').where('case_id', '=', c.caseId).executeTakeFirstOrThrow();
+      const row = await caseRow(c.caseId);
+      const state = { ...JSON.parse(row.lifecycle!), phase: 'closed', outcome: 'safe_aware', timers: [] };
+      await h.store.db.updateTable('cases').set({ status: 'closed', outcome: 'safe_aware', closed_at: new Date().toISOString(), lifecycle: JSON.stringify(state), next_action: null, next_action_at: null }).where('id', '=', c.caseId).execute();
+      return { ...c, taskId: task.id };
+    }
+    const active = (caseId: string) => h.store.db.selectFrom('handoffs').selectAll().where('case_id', '=', caseId).where('status', '<>', 'resolved').executeTakeFirst();
+
+    const a = await visitedThenClosed();
+    expect((await p['s1.li']!.json('POST', `/api/station/tasks/${a.taskId}/report`, { result: 'already_paid', note: '当事人称昨晚又转了2万元' })).status).toBe(200);
+    expect(await caseRow(a.caseId)).toMatchObject({ status: 'open', outcome: null, closed_at: null });
+    expect(await active(a.caseId)).toMatchObject({ reason: 'already_paid', priority: 100, status: 'open' });
+    expect(await h.store.db.selectFrom('audit_events').select('actor').where('case_id', '=', a.caseId).where('action', '=', 'case_reopened').execute()).toHaveLength(1);
+
+    // The person was warned again after the close: their open case takes the report, the old one stays closed.
+    const b = await visitedThenClosed();
+    const again = await h.stack.api('POST', '/api/warnings', 'intake', { source: 'province-centre', externalId: `W-again-${b.caseId}`, phone: b.phone, scamType: 'impersonation_police', riskLevel: 'medium', locale: 'zh', unitCode: 'D01' });
+    expect(again.status).toBe(202);
+    expect(again.body.caseId).not.toBe(b.caseId);
+    expect((await p['s1.li']!.json('POST', `/api/station/tasks/${b.taskId}/report`, { result: 'already_paid', note: '已转账' })).status).toBe(200);
+    expect((await caseRow(b.caseId)).status).toBe('closed');
+    await eventually(async () => (await active(again.body.caseId))?.reason === 'already_paid', 'the already_paid handoff on the open case');
+    const audit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', again.body.caseId).where('action', '=', 'visit_reported').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.detail!)).toMatchObject({ taskId: b.taskId, result: 'already_paid', taskCaseId: b.caseId });
+  });
+
   it('lets the officer holding the case write to and call a relative, on the record', async () => {
     const relative = nextPhone();
     const c = await reviewCase({ relatives: [{ phone: relative, relation: '女儿', name: '张小红' }] });
@@ -247,12 +278,12 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect(r.status).toBe(200);
     expect(r.body.units.map((u: { unit: { code: string; depth: number } }) => [u.unit.code, u.unit.depth])).toEqual([['D01', 0], ['D01-S01', 1], ['D01-S02', 1]]);
     const byCode = Object.fromEntries(r.body.units.map((u: { unit: { code: string }; row: unknown }) => [u.unit.code, u.row]));
-    // The first case's visit was reported in time; the overdue one came in after its deadline.
-    expect(byCode['D01-S01'].visitDeadlines).toEqual({ tasks: 2, reported: 2, inTime: 1, due: 2, inTimeRate: 0.5 });
+    // The first case's visit and the two reported after their cases closed came in time; the overdue one after its deadline.
+    expect(byCode['D01-S01'].visitDeadlines).toEqual({ tasks: 4, reported: 4, inTime: 3, due: 4, inTimeRate: 0.75 });
     expect(byCode['D01-S02'].visitDeadlines).toEqual({ tasks: 0, reported: 0, inTime: 0, due: 0, inTimeRate: null });
     // The district holds its stations' cases too.
     expect(byCode.D01.people).toBeGreaterThanOrEqual(byCode['D01-S01'].people + byCode['D01-S02'].people);
-    expect(byCode.D01.visitDeadlines.tasks).toBe(2);
+    expect(byCode.D01.visitDeadlines.tasks).toBe(4);
     expect(byCode.D01.firstContact.n).toBe(byCode.D01.people);
     expect(byCode.D01.firstContact.median).toEqual(expect.any(Number));
     expect(byCode.D01.humanPickup.n).toBeGreaterThan(0);
@@ -262,6 +293,6 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     const cols = head!.split(',');
     expect(cols).toEqual(expect.arrayContaining(['visit_tasks', 'visits_due', 'visits_in_time', 'visits_in_time_rate', 'stop_payment_requests', 'stop_payments_within_window']));
     const s1 = lines.find((l) => l.startsWith('D01-S01,'))!.split(',');
-    expect([s1[cols.indexOf('visit_tasks')], s1[cols.indexOf('visits_in_time')], s1[cols.indexOf('visits_in_time_rate')]]).toEqual(['2', '1', '0.5']);
+    expect([s1[cols.indexOf('visit_tasks')], s1[cols.indexOf('visits_in_time')], s1[cols.indexOf('visits_in_time_rate')]]).toEqual(['4', '3', '0.75']);
   });
 });
