@@ -223,6 +223,7 @@ export const LIFECYCLE_GRAPH: { from: Phase; to: Phase; on: LifecycleEventType; 
   { from: 'conversation', to: 'conversation', on: 'review_decided', because: 'call again or a visit while the script waits' },
   { from: 'outreach', to: 'human', on: 'review_decided', because: 'call again, and no channel is left' },
   { from: 'conversation', to: 'human', on: 'review_decided', because: 'call again, and no channel is left' },
+  { from: 'closed', to: 'human', on: 'visit_reported', because: 'the station found money gone or a refusal after the case had closed: it reopens for a person' },
   { from: 'outreach', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
   { from: 'conversation', to: 'human', on: 'visit_reported', because: 'nobody at the door, a refusal, or money already gone: a person now' },
   { from: 'outreach', to: 'human', on: 'timer_due', because: 'the station did not report by its deadline' },
@@ -431,7 +432,14 @@ function handle(r: Run, e: LifecycleEvent): void {
       if (s.phase === 'closed') return;
       return close(r, e.outcome);
     case 'visit_reported':
-      if (s.phase === 'closed' || s.phase === 'new') return r.note('visit_reported', { result: e.result, ignored: `case is ${s.phase}` });
+      // The case closed while the station was on its way (the script or an officer closed it), and the door
+      // says otherwise: money gone, or a refusal. The case reopens for a person.
+      if (s.phase === 'closed' && (e.result === 'paid' || e.result === 'refused')) {
+        s.reopened += 1;
+        s.outcome = undefined;
+        s.timers = s.timers.filter((t) => t.action !== 'visit_due' && t.action !== 'follow_up');
+        r.emit({ type: 'reopen' });
+      } else if (s.phase === 'closed' || s.phase === 'new') return r.note('visit_reported', { result: e.result, ignored: `case is ${s.phase}` });
       s.timers = s.timers.filter((t) => t.action !== 'visit_due');
       r.note('visit_reported', { result: e.result, ...(e.note ? { note: e.note } : {}) });
       if (e.result === 'met') return close(r, e.outcome ?? 'visit_dispatched');
@@ -841,8 +849,9 @@ function fire(r: Run, t: Timer): void {
     case 'visit_due': {
       // The station did not report by its deadline: its district's desk takes the case, urgently.
       if (s.phase === 'closed') return;
-      r.emit({ type: 'visit_overdue' });
+      // The handoff first: carrying out visit_overdue flags it for the district's supervisors.
       r.openHandoff('unreachable', { priority: HANDOFF_PRIORITIES.unreachable_high, note: 'station visit overdue: no report by its deadline' });
+      r.emit({ type: 'visit_overdue' });
       if (s.phase !== 'human') r.move('human');
       return;
     }

@@ -128,9 +128,10 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       return;
     }
     case 'visit_overdue': {
-      // Organisation (issue 15): flagged for the district's supervisors; the lifecycle's handoff brings it back to a person.
-      const task = await escalateOpenVisit(trx, s, c, actor);
-      if (task) pending.publish({ type: 'org', change: 'visit', caseId: c.id, taskId: task.id });
+      // Organisation (issue 15): the lifecycle's handoff (opened just before) goes to the district's supervisors, escalated.
+      const overdue = await escalateOpenVisit(trx, s, c, actor);
+      if (overdue) pending.publish({ type: 'org', change: 'visit', caseId: c.id, taskId: overdue.task.id });
+      if (overdue?.escalatedHandoffId) pending.publish({ type: 'handoff', handoffId: overdue.escalatedHandoffId, caseId: c.id, change: 'escalated' });
       return;
     }
     case 'step_conversation':

@@ -46,10 +46,24 @@ export const statusSchema = z
   .refine((s) => s.status !== 'amount_returned' || s.returnedAmount !== undefined, { path: ['returnedAmount'], message: 'required when the amount was returned' });
 export type StatusInput = z.infer<typeof statusSchema>;
 
-/** When the citizen first said they had paid (the prefill's clock), or null when they never did. */
+/**
+ * When the centre first heard of the payment without the citizen writing it: a station's officers told at the
+ * door (a visit reported already_paid), or a loss reported to the police while the case was open.
+ */
+export async function paymentHeardAt(db: Db, caseId: string): Promise<string | null> {
+  const [visit, report] = await Promise.all([
+    db.selectFrom('visit_tasks').select((eb) => eb.fn.min('reported_at').as('at')).where('case_id', '=', caseId).where('result', '=', 'already_paid').executeTakeFirst(),
+    db.selectFrom('fraud_reports').select((eb) => eb.fn.min('received_at').as('at')).where('case_id', '=', caseId).where('handoff_id', 'is not', null).executeTakeFirst(),
+  ]);
+  return earliest(visit?.at ?? null, report?.at ?? null);
+}
+
+export const earliest = (...times: (string | null | undefined)[]): string | null => times.filter((t): t is string => !!t).sort()[0] ?? null;
+
+/** When the centre first heard the money had gone — the citizen's words (the prefill's clock), a station, the police — or null. */
 export async function firstMentionOf(db: Db, c: CaseRow): Promise<string | null> {
   const conversation = fromJson<ConversationState | null>(c.conversation, null);
-  return stopPaymentPrefill(await listMessagesForCase(db, c.id), conversation?.slots ?? {})?.firstMentionedAt ?? null;
+  return earliest(stopPaymentPrefill(await listMessagesForCase(db, c.id), conversation?.slots ?? {})?.firstMentionedAt, await paymentHeardAt(db, c.id));
 }
 
 /** The countdown the desk shows: from the first mention, against the first-level window. */

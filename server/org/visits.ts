@@ -6,9 +6,10 @@ import { z } from 'zod';
 import type { Services } from '../services';
 import type { CaseRow, VisitTaskRow } from '../store/schema';
 import type { Db } from '../store/repositories/cases';
-import { getCase, updateCase } from '../store/repositories/cases';
+import { findOpenCaseByPhone, getCase, updateCase } from '../store/repositories/cases';
 import { listMessagesForCase } from '../store/repositories/messages';
 import { audit } from '../store/repositories/audit';
+import { activeHandoffForCase, markHandoffEscalated } from '../store/repositories/handoffs';
 import { fromJson, newId, nowIso } from '../store/ids';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { PendingEvents } from '../events';
@@ -100,20 +101,28 @@ export async function createVisitTask(trx: Db, s: Services, c: CaseRow, t: { sta
   return row;
 }
 
-/** The lifecycle's visit deadline passed with no report: the task is flagged for the district's supervisors. */
-export async function escalateOpenVisit(trx: Db, s: Services, c: CaseRow, actor: string): Promise<VisitTaskRow | undefined> {
+/**
+ * The lifecycle's visit deadline passed with no report: the task is flagged, and the handoff the lifecycle
+ * just opened is escalated at once, so the district's supervisors (who see their stations' cases) are
+ * alerted now instead of after its SLA. The case stays with the station, whose visit figures count the
+ * task, and the station may still report late.
+ */
+export async function escalateOpenVisit(trx: Db, s: Services, c: CaseRow, actor: string): Promise<{ task: VisitTaskRow; escalatedHandoffId: string | null } | undefined> {
   const task = await trx.selectFrom('visit_tasks').selectAll().where('case_id', '=', c.id).where('status', 'not in', ['reported', 'cancelled']).executeTakeFirst();
-  if (!task || task.escalated_at) return task;
+  if (!task || task.escalated_at) return task ? { task, escalatedHandoffId: null } : undefined;
   const now = nowIso();
   await trx.updateTable('visit_tasks').set({ escalated_at: now, updated_at: now }).where('id', '=', task.id).execute();
   const dir = s.org.units;
+  const district = dir.districtOf(task.unit_id);
+  const handoff = await activeHandoffForCase(trx, c.id);
+  const escalated = handoff?.status === 'open' && (await markHandoffEscalated(trx, handoff.id, now));
   await audit(trx, {
     caseId: c.id,
     actor,
     action: 'visit_overdue',
-    detail: { taskId: task.id, station: dir.byId(task.unit_id)?.code, district: dir.districtOf(task.unit_id)?.code ?? null, deadlineAt: task.deadline_at, status: task.status },
+    detail: { taskId: task.id, station: dir.byId(task.unit_id)?.code, district: district?.code ?? null, deadlineAt: task.deadline_at, status: task.status, handoffId: escalated ? handoff.id : null },
   });
-  return { ...task, escalated_at: now };
+  return { task: { ...task, escalated_at: now }, escalatedHandoffId: escalated ? handoff.id : null };
 }
 
 export const getVisitTask = (db: Db, id: string) => db.selectFrom('visit_tasks').selectAll().where('id', '=', id).executeTakeFirst();
@@ -171,8 +180,11 @@ export async function reportVisit(s: Services, v: Viewer, id: string, input: Rep
   const pending = new PendingEvents();
   const now = nowIso();
   const done = await s.store.db.transaction().execute(async (trx) => {
-    const c = await lockCase(trx, s, task.case_id);
-    if (!c) throw new NotFoundError(`case ${task.case_id} not found`);
+    const own = await lockCase(trx, s, task.case_id);
+    if (!own) throw new NotFoundError(`case ${task.case_id} not found`);
+    // Closed meanwhile, and the person has a newer open case (one open case per phone): that one hears it.
+    const newer = own.status === 'closed' ? await findOpenCaseByPhone(trx, own.phone) : undefined;
+    const c = (newer && (await lockCase(trx, s, newer.id))) || own;
     const r = await trx
       .updateTable('visit_tasks')
       .set({ status: 'reported', result: input.result, result_note: input.note ?? null, reported_by: v.id, reported_at: now, accepted_by: task.accepted_by ?? v.id, accepted_at: task.accepted_at ?? now, updated_at: now })
@@ -180,7 +192,7 @@ export async function reportVisit(s: Services, v: Viewer, id: string, input: Rep
       .where('status', '=', task.status)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return null;
-    await audit(trx, { caseId: c.id, actor: v.id, action: 'visit_reported', detail: { taskId: id, result: input.result, note: input.note ?? null, withinDeadline: now <= task.deadline_at } });
+    await audit(trx, { caseId: c.id, actor: v.id, action: 'visit_reported', detail: { taskId: id, result: input.result, note: input.note ?? null, withinDeadline: now <= task.deadline_at, ...(c.id !== own.id ? { taskCaseId: own.id } : {}) } });
     return advanceCase(trx, s, c, { type: 'visit_reported', ...VISIT_EVENT[input.result], ...(input.note ? { note: input.note } : {}) }, pending, conversationPort, v.id);
   });
   if (!done) throw new ConflictError('the task changed meanwhile: reload and try again');

@@ -14,7 +14,7 @@ import type { Classification } from '../../nlu-models/src/intents';
 import { holdsClaim, isSupervisor, phoneMasker, seesPhones, type Viewer } from './visibility';
 import { stopPaymentPrefill } from './stop-payment';
 import { presentPlacement } from '../org/people';
-import { countdown, listStopPaymentRequestsForCase, presentStopPayment } from '../org/stop-payments';
+import { countdown, earliest, listStopPaymentRequestsForCase, paymentHeardAt, presentStopPayment } from '../org/stop-payments';
 
 /** Desk events worth a line on the timeline (reads and routine bookkeeping are left out). */
 export const TIMELINE_ACTIONS = new Set([
@@ -224,7 +224,7 @@ export async function buildCaseView(s: Services, c: CaseRow, viewer: Viewer) {
     stopPayment: prefill,
     // Organisation (issue 15): the requests filed, and the clock against the first-level window.
     stopPaymentRequests: stopPaymentRequests.map((r) => presentStopPayment(s, r)),
-    stopPaymentClock: countdown(prefill?.firstMentionedAt ?? null, s.org.firstLevelWindowMinutes, stopPaymentRequests[0]?.requested_at ?? null),
+    stopPaymentClock: countdown(earliest(prefill?.firstMentionedAt, await paymentHeardAt(db, c.id)), s.org.firstLevelWindowMinutes, stopPaymentRequests[0]?.requested_at ?? null),
     you: {
       username: viewer.id,
       holdsClaim: mine,

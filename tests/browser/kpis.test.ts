@@ -144,6 +144,17 @@ describe('trials, per-step figures and KPIs in the browser, in Chinese', () => {
     expect(await tile('revict30')).toEqual(['33.3%', '期满的 6 人中 2 人']);
     const groups = await page.locator('#report-table tbody tr td:first-child').allTextContents();
     expect(groups).toEqual(['D01', 'D02', '合计']);
+    // Re-victimisation and visits by their deadline compare per unit in the table too.
+    const heads = await page.locator('#report-table thead th').allTextContents();
+    const cell = async (rowIndex: number, head: string) => page.locator(`#report-table tbody tr:nth-child(${rowIndex + 1}) td:nth-child(${heads.indexOf(head) + 1})`).textContent();
+    expect(heads).toEqual(expect.arrayContaining(['预警后 7 天内被骗', '预警后 30 天内被骗', '预警后 90 天内被骗', '上门按时反馈', '时限内止付申请']));
+    // P4 (D02) lost money 3 days after the warning, P2 (D01) 15 days after.
+    expect([await cell(0, '预警后 7 天内被骗'), await cell(1, '预警后 7 天内被骗'), await cell(2, '预警后 7 天内被骗')]).toEqual(['0.0% (0/3)', '33.3% (1/3)', '16.7% (1/6)']);
+    expect([await cell(0, '预警后 90 天内被骗'), await cell(1, '预警后 90 天内被骗')]).toEqual(['33.3% (1/3)', '33.3% (1/3)']);
+    expect([await cell(0, '上门按时反馈'), await cell(1, '上门按时反馈'), await cell(2, '上门按时反馈')]).toEqual(['100.0% (1/1)', '100.0% (1/1)', '100.0% (2/2)']);
+    await page.locator('#report-table').scrollIntoViewIfNeeded();
+    await shot(browser, page, 'kpis-zh-reports-units-table');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await shot(browser, page, 'kpis-zh-reports-units');
   });
 });

@@ -1,6 +1,7 @@
 // Call recording on the whole system with the local phone network: the policy switch turns it on, the
 // citizen hears the notice first, Twilio's signed recording callback keeps our reference, a supervisor
-// plays the audio (a desk officer without the claim may not), retention deletes it at Twilio.
+// plays the audio (a desk officer without the claim may not), retention deletes it at Twilio; on SQLite and
+// PostgreSQL.
 import path from 'node:path';
 import { startE2E, warn, type E2E } from './helpers';
 import { eventually } from '../support/stack';
@@ -8,14 +9,15 @@ import { runRetention } from '../../server/retention/run';
 import { loadRetentionConfig } from '../../server/config';
 import { CallRecordings } from '../../bots/recordings';
 import { createTwilioClient } from '../../bots/twilio-client';
+import { ENGINES } from '../support/databases';
 
 const RECORDING_POLICY = path.resolve(__dirname, '../support/policies/recording.yaml');
 const NOTICE = '您好，为了核实和改进我们的工作，本次通话将被录音。';
 
-describe('call recording', () => {
+describe.each(ENGINES)('call recording on %s', (_engine, makeDb) => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E({ env: { POLICY_FILE: RECORDING_POLICY } });
+    e = await startE2E({ db: makeDb(), env: { POLICY_FILE: RECORDING_POLICY } });
   });
   afterAll(async () => {
     await e?.stop();

@@ -104,8 +104,8 @@ export class Person {
     return res;
   }
 
-  async request(method: string, path: string, body?: unknown, opts: { csrf?: string | null } = {}): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json', 'X-Forwarded-For': this.ip };
+  async request(method: string, path: string, body?: unknown, opts: { csrf?: string | null; headers?: Record<string, string> } = {}): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json', 'X-Forwarded-For': this.ip, ...opts.headers };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.cookie) headers.Cookie = this.cookie;
     const csrf = opts.csrf === undefined ? this.csrf : opts.csrf;

@@ -40,6 +40,9 @@ describe.each(ENGINES)('fraud reports on %s', (_name, make) => {
     const items = ((await queue.json()) as { items: { caseId: string; reason: string }[] }).items;
     expect(items[0]).toMatchObject({ caseId, reason: 'already_paid' });
     expect(Math.round((Date.parse(handoff.sla_due_at) - Date.parse(handoff.created_at)) / 1000)).toBe(120);
+    // The stop-payment clock runs from when the report reached us: the citizen never wrote of the payment.
+    const view = (await (await managerFetch(h, `/api/desk/cases/${caseId}`, { as: 'desk' })).json()) as { stopPaymentClock: { firstMentionedAt: string | null; windowMinutes: number } };
+    expect(view.stopPaymentClock).toMatchObject({ firstMentionedAt: stored.received_at, windowMinutes: 30 });
 
     // Sent again: the same report, nothing new.
     const again = await post({ source: 'police-case-system', externalId: 'FR-1', phone: '+8613800138201', occurredAt, amount: 30000 });

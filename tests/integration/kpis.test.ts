@@ -23,6 +23,8 @@ describe.each(ENGINES)('KPIs on %s', (_name, make) => {
     const r = await report('groupBy=day');
     expect(r.total).toMatchObject({ warnings: 7, people: 6, dissuaded: 2, visits: 2, stopPayments: 1 });
     expect(r.total.visitDeadlines).toEqual({ tasks: 2, reported: 2, inTime: 2, due: 2, inTimeRate: 1 });
+    // P3's stop-payment is its handoff's outcome; no request rows in the seed, so no window rate.
+    expect(r.total.stopPaymentRequests).toEqual({ requests: 0, byStatus: { requested: 0, confirmed: 0, frozen: 0, refused: 0, amount_returned: 0 }, withinWindow: 0, withinWindowRate: null });
     expect(r.total.kpis).toEqual({
       attempts: 10,
       connectedAttempts: 5,
@@ -72,6 +74,10 @@ describe.each(ENGINES)('KPIs on %s', (_name, make) => {
     expect(units.rows.map((x: any) => [x.key, x.people, x.kpis.connectionRate, x.kpis.faceToFaceRate, x.kpis.timeToVisit.median, x.revictimisation.d90.victims])).toEqual([
       ['D01', 3, 3 / 5, 1 / 3, 3600, 1],
       ['D02', 3, 2 / 5, 0, null, 1],
+    ]);
+    expect(units.rows.map((x: any) => [x.key, x.visitDeadlines.inTime, x.visitDeadlines.due, x.revictimisation.d7.victims])).toEqual([
+      ['D01', 1, 1, 0],
+      ['D02', 1, 1, 1],
     ]);
     const bad = await managerFetch(h, '/api/reports?groupBy=precinct');
     expect(bad.status).toBe(400);

@@ -162,10 +162,15 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
       return t?.escalated_at ? t : undefined;
     }, 'the overdue visit to be escalated');
     const handoff = await handoffOf(h, c.caseId, 'unreachable');
-    const queued = (await p['d1.sup']!.json('GET', '/api/desk/queue')).body.items.find((i: { id: string }) => i.id === handoff.id);
-    expect(queued).toMatchObject({ priority: 60, note: expect.stringContaining('station visit overdue') });
+    const queue = (await p['d1.sup']!.json('GET', '/api/desk/queue')).body;
+    const queued = queue.items.find((i: { id: string }) => i.id === handoff.id);
+    // Escalated at once, not after the handoff's SLA: the district's supervisors are alerted now.
+    expect(queued).toMatchObject({ priority: 60, note: expect.stringContaining('station visit overdue'), escalatedAt: overdue.escalated_at });
+    expect(queue.counts.escalated).toBeGreaterThanOrEqual(1);
     const audit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', c.caseId).where('action', '=', 'visit_overdue').executeTakeFirstOrThrow();
-    expect(JSON.parse(audit.detail!)).toMatchObject({ taskId: overdue.id, station: 'D01-S01', district: 'D01', status: 'assigned' });
+    expect(JSON.parse(audit.detail!)).toMatchObject({ taskId: overdue.id, station: 'D01-S01', district: 'D01', status: 'assigned', handoffId: handoff.id });
+    // A desk officer of the district sees it too, flagged; the station's own officers are not its supervisors.
+    expect((await p['d1.desk']!.json('GET', '/api/desk/queue')).body.items.find((i: { id: string }) => i.id === handoff.id)).toMatchObject({ escalatedAt: overdue.escalated_at });
     const listed = (await p['s1.li']!.json('GET', '/api/station/tasks')).body.tasks.find((t: { id: string }) => t.id === overdue.id);
     expect(listed).toMatchObject({ overdue: true, escalatedAt: overdue.escalated_at });
 
@@ -176,6 +181,42 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect(paid).toMatchObject({ reason: 'already_paid', priority: 100 });
     const reportAudit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', c.caseId).where('action', '=', 'visit_reported').where('actor', '=', 's1.li').executeTakeFirstOrThrow();
     expect(JSON.parse(reportAudit.detail!)).toMatchObject({ result: 'already_paid', withinDeadline: false });
+    // The citizen never wrote it: the stop-payment clock runs from the station's report.
+    const { reported_at } = await h.store.db.selectFrom('visit_tasks').select('reported_at').where('id', '=', overdue.id).executeTakeFirstOrThrow();
+    const clock = (await p['d1.sup']!.json('GET', `/api/desk/cases/${c.caseId}/stop-payments`)).body.clock;
+    expect(clock).toMatchObject({ firstMentionedAt: reported_at, windowMinutes: 30, deadlineAt: new Date(Date.parse(reported_at!) + 30 * 60_000).toISOString() });
+    expect((await p['d1.sup']!.json('GET', `/api/desk/cases/${c.caseId}`)).body.stopPaymentClock).toMatchObject({ firstMentionedAt: reported_at });
+  });
+
+  it('reopens a case closed while the station was on its way when the door says the money is gone; a newer open case hears it instead', async () => {
+    /** A visit sent to D01-S01, then the case closed meanwhile (as the script would on "I know it is a scam"). */
+    async function visitedThenClosed() {
+      const c = await reviewCase({ unitCode: 'D01-S01' });
+      expect((await review('d1.sup', c.handoffId, { decision: 'visit', reason: '高额，需当面劝阻' })).status).toBe(200);
+      const task = await h.store.db.selectFrom('visit_tasks').select('id').where('case_id', '=', c.caseId).executeTakeFirstOrThrow();
+      const row = await caseRow(c.caseId);
+      const state = { ...JSON.parse(row.lifecycle!), phase: 'closed', outcome: 'safe_aware', timers: [] };
+      await h.store.db.updateTable('cases').set({ status: 'closed', outcome: 'safe_aware', closed_at: new Date().toISOString(), lifecycle: JSON.stringify(state), next_action: null, next_action_at: null }).where('id', '=', c.caseId).execute();
+      return { ...c, taskId: task.id };
+    }
+    const active = (caseId: string) => h.store.db.selectFrom('handoffs').selectAll().where('case_id', '=', caseId).where('status', '<>', 'resolved').executeTakeFirst();
+
+    const a = await visitedThenClosed();
+    expect((await p['s1.li']!.json('POST', `/api/station/tasks/${a.taskId}/report`, { result: 'already_paid', note: '当事人称昨晚又转了2万元' })).status).toBe(200);
+    expect(await caseRow(a.caseId)).toMatchObject({ status: 'open', outcome: null, closed_at: null });
+    expect(await active(a.caseId)).toMatchObject({ reason: 'already_paid', priority: 100, status: 'open' });
+    expect(await h.store.db.selectFrom('audit_events').select('actor').where('case_id', '=', a.caseId).where('action', '=', 'case_reopened').execute()).toHaveLength(1);
+
+    // The person was warned again after the close: their open case takes the report, the old one stays closed.
+    const b = await visitedThenClosed();
+    const again = await h.stack.api('POST', '/api/warnings', 'intake', { source: 'province-centre', externalId: `W-again-${b.caseId}`, phone: b.phone, scamType: 'impersonation_police', riskLevel: 'medium', locale: 'zh', unitCode: 'D01' });
+    expect(again.status).toBe(202);
+    expect(again.body.caseId).not.toBe(b.caseId);
+    expect((await p['s1.li']!.json('POST', `/api/station/tasks/${b.taskId}/report`, { result: 'already_paid', note: '已转账' })).status).toBe(200);
+    expect((await caseRow(b.caseId)).status).toBe('closed');
+    await eventually(async () => (await active(again.body.caseId))?.reason === 'already_paid', 'the already_paid handoff on the open case');
+    const audit = await h.store.db.selectFrom('audit_events').select('detail').where('case_id', '=', again.body.caseId).where('action', '=', 'visit_reported').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.detail!)).toMatchObject({ taskId: b.taskId, result: 'already_paid', taskCaseId: b.caseId });
   });
 
   it('lets the officer holding the case write to and call a relative, on the record', async () => {
@@ -185,8 +226,16 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect((await p['d1.sup']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body })).status).toBe(403);
     expect((await p['d1.desk']!.json('POST', `/api/desk/handoffs/${c.handoffId}/claim`)).status).toBe(200);
     expect(await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/3/messages`, { body })).toEqual({ status: 404, body: { error: 'not_found', message: 'the case has 1 relative(s): no relative 3' } });
-    const sent = await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body });
+    // The console sends an Idempotency-Key and retries with it: the relative gets the message once.
+    const idem = { headers: { 'Idempotency-Key': `rel-${c.caseId}` } };
+    const first = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body }, idem);
+    const sent = { status: first.status, body: await first.json() };
     expect(sent).toMatchObject({ status: 202, body: { message: { channel: 'sms', author: 'd1.desk', delivery: 'pending' } } });
+    const retried = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body }, idem);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retried.json()).toEqual(sent.body);
+    const reused = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/messages`, { body: `${body}！` }, idem);
+    expect(reused.status).toBe(422);
     const got = await h.net.waitForSms(relative, { timeoutMs: 10_000 });
     expect(got).toMatchObject({ to: relative, from: h.stack.env.TWILIO_FROM, body });
     // The same outbox as every message: one row, sent once, to the relative's number.
@@ -207,8 +256,14 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     await h.store.db.updateTable('users').set({ phone: '+8613911115555' }).where('username', '=', 'd1.desk').execute();
     await p['d1.desk']!.login('d1.desk');
     await h.net.setBehaviour('+8613911115555', { call: 'answer' });
-    const call = await p['d1.desk']!.json('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`);
+    const callIdem = { headers: { 'Idempotency-Key': `rel-call-${c.caseId}` } };
+    const placed = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`, undefined, callIdem);
+    const call = { status: placed.status, body: await placed.json() };
     expect(call.status).toBe(202);
+    // A retry of the same press rings nobody a second time.
+    const recalled = await p['d1.desk']!.request('POST', `/api/desk/cases/${c.caseId}/relatives/0/call`, undefined, callIdem);
+    expect(await recalled.json()).toEqual(call.body);
+    expect(await h.store.db.selectFrom('audit_events').select('id').where('case_id', '=', c.caseId).where('action', '=', 'relative_call').execute()).toHaveLength(1);
     const ended = await eventually(async () => {
       const rec = await h.net.call(call.body.callSid);
       return rec.dialed.length ? rec : undefined;
@@ -223,12 +278,12 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     expect(r.status).toBe(200);
     expect(r.body.units.map((u: { unit: { code: string; depth: number } }) => [u.unit.code, u.unit.depth])).toEqual([['D01', 0], ['D01-S01', 1], ['D01-S02', 1]]);
     const byCode = Object.fromEntries(r.body.units.map((u: { unit: { code: string }; row: unknown }) => [u.unit.code, u.row]));
-    // The first case's visit was reported in time; the overdue one came in after its deadline.
-    expect(byCode['D01-S01'].visitDeadlines).toEqual({ tasks: 2, reported: 2, inTime: 1, due: 2, inTimeRate: 0.5 });
+    // The first case's visit and the two reported after their cases closed came in time; the overdue one after its deadline.
+    expect(byCode['D01-S01'].visitDeadlines).toEqual({ tasks: 4, reported: 4, inTime: 3, due: 4, inTimeRate: 0.75 });
     expect(byCode['D01-S02'].visitDeadlines).toEqual({ tasks: 0, reported: 0, inTime: 0, due: 0, inTimeRate: null });
     // The district holds its stations' cases too.
     expect(byCode.D01.people).toBeGreaterThanOrEqual(byCode['D01-S01'].people + byCode['D01-S02'].people);
-    expect(byCode.D01.visitDeadlines.tasks).toBe(2);
+    expect(byCode.D01.visitDeadlines.tasks).toBe(4);
     expect(byCode.D01.firstContact.n).toBe(byCode.D01.people);
     expect(byCode.D01.firstContact.median).toEqual(expect.any(Number));
     expect(byCode.D01.humanPickup.n).toBeGreaterThan(0);
@@ -238,6 +293,6 @@ describe.each(ENGINES)('second review and station visits on %s', (_engine, makeD
     const cols = head!.split(',');
     expect(cols).toEqual(expect.arrayContaining(['visit_tasks', 'visits_due', 'visits_in_time', 'visits_in_time_rate', 'stop_payment_requests', 'stop_payments_within_window']));
     const s1 = lines.find((l) => l.startsWith('D01-S01,'))!.split(',');
-    expect([s1[cols.indexOf('visit_tasks')], s1[cols.indexOf('visits_in_time')], s1[cols.indexOf('visits_in_time_rate')]]).toEqual(['2', '1', '0.5']);
+    expect([s1[cols.indexOf('visit_tasks')], s1[cols.indexOf('visits_in_time')], s1[cols.indexOf('visits_in_time_rate')]]).toEqual(['4', '3', '0.75']);
   });
 });

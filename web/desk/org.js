@@ -4,8 +4,9 @@
 // another unit, the second review's own form, writing to or calling a relative, and the stop-payment
 // requests with their clock and the three-way call with the bank.
 import { html, useEffect, useState } from '../build/preact.js';
-import { api } from '../shared/api.js';
-import { errorMessage, fmt, label, locale, t } from '../shared/i18n.js';
+import { api, newIdempotencyKey } from '../shared/api.js';
+import { centreOffsetMinutes, errorMessage, fmt, label, locale, seconds, t } from '../shared/i18n.js';
+import { Dialog } from '../shared/components/dialog.js';
 import { toast } from '../shared/components/toasts.js';
 import { clock, useNow } from '../shared/components/ticker.js';
 
@@ -195,13 +196,15 @@ export function ReviewCard({ view, onDone }) {
 export function RelativeActions({ view, index, onChanged }) {
   const [writing, setWriting] = useState(false);
   const [body, setBody] = useState('');
+  // One key per wording, kept across the console's retries and a second press of Send: the relative gets it once.
+  const [messageKey, setMessageKey] = useState(newIdempotencyKey);
   if (!view.you.holdsClaim || view.case.status !== 'open') return null;
   const base = `/api/desk/cases/${view.case.id}/relatives/${index}`;
   return html`<div class="relative-actions">
     <button type="button" class="btn small" data-relative=${index} data-act="write" onClick=${() => setWriting((x) => !x)}>${t('relatives.write')}</button>
     <button type="button" class="btn small" data-relative=${index} data-act="call" onClick=${async () => {
       try {
-        const r = await api(`${base}/call`, { method: 'POST' });
+        const r = await api(`${base}/call`, { method: 'POST', idempotencyKey: newIdempotencyKey() });
         toast(t('case.calling', { target: r.ringing === 'your phone' ? t('case.callTargetYou') : t('case.callTargetDesk') }));
       } catch (err) {
         toast(errorMessage(err), 'red');
@@ -212,8 +215,9 @@ export function RelativeActions({ view, index, onChanged }) {
     html`<form class="relative-form" onSubmit=${async (/** @type {Event} */ e) => {
       e.preventDefault();
       try {
-        await api(`${base}/messages`, { method: 'POST', body: { body } });
+        await api(`${base}/messages`, { method: 'POST', body: { body }, idempotencyKey: messageKey });
         toast(t('relatives.sent'));
+        setMessageKey(newIdempotencyKey());
         setBody('');
         setWriting(false);
       } catch (err) {
@@ -221,7 +225,10 @@ export function RelativeActions({ view, index, onChanged }) {
       }
       onChanged();
     }}>
-      <textarea name="relative-body" rows="2" maxlength="500" placeholder=${t('relatives.placeholder')} value=${body} onInput=${(/** @type {Event} */ e) => setBody(/** @type {HTMLTextAreaElement} */ (e.currentTarget).value)}></textarea>
+      <textarea name="relative-body" rows="2" maxlength="500" placeholder=${t('relatives.placeholder')} value=${body} onInput=${(/** @type {Event} */ e) => {
+        setBody(/** @type {HTMLTextAreaElement} */ (e.currentTarget).value);
+        setMessageKey(newIdempotencyKey());
+      }}></textarea>
       <button type="submit" class="btn small primary" disabled=${!body.trim()}>${t('relatives.send')}</button>
     </form>`}
   </div>`;
@@ -235,6 +242,57 @@ function WindowClock({ clockInfo }) {
   return html`<div class=${'window-clock' + (left < 0 ? ' late' : left < 5 * 60_000 ? ' soon' : '')} id="window-clock">
     ${left >= 0 ? t('stopPayment.windowLeft', { clock: clock(left) }) : t('stopPayment.windowPassed', { clock: clock(-left) })}
   </div>`;
+}
+
+/**
+ * The bank's answer to one request, as it comes in over the next hours: only the statuses the request may
+ * move to are offered (the server refuses any other), the amount when it was returned.
+ * @param {{ request: any, onChanged: () => void }} props
+ */
+function BankAnswer({ request, onChanged }) {
+  const [open, setOpen] = useState(false);
+  const [status, setStatus] = useState(request.next[0]);
+  const [bankReference, setBankReference] = useState('');
+  const [returnedAmount, setReturnedAmount] = useState('');
+  const [note, setNote] = useState('');
+  const value = (/** @type {(v: string) => void} */ set) => (/** @type {Event} */ e) => set(/** @type {HTMLInputElement} */ (e.currentTarget).value);
+  const start = () => {
+    // The form is kept across the request's changes: each answer starts from what the request may become now.
+    setStatus(request.next[0]);
+    setBankReference('');
+    setReturnedAmount('');
+    setNote('');
+    setOpen(true);
+  };
+  if (!open) return html`<button type="button" class="btn small" data-act="bank-answer" onClick=${start}>${t('stopPayment.bankAnswer')}</button>`;
+  const returned = status === 'amount_returned';
+  return html`<form class="bank-answer" data-request-id=${request.id} onSubmit=${async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    try {
+      await api(`/api/org/stop-payments/${request.id}`, {
+        method: 'PATCH',
+        body: {
+          status,
+          ...(bankReference.trim() ? { bankReference: bankReference.trim() } : {}),
+          ...(returned ? { returnedAmount: Number(returnedAmount) } : {}),
+          ...(note.trim() ? { note: note.trim() } : {}),
+        },
+      });
+      toast(t('stopPayment.saved', { status: label('stopPaymentStatus', status) }));
+      setOpen(false);
+    } catch (err) {
+      toast(errorMessage(err), 'red');
+    }
+    onChanged();
+  }}>
+    <label class="field">${t('stopPayment.newStatus')}
+      <select name="status" value=${status} onChange=${value(setStatus)}>${request.next.map((/** @type {string} */ n) => html`<option value=${n}>${label('stopPaymentStatus', n)}</option>`)}</select>
+    </label>
+    <label class="field">${t('stopPayment.bankReference')}<input name="bankReference" maxlength="100" value=${bankReference} onInput=${value(setBankReference)} /></label>
+    ${returned && html`<label class="field">${t('stopPayment.returnedAmount')}<input name="returnedAmount" type="number" min="0.01" step="0.01" inputmode="decimal" required value=${returnedAmount} onInput=${value(setReturnedAmount)} /></label>`}
+    <label class="field">${t('stopPayment.note')}<input name="note" maxlength="2000" value=${note} onInput=${value(setNote)} /></label>
+    <div class="row"><button type="submit" class="btn small primary" disabled=${returned && !(Number(returnedAmount) > 0)}>${t('stopPayment.save')}</button><button type="button" class="btn small" onClick=${() => setOpen(false)}>${t('common.cancel')}</button></div>
+  </form>`;
 }
 
 /** The case's stop-payment requests: status, bank, and the three-way call. @param {{ view: any, onChanged: () => void }} props */
@@ -262,9 +320,61 @@ export function StopPaymentRequestsCard({ view, onChanged }) {
               }
               onChanged();
             }}>${t('stopPayment.callBank')}</button>`}
+            ${r.next.length ? html`<${BankAnswer} request=${r} onChanged=${onChanged} />` : html`<span class="muted small">${t('stopPayment.final')}</span>`}
           </li>`,
         )}
       </ol>
     </div>
   </div>`;
+}
+
+/** The centre's calendar date of an instant. @param {number} ms */
+const centreDate = (ms) => new Date(ms + centreOffsetMinutes() * 60_000).toISOString().slice(0, 10);
+/** A rate with the counts it comes from. @param {number | null} v @param {number} a @param {number} n */
+const ofN = (v, a, n) => `${v === null ? '—' : `${(v * 100).toFixed(1)}%`} (${a}/${n})`;
+
+/**
+ * Reports per unit for supervisors (GET /api/org/reports): each unit they see, a district with its stations
+ * under it — time to first contact, time to a human, visits reported by their deadline, stop-payment requests.
+ */
+export function UnitReportsButton() {
+  const [open, setOpen] = useState(false);
+  return html`<button type="button" class="btn small" id="unit-reports-open" onClick=${() => setOpen(true)}>${t('unitReports.open')}</button>
+    ${open && html`<${UnitReports} onClose=${() => setOpen(false)} />`}`;
+}
+
+/** @param {{ onClose: () => void }} props */
+function UnitReports({ onClose }) {
+  const [range, setRange] = useState(() => ({ from: centreDate(Date.now() - 29 * 86_400_000), to: centreDate(Date.now()) }));
+  const [form, setForm] = useState(range);
+  const [r, setR] = useState(/** @type {any} */ (null));
+  const [error, setError] = useState(/** @type {string | null} */ (null));
+  useEffect(() => {
+    setError(null);
+    api(`/api/org/reports?from=${range.from}&to=${range.to}&tz=${centreOffsetMinutes()}`).then(setR, (err) => setError(errorMessage(err)));
+  }, [range.from, range.to]);
+  const set = (/** @type {'from' | 'to'} */ k) => (/** @type {Event} */ e) => setForm({ ...form, [k]: /** @type {HTMLInputElement} */ (e.currentTarget).value });
+  return html`<${Dialog} title=${t('unitReports.title')} onClose=${onClose} wide id="unit-reports">
+    <form class="unit-reports-range" onSubmit=${(/** @type {Event} */ e) => (e.preventDefault(), setRange(form))}>
+      <label class="field">${t('rep.from')}<input type="date" name="from" value=${form.from} onInput=${set('from')} /></label>
+      <label class="field">${t('rep.to')}<input type="date" name="to" value=${form.to} onInput=${set('to')} /></label>
+      <button class="btn small primary" type="submit">${t('rep.show')}</button>
+    </form>
+    ${error && html`<div class="alert error">${error}</div>`}
+    ${r && html`<p class="muted small">${t('unitReports.intro', { from: r.from, to: r.to })}</p>
+      <div class="table-wrap"><table class="table" id="unit-reports-table">
+        <thead><tr>
+          <th>${t('unitReports.unit')}</th><th class="num">${t('rep.col.people')}</th><th class="num">${t('rep.firstContact')}</th><th class="num">${t('kpi.timeToHuman')}</th>
+          <th class="num">${t('rep.col.visitsInTime')}</th><th class="num">${t('unitReports.stopPayments')}</th>
+        </tr></thead>
+        <tbody>${r.units.map((/** @type {any} */ u) => html`<tr data-unit=${u.unit.code}>
+          <td class=${`unit-depth-${Math.min(u.unit.depth, 3)}`}>${u.unit.name[locale()] ?? u.unit.code}</td>
+          <td class="num">${u.row.people}</td>
+          <td class="num">${seconds(u.row.firstContact.median)}</td>
+          <td class="num">${seconds(u.row.humanPickup.median)}</td>
+          <td class="num">${ofN(u.row.visitDeadlines.inTimeRate, u.row.visitDeadlines.inTime, u.row.visitDeadlines.due)}</td>
+          <td class="num">${ofN(u.row.stopPaymentRequests.withinWindowRate, u.row.stopPaymentRequests.withinWindow, u.row.stopPaymentRequests.requests)}</td>
+        </tr>`)}</tbody>
+      </table></div>`}
+  <//>`;
 }

@@ -4,7 +4,7 @@
 import { html } from '../build/preact.js';
 import { fmt, label, locale, t } from '../shared/i18n.js';
 import { clock, useNow } from '../shared/components/ticker.js';
-import { PlacementBadges } from './org.js';
+import { PlacementBadges, UnitReportsButton } from './org.js';
 
 /** @typedef {import('./types.js').ListItem} ListItem */
 /** @typedef {import('./types.js').FacetValue} FacetValue */
@@ -160,6 +160,8 @@ export function QueuePane({ tab, query, queue, resolved, selectedId, onOpen, onQ
     <div class="queue-tools">
       <a class="btn small" id="export-csv" href=${'/api/stop-payments?format=csv&lang=' + locale()}>${t('queue.exportCsv')}</a>
       <a class="btn small" href="/api/stop-payments?format=json" target="_blank" rel="noopener">${t('queue.exportJson')}</a>
+      <a class="btn small" id="export-requests-csv" href="/api/org/stop-payments?format=csv" title=${t('stopPayment.requests')}>${t('stopPayment.exportCsv')}</a>
+      ${queue?.you.supervisor && html`<${UnitReportsButton} />`}
     </div>
     <ol class="queue-list" id="queue" aria-live="polite">
       ${items.map((item) => html`<${QueueItem} key=${item.id} item=${item} selected=${item.caseId === selectedId} onOpen=${onOpen} />`)}

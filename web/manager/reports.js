@@ -4,7 +4,7 @@
 // Days are the centre's days, whatever the browser's zone.
 import { html, useEffect, useLayoutEffect, useRef, useState } from '../build/preact.js';
 import { api } from '../shared/api.js';
-import { errorMessage, label, t } from '../shared/i18n.js';
+import { errorMessage, label, seconds, t } from '../shared/i18n.js';
 import { groupedBars, hBars } from './charts.js';
 
 const COLORS = { warnings: '#94a3b8', reached: '#2563eb', answered: '#0ea5e9', dissuaded: '#16a34a', handedOff: '#f97316' };
@@ -14,13 +14,7 @@ const SPECIAL_KEYS = /** @type {Record<string, import('../shared/i18n.js').Messa
 /** A rate as a percentage with one decimal. @param {number | null | undefined} v */
 const rate = (v) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 
-/** @param {number | null | undefined} s */
-function fmtSecs(s) {
-  if (s === null || s === undefined) return '—';
-  if (s < 60) return t('rep.sec', { n: s });
-  if (s < 3600) return s % 60 ? t('rep.min', { m: Math.floor(s / 60), s: s % 60 }) : t('rep.minOnly', { m: Math.floor(s / 60) });
-  return t('rep.hour', { h: Math.floor(s / 3600), m: Math.round((s % 3600) / 60) });
-}
+const fmtSecs = seconds;
 const pct = (/** @type {number} */ a, /** @type {number} */ b) => (b ? `${Math.round((100 * a) / b)}%` : '—');
 
 /** The centre's calendar date of an instant. @param {number} ms @param {number} offsetMinutes */
@@ -92,10 +86,20 @@ function Figures({ r }) {
     ['kpi.contactsPerSuccess', (x) => (x.kpis.contactsPerSuccess === null ? '—' : x.kpis.contactsPerSuccess.toFixed(1))],
     ['kpi.timeToVisit', (x) => fmtSecs(x.kpis.timeToVisit.median)],
   ];
-  const row = (/** @type {any} */ x, /** @type {string} */ cls) => html`<tr class=${cls}><td class="mono">${keyLabel(r.groupBy, x.key)}</td>${cols.map(([, f]) => html`<td class="num">${f(x)}</td>`)}</tr>`;
+  /** A rate with the counts it comes from. @param {number | null} v @param {number} a @param {number} n */
+  const ofN = (v, a, n) => `${rate(v)} (${a}/${n})`;
+  // Re-victimisation and the organisation's deadlines per group, so script versions, channels and units compare on them too.
+  /** @type {[string, (x: any) => string | number][]} */
+  const columns = [
+    ...cols.map(([n, f]) => /** @type {[string, (x: any) => string | number]} */ ([t(n), f])),
+    ...[7, 30, 90].map((d) => /** @type {[string, (x: any) => string]} */ ([t('kpi.revict', { d }), (x) => ofN(x.revictimisation[`d${d}`].rate, x.revictimisation[`d${d}`].victims, x.revictimisation[`d${d}`].eligible)])),
+    [t('rep.col.visitsInTime'), (x) => ofN(x.visitDeadlines.inTimeRate, x.visitDeadlines.inTime, x.visitDeadlines.due)],
+    [t('rep.col.stopPaymentsInWindow'), (x) => ofN(x.stopPaymentRequests.withinWindowRate, x.stopPaymentRequests.withinWindow, x.stopPaymentRequests.requests)],
+  ];
+  const row = (/** @type {any} */ x, /** @type {string} */ cls) => html`<tr class=${cls}><td class="mono">${keyLabel(r.groupBy, x.key)}</td>${columns.map(([, f]) => html`<td class="num">${f(x)}</td>`)}</tr>`;
   return html`<section class="card"><div class="card-head"><h2>${t('rep.figures')}</h2></div>
     <div class="table-wrap"><table class="table" id="report-table">
-      <thead><tr><th>${t(/** @type {any} */ (`rep.group.${r.groupBy}`))}</th>${cols.map(([n]) => html`<th class="num">${t(n)}</th>`)}</tr></thead>
+      <thead><tr><th>${t(/** @type {any} */ (`rep.group.${r.groupBy}`))}</th>${columns.map(([n]) => html`<th class="num">${n}</th>`)}</tr></thead>
       <tbody>${r.rows.map((/** @type {any} */ x) => row(x, ''))}${row({ ...r.total, key: 'total' }, 'total')}</tbody>
     </table></div>
   </section>`;

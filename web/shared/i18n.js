@@ -42,6 +42,16 @@ export function setLocale(locale, offsetMinutes = current.offsetMinutes) {
 export const locale = () => current.locale;
 export const fmt = () => current.fmt;
 export const centreTimeZone = () => timeZoneOf(current.offsetMinutes);
+/** The centre's offset from UTC in minutes (report days are the centre's days). */
+export const centreOffsetMinutes = () => current.offsetMinutes;
+
+/** A duration in seconds as words ("4 分", "1 小时 0 分"); a dash when there is nothing to measure. @param {number | null | undefined} s */
+export function seconds(s) {
+  if (s === null || s === undefined) return '—';
+  if (s < 60) return t('rep.sec', { n: s });
+  if (s < 3600) return s % 60 ? t('rep.min', { m: Math.floor(s / 60), s: s % 60 }) : t('rep.minOnly', { m: Math.floor(s / 60) });
+  return t('rep.hour', { h: Math.floor(s / 3600), m: Math.round((s % 3600) / 60) });
+}
 
 /**
  * @param {MessageKey} key

@@ -12,6 +12,7 @@ import { advanceVisit, listVisitTasks, loadTask, presentVisitTask, reportSchema,
 import { audit } from '../../store/repositories/audit';
 import { unitRoleOf } from '../../org/people';
 import { callRelative, messageRelative, relativeMessageSchema, relativeParams } from '../../people/relatives';
+import { idempotent } from '../idempotency';
 
 const idParams = z.object({ id: z.uuid('must be an id') });
 const listQuery = z.object({ status: z.enum(['open', 'all']).default('open') });
@@ -23,18 +24,26 @@ export function orgVisitRoutes(s: Services): Router {
   router.use('/api/desk/handoffs/:id', unitScope(s, 'handoff'));
   router.use('/api/desk/cases/:id', unitScope(s, 'case'));
 
-  // Relatives from the desk (the holder of the case only).
-  router.post('/api/desk/cases/:id/relatives/:index/messages', desk, async (req, res) => {
-    const { id, index } = parseWith(relativeParams, req.params, 'relative');
-    const { body } = parseWith(relativeMessageSchema, req.body ?? {}, 'message');
-    const m = await messageRelative(s, viewerOf(req), id, index, body);
-    res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
-  });
+  // Relatives from the desk (the holder of the case only), idempotent like the desk's writes to the citizen.
+  router.post(
+    '/api/desk/cases/:id/relatives/:index/messages',
+    desk,
+    idempotent(s, 'relative_message', async (req, res) => {
+      const { id, index } = parseWith(relativeParams, req.params, 'relative');
+      const { body } = parseWith(relativeMessageSchema, req.body ?? {}, 'message');
+      const m = await messageRelative(s, viewerOf(req), id, index, body);
+      res.status(202).json({ message: { id: m.id, channel: m.channel, body: m.body, author: m.author, createdAt: m.created_at, delivery: 'pending' } });
+    }),
+  );
 
-  router.post('/api/desk/cases/:id/relatives/:index/call', desk, async (req, res) => {
-    const { id, index } = parseWith(relativeParams, req.params, 'relative');
-    res.status(202).json(await callRelative(s, viewerOf(req), id, index, req.user?.phone ?? null));
-  });
+  router.post(
+    '/api/desk/cases/:id/relatives/:index/call',
+    desk,
+    idempotent(s, 'relative_call', async (req, res) => {
+      const { id, index } = parseWith(relativeParams, req.params, 'relative');
+      res.status(202).json(await callRelative(s, viewerOf(req), id, index, req.user?.phone ?? null));
+    }),
+  );
 
   router.post('/api/desk/handoffs/:id/review', desk, async (req, res) => {
     const { id } = parseWith(idParams, req.params, 'handoff id');

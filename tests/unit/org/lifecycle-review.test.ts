@@ -89,5 +89,27 @@ describe('the lifecycle on what the station reports', () => {
     expect(t.commands).toContainEqual({ type: 'visit_overdue' });
     expect(t.commands).toContainEqual(expect.objectContaining({ type: 'open_handoff', reason: 'unreachable', priority: 60, note: 'station visit overdue: no report by its deadline' }));
     expect(t.state.phase).toBe('human');
+    // The handoff first, so carrying out visit_overdue can escalate it.
+    expect(t.commands.findIndex((c) => c.type === 'open_handoff')).toBeLessThan(t.commands.findIndex((c) => c.type === 'visit_overdue'));
+  });
+
+  it.each([
+    ['paid', 'already_paid'],
+    ['refused', 'distrust'],
+  ] as const)('reopens a case closed while the station was on its way when the report is %s', (result, reason) => {
+    const closed = step(visiting(), { type: 'visit_reported', result: 'met', outcome: 'dissuaded' }, noHandoff).state;
+    expect(closed.phase).toBe('closed');
+    const t = step(closed, { type: 'visit_reported', result, note: '邻居说他昨晚又转了钱' }, noHandoff);
+    expect(t.commands.map((c) => c.type)).toEqual(expect.arrayContaining(['reopen', 'open_handoff']));
+    expect(t.commands).toContainEqual(expect.objectContaining({ type: 'open_handoff', reason }));
+    expect(t.state).toMatchObject({ phase: 'human', reopened: closed.reopened + 1 });
+    expect(t.state.outcome).toBeUndefined();
+  });
+
+  it.each(['met', 'not_found'] as const)('only notes a %s report on a closed case', (result) => {
+    const closed = step(visiting(), { type: 'visit_reported', result: 'met', outcome: 'dissuaded' }, noHandoff).state;
+    const t = step(closed, { type: 'visit_reported', result }, noHandoff);
+    expect(t.state.phase).toBe('closed');
+    expect(t.commands).toEqual([{ type: 'note', action: 'visit_reported', detail: { result, ignored: 'case is closed' } }]);
   });
 });
