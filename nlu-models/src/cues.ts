@@ -118,10 +118,10 @@ export const CUE_RULES: CueRule[] = [
     raises: 'mid_scam',
     pattern: {
       zh: new RegExp(
-        `(准备|打算|计划|马上|这就|等下|等会|待会|一会|等一下|正在|正要|正打算|要去|去银行|继续|还要|还得|就得|我得|必须|需要|让我|叫我|要我|逼我|催我|明天|明早|改天|过两天|今晚)[^，。]{0,6}?${PAY_NEXT_ZH}|要[^，。]{0,2}?${PAY_NEXT_ZH}|(准备|打算|马上|这就|等下|等会|一会|正在|正要|要去|去银行).{0,6}(取钱|取现)|`
-          + '(在|去)银行.{0,4}(排队|路上)|正在取钱|取钱了|凑钱|再(投|充|交)|加仓|补足|还没(转|付|交|汇)(呢)?[^。]{0,6}(要不要|该不该|等会|等下|马上|明天|晚点)|要不要(转|付|交|汇)',
+        `(准备|打算|计划|马上|这就|等下|等会|待会|一会|等一下|正在|正要|正打算|要去|去银行|继续|还要|还得|就得|我得|必须|需要|让我|叫我|要我|逼我|催我|明天|明早|改天|过两天|今晚|晚点|稍后|回头|晚上|下午|下班后)[^，。]{0,6}?${PAY_NEXT_ZH}|要[^，。]{0,2}?${PAY_NEXT_ZH}|(准备|打算|马上|这就|等下|等会|一会|正在|正要|要去|去银行).{0,6}(取钱|取现)|`
+          + '(在|去)银行.{0,4}(排队|路上)|(在|去|到)(atm|取款机|柜员机|自动取款机)|正在取钱|取钱了|凑钱|再(投|充|交)|加仓|补足|还没(转|付|交|汇)(呢)?[^。]{0,6}(要不要|该不该|等会|等下|马上|明天|晚点)|要不要(转|付|交|汇)',
       ),
-      en: /\b(about to|going to|gonna|will|i'll|ill|on my way to|heading to|getting|get|have to|has to|need to|needs to|got to|gotta|must|supposed to|planning to|plan to|ready to|wants? me to|wanted me to|ask(s|ed|ing)? me to|tell(s|ing)? me to|told me to|pushing me to|pressuring me to|making me|keep|continue to)\b.{0,12}?\b(send|sending|transfer|transferring|pay|paying|wire|wiring|deposit|withdraw the cash|buy them|the money together|cash|invest)\b|\btop(ping)? up\b|add(ing)? (more|margin)|put(ting)? (another|more)|one more (combined )?(task|order)|\b(haven't|havent|have not|not) (sent|paid|transferred|wired) (it |anything |them |him |the money )?yet\b|should i (send|pay|transfer|wire)\b/,
+      en: /\b(about to|going to|gonna|will|i'll|ill|on my way to|heading to|getting|get|have to|has to|need to|needs to|got to|gotta|must|supposed to|planning to|plan to|ready to|wants? me to|wanted me to|ask(s|ed|ing)? me to|tell(s|ing)? me to|told me to|pushing me to|pressuring me to|making me|keep|continue to)\b.{0,12}?\b(send|sending|transfer|transferring|pay|paying|wire|wiring|deposit|withdraw the cash|buy them|the money together|cash|invest)\b|\btop(ping)? up\b|add(ing)? (more|margin)|put(ting)? (another|more)|one more (combined )?(task|order)|\b(haven't|havent|have not|not) (sent|paid|transferred|wired) (it |anything |them |him |the money )?yet\b|should i (send|pay|transfer|wire)\b|\b(paying|sending|transferring|wiring|depositing)( (it|them|him|her|the (money|rest|deposit|fee|balance)))? (tonight|tomorrow|later|this (afternoon|evening|morning|weekend)|after work|first thing|in (an|a few|\d+|one|two) (hours?|minutes?|mins?))\b|\b(at|to|by|going to|heading to|in front of) (the|an) (atm|cash machine|cashpoint)\b/,
     },
     pending: true,
     ownNegation: {
@@ -176,11 +176,11 @@ export const CUE_RULES: CueRule[] = [
         `(被|让|给)(人|他|她|他们|对方|骗子)?(骗|坑|套|诈骗)(了|走|去|掉)|骗(了|走|去)(我|我们|我妈|我爸|他|她)?[^，。]{0,4}${AMOUNT_ZH}|(亏|赔|损失|搭|套)(了|掉|进去|光|惨)|亏损|打(了)?水漂|血本无归|(上|受)(了)?(当|骗)(了)?|(钱|积蓄|存款|养老钱|退休金|本金|工资|首付)[^，。]{0,4}(没了|没有了|要不回来|拿不回来|取不回来|追不回来|回不来|全没了|都没了|打水漂)|(卷|骗|坑|拿|转)走了(我)?`,
       ),
       en: new RegExp(
-        `\\b(lost|lose|losing|out|down|drained|wiped out|cleaned out|fleeced|swindled|ripped off|robbed|cheated|duped|conned|scammed|taken for)\\b[^,.;!?]{0,24}?(${AMOUNT_EN}|\\b(my|our|all|the|his|her|their) (money|savings|life savings|pension|retirement|deposit|inheritance|cash|funds|nest egg)\\b|\\beverything\\b|\\bit all\\b|\\ball of it\\b)|\\b(got|been|was|were|i've been|ive been|i got|we got) (ripped off|robbed|fleeced|swindled|cheated|duped|had|taken|stung)\\b|\\b(ripped|cleaned|wiped) me out|\\b(took|stole|drained|emptied|wiped) (all )?(my|our|mum's|mom's|dad's|her|his) (money|savings|account|card|pension|cash)|\\bmoney('s| is| has)? (all )?(gone|vanished|disappeared)|\\b(can't|cannot|cant|never) get (it|my money|the money|any of it) back|\\bnever (got|saw) (it|the money|my money|a cent|a penny) back|out of pocket`,
+        `\\b(lost|lose|losing|out|down|drained|wiped out|cleaned out|fleeced|swindled|ripped off|robbed|cheated|duped|conned|scammed|taken for)\\b[^,.;!?]{0,24}?(${AMOUNT_EN}|\\b(my|our|all|the|his|her|their) (money|savings|life savings|pension|retirement|deposit|inheritance|cash|funds|nest egg)\\b|\\beverything\\b|\\bit all\\b|\\ball of it\\b)|\\b(got|been|was|were|i've been|ive been|i got|we got) (ripped off|robbed|fleeced|swindled|cheated|duped|had|taken|stung)\\b|\\b(ripped|cleaned|wiped) me out|\\b(took|stole|drained|emptied|wiped) (all )?(my|our|mum's|mom's|dad's|her|his) (money|savings|account|card|pension|cash)|\\bmoney('s| is| has)? (all )?(gone|vanished|disappeared)|\\b(can't|cannot|cant|never) get (it|my money|the money|any of it) back|\\bnever (got|saw) (it|the money|my money|a cent|a penny) back|\\b(never|won't|wont|not going to) see (it|that|the|my|our|this|any)\\b[^;!?]{0,24}\\bagain|out of pocket`,
       ),
     },
     // "要不回来", "can't get it back": the negation is the signal. "被骗了吗" and "差点被骗" are not losses.
-    ownNegation: { zh: /要不回来|拿不回来|取不回来|追不回来|回不来|没了|没有了|全没|都没/g, en: /\b(can't|cannot|cant|never) get|\bnever (got|saw)/g },
+    ownNegation: { zh: /要不回来|拿不回来|取不回来|追不回来|回不来|没了|没有了|全没|都没/g, en: /\b(can't|cannot|cant|never) get|\bnever (got|saw)|\b(never|won't|wont|not going to) see/g },
     veto: {
       zh: /(是不是|会不会|怕|担心|害怕|以免|防止|避免|差点|差一点|险些|没有?)(被)?(人)?(骗|上当|受骗)|被骗(了)?(吗|么|嘛|没)|骗不了|(不|没)(亏|赔|损失)/,
       en: /\b(almost|nearly|could have|could've|would have|would've|might have|afraid|scared|worried|don't want to|dont want to|so i don't|not going to|never|didn't|didnt|haven't|havent|wasn't|wasnt|won't|wont) (be |get |been |have )?(lost|lose|scammed|ripped off|cheated|conned|robbed)|\\bdid i (just )?(lose|get scammed)|nothing (was )?(lost|taken)|no (money )?(lost|loss)|\\blost (my|the) (phone|keys|card|wallet|job|signal|connection|number|password|way)\\b/,
@@ -191,11 +191,11 @@ export const CUE_RULES: CueRule[] = [
     name: 'vouches',
     raises: 'mid_scam',
     pattern: {
-      zh: /(不是|不会是|不可能是|怎么可能是|哪是|根本不是|绝对不是|才不是)[^，。]{0,3}(骗子|骗局|诈骗|骗人|假的|传销)|(不会|没有|没)骗(我|人)|(是|很|挺|绝对|肯定)?(正规|合法|靠谱|可靠|真实)(的)?(平台|公司|项目|机构|渠道|投资|的)|(有|看过|查过|验证过|核实过)[^，。]{0,3}(营业执照|执照|资质|牌照|备案)|(给|发)(我)?(看|看了|看过|发了|发过)[^，。]{0,6}(警官证|警号|工作证|证件|身份证|执照|逮捕令|通缉令|文件|公章|合同|证书|资质)|(提现|提出来|取出来|提过现|出金|到账)[^，。]{0,4}(过|了|成功|没问题|都到了)|(前面|之前|上次|以前|每次|已经)[^，。]{0,6}(提现|提出来|取出来|到账|赚了|赚到)|(我|是我)(自己|自愿)(的选择|愿意|决定|要投|投的|选的|的钱|的事)|自愿的|(我|我很|我都)(相信|信任|信)(他|她|他们|老师|导师|对象|男朋友|女朋友|客服|警官|那边)|(视频|见)(过|了)面|跟他视频过|(国家|政府)(扶持|支持|批准|认证)|稳赚|保本|包赚|零风险/,
-      en: /\b(it's|it is|its|this is|that's|he's|he is|she's|she is|they're|they are|the (platform|app|site|company|investment|deal|offer|job|guy|man|woman|broker|teacher|mentor|officer)('s| is))?\s*(not|isn't|isnt|aint|ain't|is not|definitely not|no way|can't be|cannot be|couldn't be) (a |an )?(scam|scammer|scammers|con|fraud|fake|ponzi|pyramid)\b|\b(it's|its|they're|he's|she's|it is|they are|totally|completely|100%|fully|perfectly) (legit|legitimate|genuine|above board|the real deal|trustworthy|regulated|licensed|registered|safe)\b|\b(showed|sent|gave) (me )?(his|her|their|a) (id|badge|badge number|licen[cs]e|warrant|certificate|credentials|documents|papers|police id|id card|case number|paperwork)|\b(took|got|pulled|taken|gotten) (my |our |some )?(gains|profits|profit|money|earnings|returns|commission) out\b|\b(i've|ive|i have|i|we've|we) (already )?(withdrawn|withdrew|cashed out|taken out|took out|pulled out|made|earned|got paid)\b[^,.;!?]{0,16}\b(profit|profits|gains|returns|money|earnings|commission|before|fine|no problem|twice|several times|every time|already)|\bwithdrawals? (work|worked|went through|came through)|\b(it's|its|it is|that's|thats|this is) (all )?(my|our) (own )?(choice|decision|money|investment|call)\b|\bmy own (choice|decision|money|investment|call)\b|\b(my|our) (choice|decision) to (invest|put|send|pay|trade|do)\b|\bi (chose|decided) (this|to invest|to put|to do this)|\bi know what i'm doing|\bi know what im doing|\b(i|we) (trust|believe) (him|her|them|my (mentor|teacher|broker|boyfriend|girlfriend|advisor|adviser|partner))\b|\b(met|video called|video chatted|facetimed) (him|her|them) (in person|already|before)?|\bguaranteed (returns|profit|income)|\bno risk\b/,
+      zh: /(不是|不会是|不可能是|怎么可能是|怎么会是|哪是|哪里是|根本不是|绝对不是|才不是)[^，。]{0,3}(骗子|骗局|诈骗|骗人|假的|传销)|(好多人|很多人|大家|别人|群里的人|群里)[^，。]{0,4}(都)?(赚|挣|提现|提出来)(到|了|过)|我(只)?(听|信)(检察官|警官|法官|老师|导师|客服|平台|经理|专员|对方|他们|他|她)的|我(跟|和|与)(平台|老师|导师|对方|他|她|他们|男朋友|女朋友|对象|公司|经理)(之间)?的事|(不会|没有|没)骗(我|人)|(是|很|挺|绝对|肯定)?(正规|合法|靠谱|可靠|真实)(的)?(平台|公司|项目|机构|渠道|投资|的)|(有|看过|查过|验证过|核实过)[^，。]{0,3}(营业执照|执照|资质|牌照|备案)|(给|发)(我)?(看|看了|看过|发了|发过)[^，。]{0,6}(警官证|警号|工作证|证件|身份证|执照|逮捕令|通缉令|文件|公章|合同|证书|资质)|(提现|提出来|取出来|提过现|出金|到账)[^，。]{0,4}(过|了|成功|没问题|都到了)|(前面|之前|上次|以前|每次|已经)[^，。]{0,6}(提现|提出来|取出来|到账|赚了|赚到)|(我|是我)(自己|自愿)(的选择|愿意|决定|要投|投的|选的|的钱|的事)|自愿的|(我|我很|我都)(相信|信任|信)(他|她|他们|老师|导师|对象|男朋友|女朋友|客服|警官|检察官|法官|专员|那边)|(视频|见)(过|了)面|跟他视频过|(国家|政府)(扶持|支持|批准|认证)|稳赚|保本|包赚|零风险/,
+      en: /\b(it's|it is|its|this is|that's|he's|he is|she's|she is|they're|they are|the (platform|app|site|company|investment|deal|offer|job|guy|man|woman|broker|teacher|mentor|officer)('s| is))?\s*(not|isn't|isnt|aint|ain't|is not|definitely not|no way|can't be|cannot be|couldn't be) (a |an )?(scam|scammer|scammers|con|fraud|fake|ponzi|pyramid)\b|\b(it's|its|they're|he's|she's|it is|they are|totally|completely|100%|fully|perfectly) (legit|legitimate|genuine|above board|the real deal|trustworthy|regulated|licensed|registered|safe)\b|\b(showed|sent|gave) (me )?(his|her|their|a) (id|badge|badge number|licen[cs]e|warrant|certificate|credentials|documents|papers|police id|id card|case number|paperwork)|\b(took|got|pulled|taken|gotten) (my |our |some )?(gains|profits|profit|money|earnings|returns|commission) out\b|\b(i've|ive|i have|i|we've|we) (already )?(withdrawn|withdrew|cashed out|taken out|took out|pulled out|made|earned|got paid)\b[^,.;!?]{0,16}\b(profit|profits|gains|returns|money|earnings|commission|before|fine|no problem|twice|several times|every time|already)|\bwithdrawals? (work|worked|went through|came through)|\b(it's|its|it is|that's|thats|this is) (all )?(my|our) (own )?(choice|decision|money|investment|call)\b|\bmy own (choice|decision|money|investment|call)\b|\b(my|our) (choice|decision) to (invest|put|send|pay|trade|do)\b|\bi (chose|decided) (this|to invest|to put|to do this)|\bi know what i'm doing|\bi know what im doing|\b(i|we) (trust|believe) (him|her|them|my (mentor|teacher|broker|boyfriend|girlfriend|advisor|adviser|partner))\b|\b(met|video called|video chatted|facetimed) (him|her|them) (in person|already|before)?|\bguaranteed (returns|profit|income)|\bno risk\b|\bno way (he|she|they|it)('s| is| are|'re|s) (lying|scamming|a scam|a scammer|fake)|\b(he|she|they)('d| would) never (lie|scam|cheat|steal)|\b(government|state)[- ](backed|approved|sponsored|certified|licensed|registered)|\b(it's|its|it is|they're|theyre|he's|hes|she's|shes) (real|genuine)\b[ ,.;]*\bi (checked|verified|looked)|\bhow (can|could|would) (it|this|that|he|she|they) (be|possibly be) (a |an )?(scam|fake|fraud|con|lying)|\bbetween me and (him|her|them|the (platform|company|broker|mentor|teacher)|my (broker|mentor|advisor|adviser|boyfriend|girlfriend|partner|teacher))\b/,
     },
     // "不是骗子", "not a scam": the denial is the signal. "他不相信我" is someone else doubting.
-    ownNegation: { zh: /(不是|不会是|不可能是|怎么可能是|根本不是|绝对不是|才不是)|(不会|没有|没)骗/g, en: /\b(not|isn't|isnt|aint|ain't|is not|definitely not|no way|can't be|cannot be|couldn't be) (a |an )?(scam|scammer|scammers|con|fraud|fake|ponzi|pyramid)\b/g },
+    ownNegation: { zh: /(不是|不会是|不可能是|怎么可能是|根本不是|绝对不是|才不是)|(不会|没有|没)骗/g, en: /\b(not|isn't|isnt|aint|ain't|is not|definitely not|no way|can't be|cannot be|couldn't be) (a |an )?(scam|scammer|scammers|con|fraud|fake|ponzi|pyramid)\b|\bno way (he|she|they|it)\b|('d| would) never\b/g },
     veto: {
       zh: /(你们|你)(是不是|不是|才是|就是)[^，。]{0,3}(骗子|诈骗)|(怎么|如何)(知道|证明|确定)|提不(出来|了)|取不(出来|了)|(没|不)(能)?提现/,
       en: /\b(you|you're|youre|you are|your (text|message|call|number)|this (text|message|call|number))\b[^,.;!?]{0,6}\b(not|aren't|arent|isn't|isnt)\b|\bhow (do|can|would) (i|we|you) (know|tell|prove|be sure)|\bcan't withdraw|\bcant withdraw|\bcouldn't withdraw|\bwon't let me withdraw/,
@@ -256,7 +256,7 @@ const SPAN_NEGATOR = {
 };
 // A clause that refuses what was asked ("I refused", "我没转", "no way") takes the pressure it follows off the table.
 const REFUSAL = {
-  zh: /^(我|我就|我也|我才|我可|那我|我当时|我当然)?(已经|直接|当场|坚决|果断|当然|就|也|都|马上|立刻|根本|压根|绝对)*(拒绝了?|没(有)?(转|借|贷|给|交|付|充|弄|开|下载|装|同意|答应|照做|理|搭理|汇|去)|不(会)?(去)?(转|借|贷|给|交|付|充|干|弄|汇|理|去|信)(了|的)?|才不(会)?(转|借|给|交|付|干|信|理)|说(了)?(不|不行|不要|不转|不借|不干|不可能|门都没有)|骂(回去|了他|了回去|他)|门都没有|想都别想|(一分|一分钱|一毛|一毛钱|一个子儿)(钱)?(都|也)(不|没)(会)?(给|转|交|付|出)|退(群|出)(了)?)(他|她|他们|对方|了|的|啊|呢|吧|呀|钱|他的要求|她的要求|群|那个群|这个群|一分钱|的话)*$/,
+  zh: /^(我|我就|我也|我才|我可|那我|我当时|我当然)?(已经|直接|当场|坚决|果断|当然|就|也|都|马上|立刻|根本|压根|绝对)*(拒绝了?|没(有)?(转|借|贷|给|交|付|充|弄|开|下载|装|同意|答应|照做|理|搭理|汇|去|信|上当)|不(会)?(去)?(转|借|贷|给|交|付|充|干|弄|汇|理|去|信)(了|的)?|才不(会)?(转|借|给|交|付|干|信|理)|说(了)?(不|不行|不要|不转|不借|不干|不可能|门都没有)|骂(回去|了他|了回去|他)|门都没有|想都别想|(一分|一分钱|一毛|一毛钱|一个子儿)(钱)?(都|也)(不|没)(会)?(给|转|交|付|出)|退(群|出)(了)?)(他|她|他们|对方|了|的|啊|呢|吧|呀|钱|他的要求|她的要求|群|那个群|这个群|一分钱|的话)*$/,
   en: /^(and |which |i just |i simply |so )?(i|i've|ive)\s*(just |simply |flat out |obviously |straight away |immediately )?(refused|declined|said no|said absolutely not|said no way|laughed|told (them|him|her) (to get lost|where to go|no|to go away)|turned (it|them|him|her) down|walked away|backed out|closed (the|their) (app|link|chat)|didn't|didnt|did not|won't|wont|will not|never did|am not going to|'m not going to|m not going to|'m not|m not|am not|don't|dont|do not)(( to)? (do it|do that|pay|send|transfer|borrow|take (it|one|the loan|a loan|out)|share|give (it|them|him|her)|install|download|agree|wire|deposit|go along)\b.*)?( (at|to) (him|her|them))?( straight away| right away| immediately)?$|^(no way|hell no|not a chance|not happening|nope|no chance|absolutely not)\b/,
 };
 // Payment still to come ("让我把钱转到…", "needs a deposit paid") is mid_scam's business, not already_paid's.
@@ -266,14 +266,15 @@ const NOT_YET = {
 };
 const CONDITIONAL_AFTER = { zh: /^[^，。]{0,2}(就|才)(能|可以|会)/, en: /^ back\b/ };
 const STATED_DONE = { zh: /(已经|刚刚|刚才|都|全部)$/, en: /\b(already|just)\s*$/ };
+// Clauses break at punctuation, but not inside a figure ("$3,000", "2.5万"), and at "but", "then", "但是"…
 const CLAUSE_BREAK = {
-  zh: /[，。,.!?！？；;\n]|但是|但|可是|不过|结果|后来|然后|所以/,
-  en: /[,.!?;\n]|\bbut\b|\bthough\b|\bhowever\b|\bthen\b|\bso\b|\band then\b|\band(?= (i|i've|ive|i'm|im)\b)/,
+  zh: /[，。!?！？；;\n]|[,.](?!\d)|但是|但|可是|不过|结果|后来|然后|所以/,
+  en: /[!?;\n]|[,.](?!\d)|\bbut\b|\bthough\b|\bhowever\b|\bthen\b|\bso\b|\band then\b|\band(?= (i|i've|ive|i'm|im)\b)/,
 };
 
 // A reply that has clearly seen through the scam ("他说要交保证金我就知道是骗子") does not get mid_scam cues.
 const DISARM = {
-  zh: /拉黑|挂了|挂断|删了|删掉|举报|报警了|报了警|报了110|不理|没理|没搭理|不会上当|没上当|不会信|不玩了|退出|退了|退群|(知道|觉得|就是|肯定是|一听就|看出|明白|发现)(?![^，。]{0,4}(不是|不会|没|不可能|哪是))[^，。]{0,6}(骗|假的|不对)/,
+  zh: /拉黑|挂了|挂断|删了|删掉|举报|报警了|报了警|报了110|不理|没理|没搭理|不会上当|没上当|不会信(?!你们|你|警察|反诈)|不玩了|退出|退了|退群|(知道|觉得|就是|肯定是|一听就|看出|明白|发现)(?![^，。]{0,4}(不是|不会|没|不可能|哪是))[^，。]{0,6}(骗|假的|不对)/,
   en: /blocked|hung up|deleted|reported|ignored|ignoring|not falling|won't fall|didn't fall|cut (all )?contact|i quit|(know|knew|realis|realiz|obviously|clearly|seen this|could tell)(?![^,.;!?]{0,16}\b(not|isn't|isnt|ain't|aint|wasn't|wasnt|no)\b).{0,20}(scam|fake|\bcon\b|trick)/,
 };
 // Blocking, deleting and ignoring are what the other side tells a coached victim to do to us: for the cues about
@@ -293,6 +294,11 @@ const INSTRUCTED = {
 const QUESTION = {
   zh: /什么|怎么(?!办)|怎样|如何|吗|么|是不是|会不会|能不能|为什么|哪|？|\?/,
   en: /\?|^(how|what|what's|whats|why|is|are|do|does|can|could|would|should|when|where|which|any)\b/,
+};
+// "怎么可能是骗子", "how can it be a scam": a rhetorical question that vouches for the other side, not a general one.
+const RHETORICAL = {
+  zh: /(怎么|哪)(可能|会)(是)?(骗|假|诈骗|传销)|哪(里|儿)(是|像)(骗|假)/,
+  en: /\bhow (can|could|would) (it|this|that|he|she|they) (be|possibly be) (a |an )?(scam|fake|fraud|con|lying)|\bno way (he|she|they|it)('s| is| are|'re|s) (lying|scamming|a scam|a scammer|fake)/,
 };
 const INVOLVED = {
   zh: /我(?!怎么|要怎么|应该|想问|该怎么)|转过去的钱|打过去的钱|刚刚|刚才|昨天|前天|今天/,
@@ -362,7 +368,7 @@ export interface Analysis {
 export function analyse(text: string, locale: NluLocale): Analysis {
   const t = canonical(text).replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '');
   const question = QUESTION[locale].test(t);
-  const generalQuestion = question && !INVOLVED[locale].test(t);
+  const generalQuestion = question && !INVOLVED[locale].test(t) && !RHETORICAL[locale].test(t);
   const parts = clauses(t, locale);
   // A refusal answers the pressure before it ("他让我转，我拒绝了"); pressure after it is still pressure
   // ("我没转钱，不过准备明天转过去").

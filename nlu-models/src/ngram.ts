@@ -86,7 +86,7 @@ export function trainNgram(
   locale: NluLocale,
   opts: { epochs?: number; lr?: number; l2?: number; balance?: number } = {},
 ): NgramModel {
-  const { epochs = 40, lr = 0.5, l2 = 1e-4, balance = 0 } = opts;
+  const { epochs = 60, lr = 1, l2 = 1e-4, balance = 0 } = opts;
   const index = new Map<string, number>();
   const rows = items.map(({ content, intent, extra }) => {
     const feats = ngramFeatures(content, locale, extra).map((f) => {
