@@ -118,12 +118,21 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   return store;
 }
 
+/**
+ * Kysely's migrator first lists the tables of every schema (its introspection), and a schema dropped by
+ * another process during that query fails it ("relation … does not exist"). Migrations hold this advisory
+ * lock shared and a schema drop holds it exclusively, so the two never overlap; migrations still run side
+ * by side (Kysely serialises their transactions with its own lock).
+ */
+const SCHEMA_DDL_LOCK = 7_166_417_561;
+
 export async function migrate(store: Store): Promise<void> {
   const migrations = migrationsFor(store.dialect);
   const provider: MigrationProvider = { getMigrations: async () => migrations };
   // The migration bookkeeping lives in the store's own schema: Kysely would otherwise find another
   // schema's tables on the search path and skip creating its own.
-  const { error, results } = await new Migrator({ db: store.db, provider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) }).migrateToLatest();
+  const run = () => new Migrator({ db: store.db, provider, ...(store.schema ? { migrationTableSchema: store.schema } : {}) }).migrateToLatest();
+  const { error, results } = store.dialect === 'postgres' ? await holdingSchemaLockShared(store, run) : await run();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
     throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? error}`);
@@ -134,7 +143,14 @@ export async function migrate(store: Store): Promise<void> {
 export async function dropSchema(url: string, schema: string): Promise<void> {
   const admin = new Pool({ connectionString: url, max: 1 });
   try {
-    await admin.query(`drop schema if exists "${schema}" cascade`);
+    const client = await admin.connect();
+    try {
+      await client.query(`select pg_advisory_lock(${SCHEMA_DDL_LOCK})`);
+      await client.query(`drop schema if exists "${schema}" cascade`);
+      await client.query(`select pg_advisory_unlock(${SCHEMA_DDL_LOCK})`);
+    } finally {
+      client.release();
+    }
   } finally {
     await admin.end();
   }
@@ -142,4 +158,16 @@ export async function dropSchema(url: string, schema: string): Promise<void> {
 
 export async function ping(store: Store): Promise<void> {
   await sql`select 1`.execute(store.db);
+}
+
+/** Runs `work` holding the schema lock shared, on a pooled connection of its own (the lock is the session's). */
+function holdingSchemaLockShared<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  return store.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock_shared(${sql.lit(SCHEMA_DDL_LOCK)})`.execute(conn);
+    try {
+      return await work();
+    } finally {
+      await sql`select pg_advisory_unlock_shared(${sql.lit(SCHEMA_DDL_LOCK)})`.execute(conn);
+    }
+  });
 }

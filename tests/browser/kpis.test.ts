@@ -120,7 +120,8 @@ describe('trials, per-step figures and KPIs in the browser, in Chinese', () => {
     expect(await greet.getAttribute('data-dropped')).toBe('1');
     expect(await greet.getAttribute('data-handed-off')).toBe('1');
     expect(await greet.locator('.node-steps').textContent()).toBe('到达 3流失 1转人工 1');
-    expect(await greet.getAttribute('class')).toBe('node start with-steps leaky');
+    // fallback extends scam_base: its greet is the shared script's, drawn as inherited.
+    expect(await greet.getAttribute('class')).toBe('node start origin-inherited with-steps leaky');
     expect(await page.locator('#steps g.node[data-state=close_safe]').getAttribute('data-reached')).toBe('1');
     // States nobody reached are drawn faint, with 0.
     expect(await page.locator('#steps g.node[data-state=stop_paying]').getAttribute('class')).toContain('unreached');
