@@ -55,8 +55,8 @@ export interface GroupCommitStats {
   reruns: number;
 }
 
-/** FNV-1a: a stable lane for a key. */
-function laneOf(key: string, lanes: number): number {
+/** The lane of a key (FNV-1a): units with the same key are always in the same lane, so one group, in order. */
+export function laneOf(key: string, lanes: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return (h >>> 0) % lanes;

@@ -20,7 +20,7 @@ import { batchedJobs } from '../../jobs/bulk-enqueue';
 import { intakeGroupMetrics } from '../metrics';
 
 /** Intake transactions in flight at once on PostgreSQL, each on its own pooled connection (the pool holds 10). */
-const PG_LANES = 4;
+export const PG_LANES = 4;
 /** Most warnings in one intake transaction. */
 const MAX_GROUP = 200;
 
