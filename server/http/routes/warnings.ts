@@ -19,8 +19,13 @@ import { GroupCommitter } from '../../store/group-commit';
 import { batchedJobs } from '../../jobs/bulk-enqueue';
 import { intakeGroupMetrics } from '../metrics';
 
-/** Intake transactions in flight at once on PostgreSQL, each on its own pooled connection (the pool holds 10). */
-export const PG_LANES = 4;
+/**
+ * Intake transactions in flight at once on PostgreSQL, each on its own pooled connection (the pool holds 10).
+ * Eight, not four: a lane's units run one round trip after another, and more lanes overlap the waits (measured
+ * with an `all` process on this 2-core machine, 32 single or 4 concurrent batch requests: batched intake about
+ * twice as fast at 8 as at 4).
+ */
+export const PG_LANES = 8;
 /** Most warnings in one intake transaction. */
 const MAX_GROUP = 200;
 
