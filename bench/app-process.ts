@@ -87,7 +87,9 @@ function processTree(pid: number): number[] {
 }
 
 async function spawnRole(script: string, readyLines: Record<ProcessRole, string>, role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number }): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, '--role', role], {
+  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options for every app process, for profiles.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, '--role', role], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,9 @@ export type LiveEvent =
   // Organisation (issue 15): presence, visit tasks and stop-payment requests changing.
   | { type: 'org'; change: 'presence' | 'visit' | 'stop_payment' | 'unit'; username?: string; caseId?: string; taskId?: string; requestId?: string };
 
+/** Emitted on s.events by server/main.ts at shutdown: every open desk stream says so and ends. */
+export const STREAMS_END = 'streams_end';
+
 export interface EventSink {
   publish(e: LiveEvent): void;
 }

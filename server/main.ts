@@ -4,11 +4,9 @@ import type { Logger } from 'pino';
 import { loadConfig, ConfigError } from './config';
 import { createLogger } from './log';
 import { createRuntime } from './bootstrap';
-import { createApp, createOpsApp } from './http/app';
 import { startWorkers, type Workers } from './jobs/workers';
-import { TELEGRAM_WEBHOOK_PATH } from './webhooks/telegram';
 import { Readiness } from './http/routes/health';
-import { STREAMS_END } from './http/routes/desk';
+import { STREAMS_END } from './events';
 
 export type Role = 'web' | 'worker' | 'all';
 
@@ -55,7 +53,8 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   const log = opts.log ?? createLogger(config.logLevel);
   if (config.apiKeys.some((k) => k.role === 'intake' && !k.sources))
     log.warn('an intake key in QUANZU_API_KEYS is not bound to its sources: write intake@<source>|<source>:<key> so it can post and read back only its own warnings');
-  const runtime = await createRuntime(config, log, { listenForEvents: role !== 'worker' });
+  // A web process answers replies with the next prompt, so it classifies; a worker never does.
+  const runtime = await createRuntime(config, log, { listenForEvents: role !== 'worker', classifies: role !== 'worker' });
   const s = runtime.services;
   let server: Server | undefined;
   let workers: Workers | undefined;
@@ -63,6 +62,9 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   const readiness = new Readiness();
 
   if (role !== 'worker') {
+    // Imported here: a worker never loads the HTTP edge (routes, webhooks, consoles).
+    const { createApp } = await import('./http/app');
+    const { TELEGRAM_WEBHOOK_PATH } = await import('./webhooks/telegram');
     const app = createApp(s, { readiness });
     server = await new Promise<Server>((resolve, reject) => {
       const srv = app.listen(config.port, config.host, () => resolve(srv));
@@ -88,6 +90,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   const metricsPort = config.workerMetricsPort;
   if (role === 'worker' && metricsPort !== undefined) {
     // A worker's job timings exist only in its own process: it serves its own health and metrics.
+    const { createOpsApp } = await import('./http/ops-app');
     const ops = createOpsApp(s, { readiness });
     server = await new Promise<Server>((resolve, reject) => {
       const srv = ops.listen(metricsPort, config.host, () => resolve(srv));

@@ -21,8 +21,9 @@ export function readLifecycle(c: CaseRow): LifecycleState {
   return fromJson<LifecycleState | null>(c.lifecycle, null) ?? legacyState(c);
 }
 
-export async function worldFor(trx: Tx, s: Services, c: CaseRow): Promise<LifecycleWorld> {
-  const h = await activeHandoffForCase(trx, c.id);
+/** `openedNow`: the case was opened in this transaction, so it has no handoff to look up. */
+export async function worldFor(trx: Tx, s: Services, c: CaseRow, openedNow = false): Promise<LifecycleWorld> {
+  const h = openedNow ? undefined : await activeHandoffForCase(trx, c.id);
   return {
     now: new Date().toISOString(),
     policy: s.policy,
@@ -62,7 +63,7 @@ export async function advanceCase(trx: Tx, s: Services, c: CaseRow, event: Lifec
   let e: LifecycleEvent | undefined = event;
   // Silence handling can end in another silence request only through a new timer, so two rounds suffice.
   for (let round = 0; e && round < 3; round++) {
-    const t = transition(state, e, await worldFor(trx, s, c));
+    const t = transition(state, e, await worldFor(trx, s, c, round === 0 && e.type === 'warning_received' && e.newCase));
     const applied = await applyTransition(trx, s, c, t, pending, port, actor);
     state = applied.state;
     outbox.push(...applied.outbox);

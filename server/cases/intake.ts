@@ -1,7 +1,7 @@
 // Warning → case. Idempotent by (source, externalId); one open case per phone number.
 import type { Kysely } from 'kysely';
 import type { CaseRow, Database, WarningRow } from '../store/schema';
-import { findOpenCaseByPhone, getCase, insertCase, updateCase } from '../store/repositories/cases';
+import { findOpenCaseByPhone, insertCase, updateCase } from '../store/repositories/cases';
 import { findWarning, insertWarning } from '../store/repositories/warnings';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
@@ -72,9 +72,10 @@ export interface StoreOptions {
 }
 
 /**
- * Stores one validated warning and the case's decision on it. Runs in a transaction so a warning, its case
+ * Stores one validated warning and the case's decision on it in its own transaction, so a warning, its case
  * change and the outbound effects decided land together. A unique-constraint race (another process took the
- * same warning or opened the same case) is retried.
+ * same warning or opened the same case) is retried. The intake route shares transactions instead
+ * (storeWarningOnce in a group commit).
  */
 export async function storeWarning(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions = {}): Promise<IntakeResult> {
   for (let attempt = 0; ; attempt++) {
@@ -89,7 +90,12 @@ export async function storeWarning(db: Kysely<Database>, index: number, w: Norma
   }
 }
 
-async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions, pending: PendingEvents): Promise<IntakeResult> {
+/**
+ * The unit of work of storing one warning and its case's decision, in a transaction the caller opens and
+ * commits (the intake route's group commit). It touches only the database and `pending` (live events to
+ * publish after commit), so it can run again after a rollback with a fresh `pending`.
+ */
+export async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions, pending: PendingEvents): Promise<IntakeResult> {
   const lockRows = opts.lockRows ?? false;
   const route = opts.route;
   const { input } = w;
@@ -105,6 +111,8 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
   let caseId: string;
   let caseRef: string;
   let warningCount: number;
+  // The case as this transaction left it, for the decision (no read back of what was just written).
+  let c: CaseRow;
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
   const routed = route?.({ unitCode: input.unitCode, address: input.address, precinct: input.precinct });
 
@@ -115,7 +123,7 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
     const relatives = fromJson<NormalisedWarning['relatives']>(open.relatives, []);
     for (const r of w.relatives) if (!relatives.some((x) => x.phone === r.phone)) relatives.push(r);
     // The facts only grow: risk only goes up, the largest amount counts, a known scam type replaces `other`.
-    await updateCase(db, open.id, {
+    const patch = {
       warning_count: warningCount,
       risk_level: higherRisk(open.risk_level, input.riskLevel ?? 'medium'),
       amount: Math.max(open.amount ?? 0, input.amount ?? 0) || null,
@@ -125,13 +133,15 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
       precinct: open.precinct ?? input.precinct ?? null,
       relatives: toJson(relatives),
       ...reroute(open, routed, input.address),
-    });
+    };
+    await updateCase(db, open.id, patch);
+    c = { ...open, ...patch, updated_at: now };
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {
     caseId = newId();
     caseRef = newCaseRef();
     warningCount = 1;
-    await insertCase(db, {
+    c = {
       id: caseId,
       case_ref: caseRef,
       phone: w.phone,
@@ -162,7 +172,8 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
       routing: routed?.routing ?? null,
       routing_hint: routed?.hint ?? null,
       address: input.address ?? null,
-    });
+    };
+    await insertCase(db, c);
     await audit(db, { caseId, actor, action: 'case_opened', detail: { source: input.source, externalId: input.externalId } });
   }
 
@@ -190,7 +201,6 @@ async function storeWarningOnce(db: Kysely<Database>, index: number, w: Normalis
   await insertWarning(db, row);
 
   // Every warning is a lifecycle event (re-triage included), decided here with its warning.
-  const c = (await getCase(db, caseId))!;
   if (opts.decide) {
     const adv = await advanceCase(db, opts.decide, c, { type: 'warning_received', newCase: !open }, pending, conversationPort, actor);
     return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, work: { caseId, outbox: adv.outbox, next: adv.next } };
@@ -219,6 +229,12 @@ function reroute(open: { routing: string | null; address: string | null }, route
   const weak = open.routing === null || open.routing === 'default' || open.routing === 'unrouted';
   if (routed && weak && (routed.routing === 'code' || routed.routing === 'address')) Object.assign(patch, { unit_id: routed.unit.id, routing: routed.routing, routing_hint: routed.hint });
   return patch;
+}
+
+/** Worth running the warning again: another transaction took the same warning or case first, or PostgreSQL broke a deadlock or a serialization conflict. */
+export function isRetriableConflict(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return isUniqueViolation(err) || code === '40P01' || code === '40001';
 }
 
 export function isUniqueViolation(err: unknown): boolean {

@@ -94,15 +94,3 @@ export function createApp(s: Services, opts: AppOptions = {}): Express {
   return app;
 }
 
-/** Health and metrics only: what a worker process serves to its operators. */
-export function createOpsApp(s: Services, opts: AppOptions = {}): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', s.config.trustProxy);
-  app.use(accessLog(s.log));
-  app.use(healthRoutes(s, opts.readiness));
-  app.use(metricsRoutes(s, s.config.apiKeys));
-  app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
-  app.use(errorMiddleware(s.log));
-  return app;
-}

@@ -37,6 +37,19 @@ const classifierDuration = new Histogram({
   buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1],
   registers: [registry],
 });
+const intakeGroupSize = new Histogram({
+  name: 'quanzu_intake_group_size',
+  help: 'Warnings committed together in one intake transaction (group commit).',
+  buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+  registers: [registry],
+});
+const intakeGroupReruns = new Counter({
+  name: 'quanzu_intake_group_reruns_total',
+  help: 'Intake transactions rolled back because one warning in them failed, and run again (without it, or with it once more after a race).',
+  registers: [registry],
+});
+/** What the intake's group commit reports (server/store/group-commit.ts). */
+export const intakeGroupMetrics = { committed: (units: number) => intakeGroupSize.observe(units), rerun: () => intakeGroupReruns.inc() };
 const queueJobs = new Gauge({ name: 'quanzu_queue_jobs', help: 'Jobs in each queue by state.', labelNames: ['queue', 'state'] as const, registers: [registry] });
 const queueOldest = new Gauge({
   name: 'quanzu_queue_oldest_waiting_seconds',

@@ -19,7 +19,7 @@ export interface GroupCommitOptions {
   maxBatch: number;
   /**
    * How long a free lane waits for more units before it begins, ms (≤ 2). 0: the units that arrived in the
-   * same turn of the event loop. Units that arrive while every lane is busy wait for the next free one.
+   * same turn of the event loop. Units that arrive while their lane is busy go in its next group.
    */
   maxDelayMs?: number;
   /** A unit that failed this way is run again in the next transaction (a unique-constraint race, a deadlock). */
@@ -29,6 +29,8 @@ export interface GroupCommitOptions {
   /** Runs when the group's transaction begins and once all its units are done, before the commit. */
   begin?: (trx: Kysely<Database>) => void;
   finish?: (trx: Kysely<Database>) => Promise<void>;
+  /** Hears each committed group's size and each rerun (the operators' metrics). */
+  observe?: { committed(units: number): void; rerun(): void };
 }
 
 interface Entry {
@@ -38,19 +40,32 @@ interface Entry {
   tries: number;
 }
 
+interface Lane {
+  pending: Entry[];
+  busy: boolean;
+  scheduled: boolean;
+}
+
 /** Statistics for the bench and tests: how many units and transactions so far. */
 export interface GroupCommitStats {
   units: number;
   transactions: number;
   largest: number;
+  /** Groups run again after a unit failed (without it, or with it once more after a race). */
+  reruns: number;
+}
+
+/** The lane of a key (FNV-1a): units with the same key are always in the same lane, so one group, in order. */
+export function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
 }
 
 export class GroupCommitter {
-  private readonly pending: Entry[] = [];
-  private busy = 0;
-  private scheduled = false;
+  private readonly lanes: Lane[];
   private readonly opts: Required<GroupCommitOptions>;
-  readonly stats: GroupCommitStats = { units: 0, transactions: 0, largest: 0 };
+  readonly stats: GroupCommitStats = { units: 0, transactions: 0, largest: 0, reruns: 0 };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -58,38 +73,51 @@ export class GroupCommitter {
   ) {
     if (!(opts.lanes >= 1) || !(opts.maxBatch >= 1)) throw new Error('GroupCommitter: lanes and maxBatch must be at least 1');
     if ((opts.maxDelayMs ?? 0) > 2) throw new Error(`GroupCommitter: maxDelayMs is at most 2 ms (got ${opts.maxDelayMs}); a longer wait would only add latency`);
-    this.opts = { maxDelayMs: 0, retriable: () => false, retries: 2, begin: () => undefined, finish: async () => undefined, ...opts };
+    this.opts = { maxDelayMs: 0, retriable: () => false, retries: 2, begin: () => undefined, finish: async () => undefined, observe: { committed: () => undefined, rerun: () => undefined }, ...opts };
+    this.lanes = Array.from({ length: opts.lanes }, () => ({ pending: [], busy: false, scheduled: false }));
   }
 
-  /** Runs the unit in the next transaction; settles after that transaction committed (or the unit failed for good). */
-  run<T>(unit: UnitOfWork<T>): Promise<T> {
+  /**
+   * Runs the unit in the next transaction; settles after that transaction committed (or the unit failed for
+   * good). Units with the same `key` (a person's phone number) always share a lane: they run one after the
+   * other in arrival order and never wait on each other's row locks from another lane (no deadlock, no
+   * unique-index race between lanes of this process).
+   */
+  run<T>(unit: UnitOfWork<T>, key?: string): Promise<T> {
+    const lane = this.lanes[key === undefined ? this.leastLoaded() : laneOf(key, this.lanes.length)]!;
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ unit, resolve: resolve as (v: unknown) => void, reject, tries: 0 });
-      this.schedule();
+      lane.pending.push({ unit, resolve: resolve as (v: unknown) => void, reject, tries: 0 });
+      this.schedule(lane);
     });
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.busy >= this.opts.lanes || this.pending.length === 0) return;
-    this.scheduled = true;
+  private leastLoaded(): number {
+    let best = 0;
+    const load = (l: Lane) => l.pending.length + (l.busy ? this.opts.maxBatch : 0);
+    for (let i = 1; i < this.lanes.length; i++) if (load(this.lanes[i]!) < load(this.lanes[best]!)) best = i;
+    return best;
+  }
+
+  private schedule(lane: Lane): void {
+    if (lane.scheduled || lane.busy || lane.pending.length === 0) return;
+    lane.scheduled = true;
     const go = () => {
-      this.scheduled = false;
-      this.startGroups();
+      lane.scheduled = false;
+      this.start(lane);
     };
     if (this.opts.maxDelayMs > 0) setTimeout(go, this.opts.maxDelayMs);
     else setImmediate(go);
   }
 
-  private startGroups(): void {
-    while (this.busy < this.opts.lanes && this.pending.length > 0) {
-      const group = this.pending.splice(0, this.opts.maxBatch);
-      this.busy += 1;
-      void this.commit(group).finally(() => {
-        this.busy -= 1;
-        // Whatever arrived meanwhile has waited long enough: it goes now.
-        this.startGroups();
-      });
-    }
+  private start(lane: Lane): void {
+    if (lane.busy || lane.pending.length === 0) return;
+    const group = lane.pending.splice(0, this.opts.maxBatch);
+    lane.busy = true;
+    void this.commit(group).finally(() => {
+      lane.busy = false;
+      // Whatever arrived meanwhile has waited long enough: it goes now.
+      this.start(lane);
+    });
   }
 
   private async commit(group: Entry[]): Promise<void> {
@@ -112,11 +140,13 @@ export class GroupCommitter {
         });
       } catch (err) {
         if (!failed) {
-          // BEGIN or COMMIT itself failed: nothing of the group is stored, and every caller hears so.
+          // BEGIN or COMMIT itself failed (or the group's finish): nothing of the group is stored, and every caller hears so.
           for (const e of live) e.reject(err);
           return;
         }
         // The rollback undid the whole group; run it again without the failed unit, or with it once more.
+        this.stats.reruns += 1;
+        this.opts.observe.rerun();
         const { entry } = failed;
         if (this.opts.retriable(failed.err) && entry.tries < this.opts.retries) entry.tries += 1;
         else {
@@ -128,6 +158,7 @@ export class GroupCommitter {
       this.stats.units += live.length;
       this.stats.transactions += 1;
       this.stats.largest = Math.max(this.stats.largest, live.length);
+      this.opts.observe.committed(live.length);
       live.forEach((e, i) => e.resolve(values[i]));
       return;
     }

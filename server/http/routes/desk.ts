@@ -3,7 +3,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { Services } from '../../services';
-import type { LiveEvent } from '../../events';
+import { STREAMS_END, type LiveEvent } from '../../events';
 import { requireRole } from '../auth';
 import { idempotent } from '../idempotency';
 import { parseWith } from '../validate';
@@ -38,8 +38,6 @@ export function endDeskStreams(sessionIdHash: string): void {
 }
 /** Server-sent events keep-alive, under the usual 60 s proxy idle timeout. */
 const HEARTBEAT_MS = 20_000;
-/** Emitted on s.events by server/main.ts at shutdown: every open stream says so and ends. */
-export const STREAMS_END = 'streams_end';
 /** What a console is told to wait before reconnecting (to another web process) when a stream ends. */
 const RECONNECT_MS = 3000;
 

@@ -1,0 +1,90 @@
+// `npx tsx bench/round-trips.ts [--pg]` — how many database statements (on PostgreSQL: round trips) the
+// intake route costs per warning: warnings posted one at a time (each alone in its transaction), posted
+// concurrently (group commit shares transactions), and in one batch request. Counted in this process at the
+// driver (pg's Client#query; better-sqlite3's Statement#run/get/all/iterate), BEGIN and COMMIT included.
+// The web role runs in-process with no workers, so nothing else uses the database meanwhile.
+import { createRequire } from 'node:module';
+import { start } from '../server/main';
+import { postgresDatabase, sqliteDatabase } from '../tests/support/databases';
+import { prepareLocalRun, deleteRedisPrefix } from '../tests/support/stack';
+import { httpClient, withConcurrency } from './load';
+
+const count = { n: 0, byKind: new Map<string, number>() };
+const note = (text: string) => {
+  count.n += 1;
+  const kind = /^\s*(\w+(?:\s+into\s+"?\w+"?|\s+"?\w+"?)?)/i.exec(text)?.[1]?.toLowerCase().replace(/"/g, '') ?? '?';
+  const key = /^(select|with)/.test(kind) ? `${kind.split(/\s+/)[0]} …${/from "?(\w+)"?/i.exec(text)?.[1] ?? ''}` : kind;
+  count.byKind.set(key, (count.byKind.get(key) ?? 0) + 1);
+};
+
+function countStatements(pg: boolean): void {
+  const load = createRequire(__filename);
+  if (pg) {
+    const { Client } = load('pg') as typeof import('pg');
+    const query = Client.prototype.query;
+    Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0];
+      note(typeof q === 'string' ? q : ((q as { text?: string })?.text ?? '?'));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+  } else {
+    const Database = load('better-sqlite3') as typeof import('better-sqlite3');
+    const probe = new Database(':memory:');
+    const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+    probe.close();
+    for (const m of ['run', 'get', 'all', 'iterate']) {
+      const orig = proto[m]!;
+      proto[m] = function (this: { source: string }, ...args: unknown[]) {
+        note(this.source);
+        return orig.apply(this, args);
+      };
+    }
+  }
+}
+
+async function main() {
+  const pg = process.argv.includes('--pg');
+  countStatements(pg);
+  const run = await prepareLocalRun({ db: pg ? postgresDatabase() : sqliteDatabase(), env: { LOG_LEVEL: 'silent' } });
+  const app = await start('web', run.env);
+  const client = httpClient(run.appUrl);
+  const key = run.creds.keys.intake;
+  let seq = 0;
+  const base = 10_000_000 + Math.floor(Math.random() * 80_000_000);
+  const warning = () => {
+    const i = seq++;
+    return { source: 'bench', externalId: `RT-${base}-${i}`, phone: `+86139${String(base + i).padStart(8, '0')}`, scamType: 'investment', riskLevel: 'medium', amount: 5000 };
+  };
+  const post = async (body: unknown) => {
+    const r = await client.post('/api/warnings', body, { authorization: `Bearer ${key}` });
+    if (r.status !== 202) throw new Error(`intake answered ${r.status}: ${r.body.slice(0, 300)}`);
+  };
+  const measure = async (name: string, warnings: number, work: () => Promise<void>) => {
+    count.n = 0;
+    count.byKind.clear();
+    await work();
+    const kinds = [...count.byKind].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round((v / warnings) * 100) / 100}`);
+    process.stdout.write(`${name.padEnd(34)} ${(count.n / warnings).toFixed(2).padStart(6)} statements per warning  (${kinds.join(', ')})\n`);
+  };
+  try {
+    await withConcurrency(50, 8, () => post(warning()));
+    process.stdout.write(`${pg ? 'PostgreSQL' : 'SQLite'}: statements per warning at the driver, BEGIN and COMMIT included\n`);
+    await measure('one at a time (200)', 200, () => withConcurrency(200, 1, () => post(warning())));
+    await measure('32 concurrent requests (1000)', 1000, () => withConcurrency(1000, 32, () => post(warning())));
+    await measure('batches of 100, 1 at a time (5)', 500, () => withConcurrency(5, 1, () => post({ warnings: Array.from({ length: 100 }, warning) })));
+  } finally {
+    client.close();
+    await app.stop();
+    await run.network.close();
+    await deleteRedisPrefix(run.prefix).catch(() => undefined);
+    await run.db.cleanup();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`round-trips failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
