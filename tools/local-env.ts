@@ -38,7 +38,9 @@ export function startLocalNetwork(
 }
 
 /** The app's environment for a local run: providers pointed at the phone network. */
-export function localAppEnv(o: { port: number; networkUrl: string; creds: LocalCredentials; redisUrl: string; queuePrefix: string; database: Record<string, string | undefined> }): Record<string, string> {
+/** `intakeSources`: the sources the intake key may post for (`intake@a|b:key`); absent = any source. */
+export function localAppEnv(o: { port: number; networkUrl: string; creds: LocalCredentials; redisUrl: string; queuePrefix: string; database: Record<string, string | undefined>; intakeSources?: string[] }): Record<string, string> {
+  const keyEntry = ([role, key]: [string, string]) => (role === 'intake' && o.intakeSources?.length ? `intake@${o.intakeSources.join('|')}:${key}` : `${role}:${key}`);
   const env: Record<string, string> = {
     PORT: String(o.port),
     PUBLIC_URL: `http://127.0.0.1:${o.port}`,
@@ -51,7 +53,7 @@ export function localAppEnv(o: { port: number; networkUrl: string; creds: LocalC
     TELEGRAM_BOT_TOKEN: o.creds.botToken,
     TELEGRAM_WEBHOOK_SECRET: o.creds.telegramSecret,
     TELEGRAM_API_ROOT: o.networkUrl,
-    QUANZU_API_KEYS: Object.entries(o.creds.keys).map(([role, key]) => `${role}:${key}`).join(','),
+    QUANZU_API_KEYS: Object.entries(o.creds.keys).map(keyEntry).join(','),
   };
   for (const [k, v] of Object.entries(o.database)) if (v !== undefined) env[k] = v;
   return env;

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   console.log('• starting quanzu (web + workers)…');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...localAppEnv({ port: APP_PORT, networkUrl: network.url, creds, redisUrl: REDIS_URL, queuePrefix: `quanzu-demo-${Date.now().toString(36)}`, database: { DATABASE_URL: databaseUrl } }),
+    ...localAppEnv({ port: APP_PORT, networkUrl: network.url, creds, redisUrl: REDIS_URL, queuePrefix: `quanzu-demo-${Date.now().toString(36)}`, database: { DATABASE_URL: databaseUrl }, intakeSources: ['demo'] }),
     POLICY_FILE: path.resolve(__dirname, 'policy.yaml'),
     TWILIO_DESK_NUMBER: DESK_PHONE,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
@@ -119,7 +119,7 @@ ${demoUsers}
   Add a person to this demo's database (the desk's "Call citizen" then rings their own phone):
     DATABASE_URL=${databaseUrl} npm run user:add -- --username li.wei --role desk --name 李伟 --phone +8613911112222
   API: curl -H "Authorization: Bearer ${creds.keys.desk}" ${appUrl}/api/handoffs
-       (intake key ${creds.keys.intake} for POST /api/warnings)
+       (intake key ${creds.keys.intake} for POST /api/warnings with "source": "demo")
 
 Press Ctrl+C to stop.`);
 
