@@ -1,10 +1,9 @@
 // The banks' anti-fraud liaison lines (org/banks.yaml, BANKS_FILE) and the stop-payment window for
 // first-level accounts. Read and checked once at start.
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { unitNames } from './units-file';
+import { parseDataFile, readDataFile } from './data-file';
 
 export const BANKS_FILE = path.resolve(__dirname, '..', '..', 'org', 'banks.yaml');
 
@@ -45,30 +44,18 @@ export interface BanksFile {
 }
 
 export function parseBanksFile(text: string, file: string): BanksFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new BanksFileError(file, [`YAML syntax: ${(e as Error).message.split('\n')[0]}`]);
-  }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) throw new BanksFileError(file, r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
+  const fail = (problems: string[]) => new BanksFileError(file, problems);
+  const data = parseDataFile(text, fileSchema, fail);
   const seen = new Set<string>();
   const problems: string[] = [];
-  r.data.banks.forEach((b, i) => {
+  data.banks.forEach((b, i) => {
     if (seen.has(b.code)) problems.push(`banks.${i}: code ${b.code} is used twice`);
     seen.add(b.code);
   });
-  if (problems.length) throw new BanksFileError(file, problems);
-  return r.data;
+  if (problems.length) throw fail(problems);
+  return data;
 }
 
 export function loadBanksFile(file: string = BANKS_FILE): BanksFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new BanksFileError(file, [`cannot read it: ${(e as Error).message}`]);
-  }
-  return parseBanksFile(text, file);
+  return parseBanksFile(readDataFile(file, (problems) => new BanksFileError(file, problems)), file);
 }

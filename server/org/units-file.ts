@@ -1,11 +1,10 @@
 // The organisation as data (org/units.yaml, UNITS_FILE): the city, its district squads and their police
 // stations, the default unit, and the visit deadlines by risk tier. Read and checked once at start; every
 // problem is listed with its place in the file.
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RISK_LEVELS } from '../../flows/engine/vocabulary';
+import { parseDataFile, readDataFile } from './data-file';
 
 export const UNITS_FILE = path.resolve(__dirname, '..', '..', 'org', 'units.yaml');
 
@@ -110,27 +109,14 @@ function treeProblems(root: UnitSpec, defaultCode: string): string[] {
 }
 
 export function parseUnitsFile(text: string, file: string): UnitsFile {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text, { maxAliasCount: 100 });
-  } catch (e) {
-    throw new UnitsFileError(file, [`YAML syntax: ${(e as Error).message.split('\n')[0]}`]);
-  }
-  const r = fileSchema.safeParse(raw);
-  if (!r.success) throw new UnitsFileError(file, r.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`));
-  const root = r.data.units[0]!;
-  const defaultCode = r.data.default ?? root.code;
+  const data = parseDataFile(text, fileSchema, (problems) => new UnitsFileError(file, problems));
+  const root = data.units[0]!;
+  const defaultCode = data.default ?? root.code;
   const problems = treeProblems(root, defaultCode);
   if (problems.length) throw new UnitsFileError(file, problems);
-  return { root, defaultCode, visitDeadlineMinutes: r.data.visitDeadlineMinutes };
+  return { root, defaultCode, visitDeadlineMinutes: data.visitDeadlineMinutes };
 }
 
 export function loadUnitsFile(file: string = UNITS_FILE): UnitsFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UnitsFileError(file, [`cannot read it: ${(e as Error).message}`]);
-  }
-  return parseUnitsFile(text, file);
+  return parseUnitsFile(readDataFile(file, (problems) => new UnitsFileError(file, problems)), file);
 }
