@@ -13,6 +13,12 @@ export const SCAM_TYPES = [
 ] as const;
 export type ScamType = (typeof SCAM_TYPES)[number];
 
+/** An upstream's scam label as one of ours: an unknown label is worked as `other`, and kept as `upstream`. */
+export function scamTypeOf(label: string | null | undefined): { scamType: ScamType; upstream: string | null } {
+  const given = label?.trim() || null;
+  return given !== null && (SCAM_TYPES as readonly string[]).includes(given) ? { scamType: given as ScamType, upstream: null } : { scamType: 'other', upstream: given };
+}
+
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 

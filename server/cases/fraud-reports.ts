@@ -14,7 +14,7 @@ import { activeHandoffForCase } from '../store/repositories/handoffs';
 import { advanceCase, type Advanced } from './case-events';
 import { dispatch } from './outbox';
 import { conversationPort } from './conversation';
-import { SCAM_TYPES, type ScamType } from '../../flows/engine/vocabulary';
+import { scamTypeOf, type ScamType } from '../../flows/engine/vocabulary';
 import { normalisePhone } from './phone';
 import { isUniqueViolation } from './intake';
 import { fraudReportSchema, type FraudReportInput } from './fraud-report-schema';
@@ -40,9 +40,8 @@ export function validateFraudReport(raw: unknown, defaultRegion: string): { ok: 
   if (!phone.ok) return { ok: false, reason: `phone: ${phone.reason}` };
   const occurredAt = new Date(r.occurredAt).toISOString();
   if (Date.parse(occurredAt) > Date.now() + 5 * 60_000) return { ok: false, reason: `occurredAt: ${r.occurredAt} is in the future` };
-  const given = r.scamType?.trim() || null;
-  const known = (SCAM_TYPES as readonly string[]).includes(given ?? '') ? (given as ScamType) : 'other';
-  return { ok: true, value: { input: r, phone: phone.e164, occurredAt, scamType: known, scamTypeGiven: given && given !== known ? given : null } };
+  const { scamType, upstream } = scamTypeOf(r.scamType);
+  return { ok: true, value: { input: r, phone: phone.e164, occurredAt, scamType, scamTypeGiven: upstream } };
 }
 
 /**

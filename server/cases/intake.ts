@@ -6,7 +6,7 @@ import { findWarning, insertWarning } from '../store/repositories/warnings';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
 import { describeZodIssues } from '../errors';
-import { SCAM_TYPES, type ScamType } from '../../flows/engine/vocabulary';
+import { scamTypeOf, type ScamType } from '../../flows/engine/vocabulary';
 import { PendingEvents } from '../events';
 import type { Services } from '../services';
 import { normalisePhone } from './phone';
@@ -51,8 +51,8 @@ export function validateWarning(raw: unknown, defaultRegion: string): { ok: true
     if (p.e164 === phone.e164) return { ok: false, reason: `relatives.${i}.phone: is the warned person's own number` };
     relatives.push({ phone: p.e164, relation: r.relation ?? null, name: r.name ?? null });
   }
-  const known = (SCAM_TYPES as readonly string[]).includes(w.scamType ?? 'other');
-  return { ok: true, value: { input: w, phone: phone.e164, relatives, scamType: known ? ((w.scamType ?? 'other') as ScamType) : 'other', upstreamScamType: known ? null : w.scamType! } };
+  const { scamType, upstream } = scamTypeOf(w.scamType);
+  return { ok: true, value: { input: w, phone: phone.e164, relatives, scamType, upstreamScamType: upstream } };
 }
 
 function defaultLocale(phone: string): 'zh' | 'en' {
