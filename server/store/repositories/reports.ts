@@ -376,107 +376,71 @@ function stopPaymentFigures(list: CaseFacts[]): ReportRow['stopPaymentRequests']
   return { requests: all.length, byStatus, withinWindow: within, withinWindowRate: rate(within, timed.length) };
 }
 
-export const CSV_COLUMNS = [
-  'group',
-  'warnings',
-  'people',
-  'contacted',
-  'reached',
-  ...CHANNELS.map((c) => `reached_${c}`),
-  'answered',
-  'dissuaded',
-  'handed_off',
-  ...HANDOFF_REASONS.map((r) => `handoff_${r}`),
-  'at_risk_replies',
-  'stop_payments',
-  'visits',
-  'first_contact_median_s',
-  'first_contact_p90_s',
-  'human_pickup_median_s',
-  'human_pickup_p90_s',
-  'attempts',
-  'connected_attempts',
-  'connection_rate',
-  'connected_people',
-  'effective_communication',
-  'effective_communication_rate',
-  'dissuasion_rate',
-  'visited',
-  'face_to_face_rate',
-  'contacts',
-  'contacts_per_success',
-  'time_to_human_median_s',
-  'time_to_human_p90_s',
-  'time_to_visit_median_s',
-  'time_to_visit_p90_s',
-  'victims_after_warning',
-  ...REVICTIMISATION_DAYS.flatMap((d) => [`eligible_${d}d`, `revictimised_${d}d`, `revictimisation_rate_${d}d`]),
-  // Organisation (issue 15): visits by their deadline, stop-payment requests within the first-level window.
-  'visit_tasks',
-  'visits_due',
-  'visits_in_time',
-  'visits_in_time_rate',
-  'stop_payment_requests',
-  'stop_payments_within_window',
-  'stop_payments_within_window_rate',
-];
-
 /** Rates and ratios to four decimals, so a spreadsheet shows what the API says. */
 const fixed = (v: number | null): number | null => (v === null ? null : Math.round(v * 10_000) / 10_000);
 
+type Cell = string | number | null;
+/** One CSV column: its header and its value in a row, side by side so the two can never drift apart. */
+type Column = readonly [header: string, value: (r: ReportRow) => Cell];
+const col = (header: string, value: (r: ReportRow) => Cell): Column => [header, value];
+const timing = (header: string, pick: (r: ReportRow) => { median: number | null; p90: number | null }): Column[] => [
+  col(`${header}_median_s`, (r) => pick(r).median),
+  col(`${header}_p90_s`, (r) => pick(r).p90),
+];
+
+const CSV: readonly Column[] = [
+  col('group', (r) => r.key),
+  col('warnings', (r) => r.warnings),
+  col('people', (r) => r.people),
+  col('contacted', (r) => r.contacted),
+  col('reached', (r) => r.reached),
+  ...CHANNELS.map((c) => col(`reached_${c}`, (r) => r.reachedByChannel[c] ?? 0)),
+  col('answered', (r) => r.answered),
+  col('dissuaded', (r) => r.dissuaded),
+  col('handed_off', (r) => r.handedOff),
+  ...HANDOFF_REASONS.map((x) => col(`handoff_${x}`, (r) => r.handoffsByReason[x] ?? 0)),
+  col('at_risk_replies', (r) => r.atRiskReplies),
+  col('stop_payments', (r) => r.stopPayments),
+  col('visits', (r) => r.visits),
+  ...timing('first_contact', (r) => r.firstContact),
+  ...timing('human_pickup', (r) => r.humanPickup),
+  col('attempts', (r) => r.kpis.attempts),
+  col('connected_attempts', (r) => r.kpis.connectedAttempts),
+  col('connection_rate', (r) => fixed(r.kpis.connectionRate)),
+  col('connected_people', (r) => r.kpis.connectedPeople),
+  col('effective_communication', (r) => r.kpis.effective),
+  col('effective_communication_rate', (r) => fixed(r.kpis.effectiveCommunicationRate)),
+  col('dissuasion_rate', (r) => fixed(r.kpis.dissuasionRate)),
+  col('visited', (r) => r.kpis.visited),
+  col('face_to_face_rate', (r) => fixed(r.kpis.faceToFaceRate)),
+  col('contacts', (r) => r.kpis.contacts),
+  col('contacts_per_success', (r) => fixed(r.kpis.contactsPerSuccess)),
+  ...timing('time_to_human', (r) => r.kpis.timeToHuman),
+  ...timing('time_to_visit', (r) => r.kpis.timeToVisit),
+  col('victims_after_warning', (r) => r.revictimisation.victims),
+  ...REVICTIMISATION_DAYS.flatMap((d) => {
+    const w = (r: ReportRow) => r.revictimisation[`d${d}` as const];
+    return [col(`eligible_${d}d`, (r) => w(r).eligible), col(`revictimised_${d}d`, (r) => w(r).victims), col(`revictimisation_rate_${d}d`, (r) => fixed(w(r).rate))];
+  }),
+  // Organisation (issue 15): visits by their deadline, stop-payment requests within the first-level window.
+  col('visit_tasks', (r) => r.visitDeadlines.tasks),
+  col('visits_due', (r) => r.visitDeadlines.due),
+  col('visits_in_time', (r) => r.visitDeadlines.inTime),
+  col('visits_in_time_rate', (r) => fixed(r.visitDeadlines.inTimeRate)),
+  col('stop_payment_requests', (r) => r.stopPaymentRequests.requests),
+  col('stop_payments_within_window', (r) => r.stopPaymentRequests.withinWindow),
+  col('stop_payments_within_window_rate', (r) => fixed(r.stopPaymentRequests.withinWindowRate)),
+];
+
+export const CSV_COLUMNS = CSV.map(([header]) => header);
+
 export function toCsv(rows: ReportRow[]): string {
-  const cell = (v: string | number | null) => {
+  const cell = (v: Cell) => {
     const s = v === null ? '' : String(v);
     // Quote what needs it; a leading =, +, - or @ would run as a formula in a spreadsheet.
     const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
     return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
   };
-  const lines = rows.map((r) =>
-    [
-      r.key,
-      r.warnings,
-      r.people,
-      r.contacted,
-      r.reached,
-      ...CHANNELS.map((c) => r.reachedByChannel[c] ?? 0),
-      r.answered,
-      r.dissuaded,
-      r.handedOff,
-      ...HANDOFF_REASONS.map((x) => r.handoffsByReason[x] ?? 0),
-      r.atRiskReplies,
-      r.stopPayments,
-      r.visits,
-      r.firstContact.median,
-      r.firstContact.p90,
-      r.humanPickup.median,
-      r.humanPickup.p90,
-      r.kpis.attempts,
-      r.kpis.connectedAttempts,
-      fixed(r.kpis.connectionRate),
-      r.kpis.connectedPeople,
-      r.kpis.effective,
-      fixed(r.kpis.effectiveCommunicationRate),
-      fixed(r.kpis.dissuasionRate),
-      r.kpis.visited,
-      fixed(r.kpis.faceToFaceRate),
-      r.kpis.contacts,
-      fixed(r.kpis.contactsPerSuccess),
-      r.kpis.timeToHuman.median,
-      r.kpis.timeToHuman.p90,
-      r.kpis.timeToVisit.median,
-      r.kpis.timeToVisit.p90,
-      r.revictimisation.victims,
-      ...(['d7', 'd30', 'd90'] as const).flatMap((w) => [r.revictimisation[w].eligible, r.revictimisation[w].victims, fixed(r.revictimisation[w].rate)]),
-      r.visitDeadlines.tasks,
-      r.visitDeadlines.due,
-      r.visitDeadlines.inTime,
-      fixed(r.visitDeadlines.inTimeRate),
-      r.stopPaymentRequests.requests,
-      r.stopPaymentRequests.withinWindow,
-      fixed(r.stopPaymentRequests.withinWindowRate),
-    ]
-      .map(cell)
-      .join(','),
-  );
+  const lines = rows.map((r) => CSV.map(([, value]) => cell(value(r))).join(','));
   return [CSV_COLUMNS.join(','), ...lines].join('\r\n') + '\r\n';
 }
