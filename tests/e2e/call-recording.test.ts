@@ -17,7 +17,7 @@ const NOTICE = '您好，为了核实和改进我们的工作，本次通话将�
 describe.each(ENGINES)('call recording on %s', (_engine, makeDb) => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E({ db: makeDb(), env: { POLICY_FILE: RECORDING_POLICY } });
+    e = await startE2E({ ringMs: 20_000, db: makeDb(), env: { POLICY_FILE: RECORDING_POLICY } });
   });
   afterAll(async () => {
     await e?.stop();

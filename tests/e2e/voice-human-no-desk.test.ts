@@ -6,7 +6,7 @@ import { HANDOFF_PRIORITIES } from '../../flows/engine/vocabulary';
 describe('voice: key 0 without a desk number', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E();
+    e = await startE2E({ ringMs: 20_000 });
   });
   afterAll(async () => {
     await e?.stop();

@@ -8,7 +8,7 @@ const DESK = '+8657188880000';
 describe('voice: a call answered by speech', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E({ env: { TWILIO_DESK_NUMBER: DESK, TWILIO_VOICE_ZH: 'Polly.Zhiyu' } });
+    e = await startE2E({ ringMs: 20_000, env: { TWILIO_DESK_NUMBER: DESK, TWILIO_VOICE_ZH: 'Polly.Zhiyu' } });
   });
   afterAll(async () => {
     await e?.stop();

@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
 describe('a replayed voice webhook', () => {
   let e: E2E;
   beforeAll(async () => {
-    e = await startE2E({ db: faultDatabase() });
+    e = await startE2E({ ringMs: 20_000, db: faultDatabase() });
   });
   afterAll(async () => {
     await e?.stop();
