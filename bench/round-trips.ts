@@ -2,8 +2,11 @@
 // intake route costs per warning: warnings posted one at a time (each alone in its transaction), posted
 // concurrently (group commit shares transactions), and in one batch request. Counted in this process at the
 // driver (pg's Client#query; better-sqlite3's Statement#run/get/all/iterate), BEGIN and COMMIT included.
-// The web role runs in-process with no workers, so nothing else uses the database meanwhile.
+// The web role runs in-process with no workers, so nothing else uses the database meanwhile. Then a second
+// stack runs every role in-process and counts the whole send: intake, the first decision, the outbox relay,
+// the provider request and the SMS's status callbacks, until each warning's SMS is delivered and settled.
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { start } from '../server/main';
 import { postgresDatabase, sqliteDatabase } from '../tests/support/databases';
 import { prepareLocalRun, deleteRedisPrefix } from '../tests/support/stack';
@@ -72,6 +75,46 @@ async function main() {
     await measure('one at a time (200)', 200, () => withConcurrency(200, 1, () => post(warning())));
     await measure('32 concurrent requests (1000)', 1000, () => withConcurrency(1000, 32, () => post(warning())));
     await measure('batches of 100, 1 at a time (5)', 500, () => withConcurrency(5, 1, () => post({ warnings: Array.from({ length: 100 }, warning) })));
+  } finally {
+    client.close();
+    await app.stop();
+    await run.network.close();
+    await deleteRedisPrefix(run.prefix).catch(() => undefined);
+    await run.db.cleanup();
+  }
+  await measureWholeSend(pg, warning, measure);
+}
+
+/** Intake to a delivered SMS, every role in this process: what one warning costs the database end to end. */
+async function measureWholeSend(pg: boolean, warning: () => object, measure: (name: string, warnings: number, work: () => Promise<void>) => Promise<void>) {
+  // The bench's policy: a medium-risk warning is one SMS first, as in `npm run bench`.
+  const run = await prepareLocalRun({ db: pg ? postgresDatabase() : sqliteDatabase(), env: { LOG_LEVEL: 'silent', POLICY_FILE: path.join(__dirname, 'policy.yaml') } });
+  const app = await start('all', run.env);
+  const client = httpClient(run.appUrl);
+  const post = async (body: unknown) => {
+    const r = await client.post('/api/warnings', body, { authorization: `Bearer ${run.creds.keys.intake}` });
+    if (r.status !== 202) throw new Error(`intake answered ${r.status}: ${r.body.slice(0, 300)}`);
+  };
+  const delivered = async () => (await run.network.control.callbacks({ kind: 'sms-status', status: 'delivered' })).filter((c) => c.status >= 200 && c.status < 300).length;
+  const settled = async (want: number) => {
+    const deadline = Date.now() + 120_000;
+    while ((await delivered()) < want) {
+      if (Date.now() > deadline) throw new Error(`only ${await delivered()} of ${want} SMS delivered after 120 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // After the last callback, let what it set off finish: the count stops moving for a second.
+    for (let last = -1; last !== count.n; ) {
+      last = count.n;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  try {
+    await withConcurrency(20, 4, () => post(warning()));
+    await settled(20);
+    await measure('whole send, 4 concurrent (100)', 100, async () => {
+      await withConcurrency(100, 4, () => post(warning()));
+      await settled(120);
+    });
   } finally {
     client.close();
     await app.stop();

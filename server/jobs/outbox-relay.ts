@@ -18,6 +18,7 @@ import { UnrecoverableJobError } from '../errors';
 import type { Services } from '../services';
 import { runCaseEvent } from '../cases/case-events';
 import { conversationPort } from '../cases/conversation';
+import type { Tx } from '../cases/outbox';
 import { enqueueRelay, type RelayJob } from './queues';
 
 /** Refusals worth another try (429, 408) are tried this many times, then the send counts as failed. */
@@ -187,22 +188,27 @@ async function confirm(s: Services, row: OutboxRow): Promise<string> {
 
 /** The send went out: the row, its attempt and its message get the provider's id. */
 async function markSent(s: Services, row: OutboxRow, providerId: string, status: string, from: Parameters<typeof moveOutbox>[2]): Promise<void> {
-  await s.store.db.transaction().execute(async (trx) => {
-    if (!(await moveOutbox(trx, row.id, from, { status: 'sent', provider_id: providerId }))) return;
-    if (row.message_id) await setMessageProviderId(trx, row.message_id, providerId);
-    if (row.attempt_id) {
-      const attempt = await getAttempt(trx, row.attempt_id);
-      if (attempt) await recordAttemptStatus(trx, attempt, status, undefined, providerId);
-    }
-  });
+  await s.store.db.transaction().execute((trx) => markSentIn(trx, row, providerId, status, from));
   s.events.publish({ type: 'case', caseId: row.case_id, change: 'delivered' });
 }
 
-/** A provider's status callback names the outbox row it is about: whatever the relay knows, it went out. */
-export async function confirmFromCallback(s: Services, outboxId: string, providerId: string): Promise<void> {
-  const row = await getOutbox(s.store.db, outboxId);
-  if (!row || row.status === 'sent' || row.status === 'failed' || row.status === 'cancelled') return;
-  await markSent(s, row, providerId, 'sent', { status: ['pending', 'sending', 'unconfirmed'] });
+/** markSent's writes inside the caller's transaction; false when the row had moved on meanwhile. */
+async function markSentIn(trx: Tx, row: OutboxRow, providerId: string, status: string, from: Parameters<typeof moveOutbox>[2]): Promise<boolean> {
+  if (!(await moveOutbox(trx, row.id, from, { status: 'sent', provider_id: providerId }))) return false;
+  if (row.message_id) await setMessageProviderId(trx, row.message_id, providerId);
+  // The relay does not know the attempt's status: the database's comparison decides (a callback may be first).
+  if (row.attempt_id) await recordAttemptStatus(trx, { id: row.attempt_id, status: 'queued', error_code: null, provider_id: null }, status, undefined, providerId);
+  return true;
+}
+
+/**
+ * A provider's status callback names the outbox row it is about: whatever the relay knows, it went out.
+ * Runs inside the callback's own transaction; the row when this confirmed it (its case has news for the desk).
+ */
+export async function confirmFromCallback(trx: Tx, outboxId: string, providerId: string): Promise<OutboxRow | undefined> {
+  const row = await getOutbox(trx, outboxId);
+  if (!row || row.status === 'sent' || row.status === 'failed' || row.status === 'cancelled') return undefined;
+  return (await markSentIn(trx, row, providerId, 'sent', { status: ['pending', 'sending', 'unconfirmed'] })) ? row : undefined;
 }
 
 /** The sweeper's half for the outbox: rows due or stuck are queued again (Redis may have lost their jobs). */

@@ -9,14 +9,13 @@ import { callStatusSchema, callbackQuerySchema, gatherSchema, incomingSmsSchema,
 import { recordRecordingStatus } from '../recordings/recordings';
 import { parseWith } from '../http/validate';
 import { firstDelivery, forgetDelivery } from '../store/repositories/provider-events';
-import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
+import { getAttempt } from '../store/repositories/attempts';
 import { findLatestCaseByPhone, findOpenCaseByPhone, findOpenCaseByRelativePhone, getCase, updateCase } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
 import { fromJson, toJson } from '../store/ids';
 import { answerCall, conversationPort, handleFlowEvent, handleReply } from '../cases/conversation';
 import { runCaseEvent } from '../cases/case-events';
-import type { AttemptOutcome } from '../cases/lifecycle';
-import { confirmFromCallback } from '../jobs/outbox-relay';
+import { recordProviderStatus, type StatusMeaning } from '../cases/provider-status';
 import { openReturnContactCase } from '../cases/return-contact';
 import { normalisePhone } from '../cases/phone';
 import { recordRelativeReply } from '../cases/relative-reply';
@@ -98,18 +97,12 @@ export function twilioWebhooks(s: Services): Router {
   router.post('/sms/status', async (req, res) => {
     const st = parseWith(smsStatusSchema, req.body, 'SMS status callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
-    await once(`twilio:smsstatus:${st.MessageSid}:${st.MessageStatus}`, async () => {
-      // Any status means Twilio has the message: a send the relay could not confirm is confirmed now.
-      if (q.outboxId) await confirmFromCallback(s, q.outboxId, st.MessageSid);
-      const attempt = q.attemptId ? await getAttempt(s.store.db, q.attemptId) : await findAttemptByProviderId(s.store.db, st.MessageSid);
-      if (!attempt) return;
-      await recordAttemptStatus(s.store.db, attempt, st.MessageStatus, st.ErrorCode, st.MessageSid);
-      const outcome: AttemptOutcome | undefined = st.MessageStatus === 'delivered' || st.MessageStatus === 'read' ? 'delivered' : st.MessageStatus === 'undelivered' || st.MessageStatus === 'failed' ? 'undelivered' : undefined;
-      if (!outcome) return;
-      if (outcome === 'undelivered') await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'sms_failed', detail: { status: st.MessageStatus, errorCode: st.ErrorCode, attemptNo: attempt.attempt_no } });
-      // The lifecycle matches the status to its own attempt: one for an attempt it moved past changes nothing.
-      await runCaseEvent(s, attempt.case_id, { type: 'attempt_outcome', attempt: attempt.attempt_no, outcome }, conversationPort, 'twilio');
-    });
+    const report = { key: `twilio:smsstatus:${st.MessageSid}:${st.MessageStatus}`, outboxId: q.outboxId, attemptId: q.attemptId, providerId: st.MessageSid, status: st.MessageStatus, errorCode: st.ErrorCode };
+    const meaning: StatusMeaning | undefined =
+      st.MessageStatus === 'delivered' || st.MessageStatus === 'read' ? { outcome: 'delivered' }
+      : st.MessageStatus === 'undelivered' || st.MessageStatus === 'failed' ? { outcome: 'undelivered', failure: 'sms_failed' }
+      : undefined;
+    await recordProviderStatus(s, report, meaning, conversationPort);
     res.status(204).end();
   });
 
@@ -196,26 +189,14 @@ export function twilioWebhooks(s: Services): Router {
   router.post('/voice/status', async (req, res) => {
     const st = parseWith(callStatusSchema, req.body, 'call status callback');
     const q = parseWith(callbackQuerySchema, req.query, 'callback URL');
-    await once(`twilio:call:${st.CallSid}:${st.CallStatus}`, async () => {
-      // Any status means Twilio placed the call: a request the relay could not confirm is confirmed now.
-      if (q.outboxId) await confirmFromCallback(s, q.outboxId, st.CallSid);
-      const attempt = q.attemptId ? await getAttempt(s.store.db, q.attemptId) : await findAttemptByProviderId(s.store.db, st.CallSid);
-      if (!attempt) return;
-      const answered = attempt.status === 'in-progress' || attempt.status === 'completed';
-      await recordAttemptStatus(s.store.db, attempt, st.CallStatus, st.ErrorCode, st.CallSid);
-      let outcome: AttemptOutcome | undefined;
-      let permanent = false;
-      if (['busy', 'no-answer', 'canceled'].includes(st.CallStatus)) outcome = 'unanswered';
-      else if (st.CallStatus === 'failed') {
-        outcome = 'failed';
-        permanent = !!st.ErrorCode;
-      } else if (st.CallStatus === 'completed') outcome = st.AnsweredBy && /^(machine|fax)/.test(st.AnsweredBy) ? 'voicemail' : 'call_ended';
-      else if (st.CallStatus === 'in-progress' && !answered) return; // the answer webhook tells the lifecycle
-      if (!outcome) return;
-      if (outcome === 'unanswered' || outcome === 'failed') await audit(s.store.db, { caseId: attempt.case_id, actor: 'twilio', action: 'call_not_answered', detail: { status: st.CallStatus, errorCode: st.ErrorCode, attemptNo: attempt.attempt_no } });
-      // The lifecycle matches the status to its own attempt: a late or second terminal status changes nothing.
-      await runCaseEvent(s, attempt.case_id, { type: 'attempt_outcome', attempt: attempt.attempt_no, outcome, ...(permanent ? { permanent } : {}) }, conversationPort, 'twilio');
-    });
+    const report = { key: `twilio:call:${st.CallSid}:${st.CallStatus}`, outboxId: q.outboxId, attemptId: q.attemptId, providerId: st.CallSid, status: st.CallStatus, errorCode: st.ErrorCode };
+    // An answered call (in-progress) is the answer webhook's to tell the lifecycle; ringing and the like are news to nobody.
+    const meaning: StatusMeaning | undefined =
+      ['busy', 'no-answer', 'canceled'].includes(st.CallStatus) ? { outcome: 'unanswered', failure: 'call_not_answered' }
+      : st.CallStatus === 'failed' ? { outcome: 'failed', permanent: !!st.ErrorCode, failure: 'call_not_answered' }
+      : st.CallStatus === 'completed' ? { outcome: st.AnsweredBy && /^(machine|fax)/.test(st.AnsweredBy) ? 'voicemail' : 'call_ended' }
+      : undefined;
+    await recordProviderStatus(s, report, meaning, conversationPort);
     res.status(204).end();
   });
 

@@ -64,11 +64,24 @@ const STATUS_RANK: Record<string, number> = {
 };
 export const statusRank = (status: string): number => STATUS_RANK[status] ?? 0;
 
-/** Records a provider's status for an attempt unless the attempt is already further along. */
-export async function recordAttemptStatus(db: Db, a: AttemptRow, status: string, errorCode: string | undefined, providerId: string): Promise<boolean> {
-  const later = statusRank(status) >= statusRank(a.status);
-  await updateAttempt(db, a.id, { ...(later ? { status, error_code: errorCode ?? a.error_code } : {}), provider_id: a.provider_id ?? providerId });
-  return later;
+/**
+ * Records a provider's status for an attempt unless the attempt is already further along, in one statement
+ * (the comparison is made by the database on the row as it is, so two reports racing cannot take it back);
+ * the provider's id is kept either way. A report that changes nothing writes nothing.
+ */
+export async function recordAttemptStatus(db: Db, a: Pick<AttemptRow, 'id' | 'status' | 'error_code' | 'provider_id'>, status: string, errorCode: string | undefined, providerId: string): Promise<void> {
+  const rank = statusRank(status);
+  if (a.provider_id && (rank < statusRank(a.status) || (status === a.status && (errorCode ?? a.error_code) === a.error_code))) return;
+  const further = Object.keys(STATUS_RANK).filter((k) => STATUS_RANK[k]! > rank);
+  let update = db
+    .updateTable('contact_attempts')
+    .set((eb) => ({ status, error_code: errorCode ?? eb.ref('error_code'), provider_id: eb.fn.coalesce('provider_id', eb.val(providerId)), updated_at: nowIso() }))
+    .where('id', '=', a.id);
+  if (further.length) update = update.where('status', 'not in', further);
+  const moved = await update.executeTakeFirst();
+  if (Number(moved.numUpdatedRows) === 0 && !a.provider_id) {
+    await db.updateTable('contact_attempts').set({ provider_id: providerId, updated_at: nowIso() }).where('id', '=', a.id).where('provider_id', 'is', null).execute();
+  }
 }
 
 export const listAttemptsForCase = (db: Db, caseId: string): Promise<AttemptRow[]> =>
