@@ -36,6 +36,8 @@ const AMOUNT_EN = "(\\$|£|€|¥|rmb|usd)\\s?\\d[\\d,.]*\\s?(k|grand|thousand|h
 
 // A terse answer's words and amounts (answers_paid): what may stand around an amount said alone.
 const TERSE_ZH = '是的|是|有的|有|对|大概|差不多|一共|总共|前后|先后|先|又|再|然后|还有|转了|付了|给了|打了|汇了|充了|了|用|微信|支付宝|银行卡|卡|转账|多|左右|块钱|块|元|人民币|的|和|加';
+const WHEN_ZH = '昨天|昨晚|前天|今天|今早|刚才|刚刚|上周|上个月|上礼拜|早上|上午|中午|下午|晚上|夜里|前几天|那天|转的|付的|给的|的';
+const WHEN_EN = 'last (night|week|month|year)|yesterday|this (morning|afternoon|week)|today|earlier|just now|a (few )?(days|weeks) ago|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday)';
 const AMOUNT_ANSWER_ZH = '[\\d一二两三四五六七八九十百千万几]+(块钱|块|元|万|千|w|k|百)|[1-9]\\d{3,}';
 const TERSE_EN =
   "yes|yeah|yep|ya|y|i have|i did|i've paid|i paid|i sent|about|around|roughly|nearly|almost|over|only|just|it was|it's|its|first|then|another|and|plus|in total|total|so far|altogether|already|sent|paid|transferred|by|via|on|with|through|using|in|my|the|a|card|credit card|debit card|bank transfer|transfer|wire|alipay|wechat|wechat pay|paypal|crypto|bitcoin|btc|usdt|cash|zelle|venmo|gift cards?|lots of|times|each|of";
@@ -263,8 +265,8 @@ export const CUE_RULES: CueRule[] = [
     raises: 'already_paid',
     whole: true,
     pattern: {
-      zh: new RegExp(`^((是|是的|是啊|是呀|有|有的|有啊|有呀|对|对的|对啊|对呀)(是的|有的|对的|有)?|(${TERSE_ZH})*(${AMOUNT_ANSWER_ZH})((${TERSE_ZH})|(${AMOUNT_ANSWER_ZH}))*)$`),
-      en: new RegExp(`^((yes|y|ya|yah|yep|yup|yes i (have|did)|i (have|did)|yes (sent|paid|transferred)( it| them)?)|((${TERSE_EN}) )*(${AMOUNT_ANSWER_EN})( ((${TERSE_EN})|(${AMOUNT_ANSWER_EN})))*)$`),
+      zh: new RegExp(`^((是|是的|是啊|是呀|有|有的|有啊|有呀|对|对的|对啊|对呀)(是的|有的|对的|有)?(${WHEN_ZH})*|(${TERSE_ZH})*(${AMOUNT_ANSWER_ZH})((${TERSE_ZH})|(${AMOUNT_ANSWER_ZH}))*)$`),
+      en: new RegExp(`^((yes|y|ya|yah|yep|yup|yes i (have|did)|i (have|did)|yes (sent|paid|transferred)( it| them)?)( (${WHEN_EN}))*|(yeah|yea)( i (have|did))?( (${WHEN_EN}))+|((${TERSE_EN}) )*(${AMOUNT_ANSWER_EN})( ((${TERSE_EN})|(${AMOUNT_ANSWER_EN})))*)$`),
     },
   },
   {
@@ -279,9 +281,23 @@ export const CUE_RULES: CueRule[] = [
     },
   },
   {
+    // A terse "doing it now" ("在操作了", "嗯嗯 在弄了 先不说", "transferring now, can't talk"): the payment under way.
+    // Busy words (在忙, 在办事) are busy_later's.
+    name: 'in_progress',
+    raises: 'mid_scam',
+    whole: true,
+    pending: true,
+    pattern: {
+      zh: /^(嗯+|好|好的|对|是)?(我)?(正|还|已经)?在(弄|操作|转|搞|付|充|交)(了|呢|着|中)?(呢)?(先不说(了)?|等会(儿)?说|晚点说|一会(儿)?说|别打扰(我)?|别打了|回头说)?$/,
+      en: /^(yeah |yes |ok |okay )?(i'm |i am )?(doing it|transferring( it| the money)?|paying( it| them)?|sending( it| the money)?|in the middle of (it|the transfer|the payment))( now| right now)?( (can't|cannot) talk( now)?| talk later| later| busy| don't call)?$/,
+    },
+  },
+  {
     // Doing what the other side said: "I opened a new account like they asked", "按客服说的操作".
     name: 'follows_instructions',
     raises: 'mid_scam',
+    // "I deleted the chats like he said": obeying them, so deleting and blocking words do not disarm it.
+    obeys: true,
     pattern: {
       zh: /(按|按照|照|听)(着)?(他|她|他们|对方|客服|老师|导师|警官|警察|专员|那边|平台|检察官)(说|讲|教|要求|指示|安排|吩咐)(的)?(做|办|操作|弄|去|转|交|填|下载)|(按|按照|照)(着)?(他|她|他们|对方|客服|老师|导师|警官|警察|专员|那边|平台|检察官)的(要求|指示|步骤|流程|安排|意思)/,
       en: /\b(like|as|just as|just like|the way) (they|he|she|the (officer|agent|teacher|mentor|support|bank|caller|platform|police|prosecutor|broker|advisor)|customer service|support) (asked|told|said|instructed|wanted|showed)( me)?\b|\bfollow(ing|ed)? (their|his|her|the (officer's|agent's|teacher's|mentor's|broker's)) (instructions|steps|orders|directions|guidance)\b/,
@@ -360,7 +376,7 @@ const RHETORICAL = {
   en: /\bhow (can|could|would) (it|this|that|he|she|they) (be|possibly be) (a |an )?(scam|fake|fraud|con|lying)|\bno way (he|she|they|it)('s| is| are|'re|s) (lying|scamming|a scam|a scammer|fake)/,
 };
 const INVOLVED = {
-  zh: /我(?!怎么|要怎么|应该|想问|该怎么)|转过去的钱|打过去的钱|刚刚|刚才|昨天|前天|今天|(那边|他们|他|她|对方|老师|客服|平台)(说|让|叫|要)/,
+  zh: /我(?!怎么|要怎么|应该|想问|该怎么)|转过去的钱|打过去的钱|刚刚|刚才|昨天|前天|今天|被骗(了|走)|(转|付|给|交|汇|充)(了|过)|一共|总共|(那边|他们|他|她|对方|老师|客服|平台)(说|让|叫|要)/,
   en: /\b(told me|asked me|wants me|want me|me to|i'm|im|i am|i've|ive|i have to|i need to|i must|i sent|i paid|i transferred|my money|should i|do i (give|send|pay)|(they|he|she) (want|wants|said|says|told|warned)|my (boyfriend|girlfriend|mentor|teacher|broker|advisor|adviser|partner))\b/,
 };
 
@@ -425,7 +441,10 @@ export interface Analysis {
 
 /** The cue rules that fire, and the signals around them, for one reply. */
 export function analyse(text: string, locale: NluLocale): Analysis {
-  const t = expandShorthand(canonical(text), locale).replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '');
+  // A leading "no" answers us ("no no it's not a scam"): it does not negate the statement after it.
+  const t = expandShorthand(canonical(text), locale)
+    .replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '')
+    .replace(locale === 'en' ? /^((no|nope|nah)[\s,]+)+(?=(i|i'm|it|it's|its|he|he's|she|she's|they|they're|we|that|this|you)\b)/ : /^$/, '');
   const question = QUESTION[locale].test(t);
   const generalQuestion = question && !INVOLVED[locale].test(t) && !RHETORICAL[locale].test(t);
   // Clauses, each with the contrast segment it sits in (CLAUSE_BREAK breaks at every contrast word too).
@@ -439,7 +458,7 @@ export function analyse(text: string, locale: NluLocale): Analysis {
   const disarmedFrom = segments.map((seg) => DISARM[locale].test(seg.replace(INSTRUCTED[locale], ' ')));
   const disarmedAt = segments.map((_, k) => disarmedFrom.slice(k).some(Boolean));
   const disarmed = disarmedAt.some(Boolean);
-  const whole = t.replace(/[^\p{L}\p{N}\s$£€¥]/gu, ' ').replace(/\s+/g, locale === 'zh' ? '' : ' ').trim();
+  const whole = t.replace(/[^\p{L}\p{N}\s$£€¥']/gu, ' ').replace(/\s+/g, locale === 'zh' ? '' : ' ').trim();
   const seenThrough = SEEN_THROUGH[locale].test(t);
   const noPayment = NO_PAYMENT[locale].test(t);
   const cues = CUE_RULES.filter((rule) => {

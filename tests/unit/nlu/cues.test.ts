@@ -41,6 +41,8 @@ const CASES: Array<[rule: string, locale: NluLocale, positive: string, negated: 
   ['follows_instructions', 'en', 'I opened a new account like they asked', "they asked me to open an account but I didn't do it"],
   ['not_yet_soon', 'zh', '还没 快了', '还没，也不会转'],
   ['not_yet_soon', 'en', 'not yet, tomorrow', 'not yet and not ever'],
+  ['in_progress', 'zh', '在操作了', '在忙'],
+  ['in_progress', 'en', "transferring now, can't talk", "I'm not transferring anything"],
 ];
 
 describe('cue rules', () => {
