@@ -349,6 +349,8 @@ const DISARM = {
   zh: /拉黑|挂了|挂断|删了|删掉|举报|报警了|报了警|报了110|不理|没理|没搭理|不会上当|没上当|不会信(?!你们|你|警察|反诈)|不玩了|退出|退了|退群|(知道|觉得|就是|肯定是|一听就|看出|明白|发现)(?![^，。]{0,4}(不是|不会|没|不可能|哪是))[^，。]{0,6}(骗|假的|不对)/,
   en: /blocked|hung up|deleted|reported|ignored|ignoring|not falling|won't fall|didn't fall|cut (all )?contact|i quit|(know|knew|realis|realiz|obviously|clearly|seen this|could tell)(?![^,.;!?]{0,16}\b(not|isn't|isnt|ain't|aint|wasn't|wasnt|no)\b).{0,20}(scam|fake|\bcon\b|trick)/,
 };
+const TERSE_MAX = 60;
+
 // What comes after a contrast ("I know scams exist, but this one is different") is not disarmed by what came before.
 const CONTRAST = { zh: /但是|但|可是|不过/, en: /\bbut\b|\bhowever\b|\bthough\b/ };
 
@@ -458,14 +460,17 @@ export function analyse(text: string, locale: NluLocale): Analysis {
   const disarmedFrom = segments.map((seg) => DISARM[locale].test(seg.replace(INSTRUCTED[locale], ' ')));
   const disarmedAt = segments.map((_, k) => disarmedFrom.slice(k).some(Boolean));
   const disarmed = disarmedAt.some(Boolean);
-  const whole = t.replace(/[^\p{L}\p{N}\s$£€¥']/gu, ' ').replace(/\s+/g, locale === 'zh' ? '' : ' ').trim();
+  const disarmedAll = disarmedAt.every(Boolean);
+  const whole = t.length <= 2 * TERSE_MAX ? t.replace(/[^\p{L}\p{N}\s$£€¥']/gu, ' ').replace(/\s+/g, locale === 'zh' ? '' : ' ').trim() : '';
   const seenThrough = SEEN_THROUGH[locale].test(t);
   const noPayment = NO_PAYMENT[locale].test(t);
   const cues = CUE_RULES.filter((rule) => {
     if (generalQuestion) return false;
     if (rule.raises === 'mid_scam' && rule.obeys && seenThrough) return false;
+    if (rule.raises === 'mid_scam' && !rule.obeys && disarmedAll) return false;
     if (rule.raises === 'already_paid' && noPayment) return false;
-    if (rule.whole) return rule.pattern[locale].test(whole);
+    // Terse answers are short: a long reply is not one, and its text need not be matched.
+    if (rule.whole) return whole !== '' && whole.length <= TERSE_MAX && rule.pattern[locale].test(whole);
     // A veto answers what comes before it: "我没转钱，不过准备明天转" is still a payment to come.
     const veto = rule.veto?.[locale];
     return parts.some((c, i) => {
