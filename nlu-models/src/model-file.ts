@@ -11,6 +11,7 @@ const NgramSchema = z.object({
   weights: z.string(),
   bias: z.array(z.number()),
   scale: z.number(),
+  featureSet: z.number().int().positive().optional(),
 });
 
 export const ModelFileSchema = z.object({

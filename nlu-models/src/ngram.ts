@@ -10,7 +10,16 @@ export interface NgramModel {
   weights: string;
   bias: number[];
   scale: number;
+  /** Which features the model was trained on (FEATURE_SETS); absent in files from before feature set 2: 1. */
+  featureSet?: number;
 }
+
+/**
+ * 1: character and word n-grams, negation scope, refusals, cue signals. 2: also the reply's length as one bucketed
+ * feature ("len:1" … "len:32", characters for zh, words for en), so that a reply too short to say anything leans on
+ * what short replies usually are ("ok", "嗯", "有") instead of on the bias towards the largest (at-risk) classes.
+ */
+export const FEATURE_SET = 2;
 
 const ZH_NEGATORS = new Set(['没', '不', '别', '未']);
 const EN_NEGATORS = new Set(['not', 'no', 'never', 'didnt', 'dont', 'wont', 'havent', 'hasnt', 'cant', 'nothing', 'nobody', 'refused', 'wasnt', 'isnt', 'nor', 'almost', 'nearly']);
@@ -22,9 +31,15 @@ const REFUSES = {
   en: /\bi (refused|declined|said no|turned (it|them|him|her) down)\b(?! to (tell|talk|say|speak|answer|believe))|\bno way\b|\bnot happening\b|\bi (wont|will not|am not going to|im not going to|didnt|did not|never) (pay|send|transfer|borrow|wire|deposit|take out|do it|give)\b/,
 };
 
+const lengthBucket = (n: number) => (n <= 1 ? 1 : n <= 2 ? 2 : n <= 4 ? 4 : n <= 8 ? 8 : n <= 16 ? 16 : 32);
+
 /** Character and word n-grams of the content, plus the cue machinery's signals about the reply (`extra`). */
-export function ngramFeatures(content: string, locale: NluLocale, extra: readonly string[] = []): string[] {
+export function ngramFeatures(content: string, locale: NluLocale, extra: readonly string[] = [], featureSet = FEATURE_SET): string[] {
   const out = new Set<string>();
+  if (featureSet >= 2) {
+    const n = locale === 'zh' ? [...content.replace(/\s+/g, '')].length : content.split(/\s+/).filter(Boolean).length;
+    out.add(`len:${lengthBucket(n)}`);
+  }
   for (const e of extra) out.add(`x:${e}`);
   if (REFUSES[locale].test(content.replace(/'/g, ''))) out.add('x:refuses');
   const words = content.replace(/'/g, '').split(/\s+/).filter(Boolean);
@@ -84,12 +99,12 @@ const K = INTENTS.length;
 export function trainNgram(
   items: Array<{ content: string; intent: Intent; extra?: readonly string[] }>,
   locale: NluLocale,
-  opts: { epochs?: number; lr?: number; l2?: number; balance?: number } = {},
+  opts: { epochs?: number; lr?: number; l2?: number; balance?: number; featureSet?: number } = {},
 ): NgramModel {
-  const { epochs = 60, lr = 1, l2 = 1e-4, balance = 0 } = opts;
+  const { epochs = 60, lr = 1, l2 = 1e-4, balance = 0, featureSet = FEATURE_SET } = opts;
   const index = new Map<string, number>();
   const rows = items.map(({ content, intent, extra }) => {
-    const feats = ngramFeatures(content, locale, extra).map((f) => {
+    const feats = ngramFeatures(content, locale, extra, featureSet).map((f) => {
       let i = index.get(f);
       if (i === undefined) {
         i = index.size;
@@ -147,6 +162,7 @@ export function trainNgram(
     weights: Buffer.from(q.buffer).toString('base64'),
     bias: [...b].map((x) => Math.round(x * 1e6) / 1e6),
     scale,
+    featureSet,
   };
 }
 
@@ -155,8 +171,9 @@ export function makeNgramScorer(model: NgramModel): (content: string, extra?: re
   const buf = Buffer.from(model.weights, 'base64');
   const q = new Int16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
   const z = new Float64Array(K);
+  const featureSet = model.featureSet ?? 1;
   return (content: string, extra: readonly string[] = []) => {
-    const feats = ngramFeatures(content, model.locale, extra);
+    const feats = ngramFeatures(content, model.locale, extra, featureSet);
     const norm = 1 / Math.sqrt(feats.length || 1);
     for (let k = 0; k < K; k += 1) z[k] = model.bias[k];
     for (const f of feats) {

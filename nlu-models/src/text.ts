@@ -22,6 +22,26 @@ export function canonical(text: string): string {
     .trim();
 }
 
+// SMS shorthand, dropped apostrophes and the commonest misspellings of the words the cues and the model key on:
+// "hes legit", "i payed them", "transfering now", "ur fake", "in a call w customer service". Only forms with one
+// reading; "ill", "were", "its" stay as written.
+const EN_SHORTHAND: Record<string, string> = {
+  u: 'you', ur: "you're", r: 'are', w: 'with', b4: 'before', pls: 'please', plz: 'please', thx: 'thanks', ty: 'thank you',
+  bf: 'boyfriend', gf: 'girlfriend', bc: 'because', cuz: 'because', coz: 'because', tmr: 'tomorrow', tmrw: 'tomorrow', tonite: 'tonight', nite: 'night',
+  msg: 'message', txt: 'text', acct: 'account', acc: 'account', govt: 'government', nvr: 'never', rn: 'right now', idk: "i don't know", kno: 'know', knw: 'know',
+  im: "i'm", ive: "i've", hes: "he's", shes: "she's", theyre: "they're", youre: "you're", dont: "don't", didnt: "didn't", doesnt: "doesn't",
+  wont: "won't", cant: "can't", isnt: "isn't", wasnt: "wasn't", arent: "aren't", havent: "haven't", hasnt: "hasn't", wouldnt: "wouldn't", shouldnt: "shouldn't",
+  payed: 'paid', transfered: 'transferred', transfering: 'transferring', trasnferred: 'transferred', tranferred: 'transferred', tansferred: 'transferred',
+  alredy: 'already', allready: 'already', alrdy: 'already', recieved: 'received', recieve: 'receive', sended: 'sent', scamed: 'scammed',
+};
+const EN_SHORTHAND_RE = new RegExp(`(?<![\\w'])(${Object.keys(EN_SHORTHAND).join('|')})(?![\\w'])`, 'g');
+
+/** English shorthand spelt out (text already canonical); Chinese unchanged. */
+export function expandShorthand(text: string, locale: NluLocale): string {
+  if (locale !== 'en') return text;
+  return text.replace(/\bw\/(?=\s)/g, 'with').replace(EN_SHORTHAND_RE, (w) => EN_SHORTHAND[w]!);
+}
+
 // Speech fillers carry no intent; "那个" is only dropped when it stands alone as a hesitation.
 const ZH_FILLERS = /(^|\s)(嗯+|呃+|额+|啊+|哦+|唉+|哎+|诶+|那个|就是|然后|这个)(?=\s|$)/g;
 const EN_FILLERS = /\b(um+|uh+|er+|erm|ah+|mm+|hmm+|hm|like|you know|i mean|so)\b/g;

@@ -35,6 +35,14 @@ const CASES: Array<[rule: string, locale: NluLocale, positive: string, negated: 
   ['on_the_line', 'en', "I'm still on the other line with customer service", "I'm not on a video call with anyone"],
   ['deleting_on_instruction', 'zh', '他让我把反诈APP卸载了', '他让我卸载反诈APP，我没卸'],
   ['deleting_on_instruction', 'en', 'they told me to delete the anti-fraud app', "they told me to delete the anti-fraud app but I didn't delete it"],
+  ['answers_paid', 'zh', '有，两万块', '有什么事'],
+  ['answers_paid', 'en', 'yep, £650 by bank transfer', 'yeah what is it'],
+  ['follows_instructions', 'zh', '我按客服说的操作了', '我没按他说的做'],
+  ['follows_instructions', 'en', 'I opened a new account like they asked', "they asked me to open an account but I didn't do it"],
+  ['not_yet_soon', 'zh', '还没 快了', '还没，也不会转'],
+  ['not_yet_soon', 'en', 'not yet, tomorrow', 'not yet and not ever'],
+  ['in_progress', 'zh', '在操作了', '在忙'],
+  ['in_progress', 'en', "transferring now, can't talk", "I'm not transferring anything"],
 ];
 
 describe('cue rules', () => {
