@@ -32,10 +32,36 @@ export interface AppProcess {
 
 /**
  * Starts `server/main.ts --role <role>` under node with tsx's loader (the same code `npm start` runs,
- * without npm's and tsx's wrapper processes, so the pid is the app's own). Resolves once it says it is ready.
+ * without npm's and tsx's wrapper processes, so the pid is the app's own), or with `built` the compiled
+ * `dist/server/main.js` exactly as `npm start` runs it. Resolves once it says it is ready.
  */
-export function spawnApp(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number } = {}): Promise<AppProcess> {
+export function spawnApp(role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number; built?: boolean } = {}): Promise<AppProcess> {
+  if (opts.built) return spawnRole(builtMain(), READY_LINE, role, env, { ...opts, loader: false });
   return spawnRole(path.join(ROOT, 'server', 'main.ts'), READY_LINE, role, env, opts);
+}
+
+const SOURCE_DIRS = ['server', 'bots', 'flows', 'nlu-models/src', 'tools'];
+
+/** dist/server/main.js, refused when it is missing or older than a source file (a stale build measures old code). */
+export function builtMain(): string {
+  const main = path.join(ROOT, 'dist', 'server', 'main.js');
+  if (!fs.existsSync(main)) throw new Error('no compiled build (dist/server/main.js): run `npm run build` first');
+  const builtAt = fs.statSync(main).mtimeMs;
+  const newer = (dir: string): string | undefined => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && e.name !== 'node_modules') {
+        const found = newer(p);
+        if (found) return found;
+      } else if (/\.ts$/.test(e.name) && fs.statSync(p).mtimeMs > builtAt) return p;
+    }
+    return undefined;
+  };
+  for (const d of SOURCE_DIRS) {
+    const stale = newer(path.join(ROOT, d));
+    if (stale) throw new Error(`the compiled build is older than ${path.relative(ROOT, stale)}: run \`npm run build\` again`);
+  }
+  return main;
 }
 
 /** Starts `bench/reference.ts --role <role>` the same way (the bench's reference of the same work). */
@@ -86,10 +112,11 @@ function processTree(pid: number): number[] {
   return out;
 }
 
-async function spawnRole(script: string, readyLines: Record<ProcessRole, string>, role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number }): Promise<AppProcess> {
+async function spawnRole(script: string, readyLines: Record<ProcessRole, string>, role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number; loader?: boolean }): Promise<AppProcess> {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options for every app process, for profiles.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script, '--role', role], {
+  const loader = opts.loader === false ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script, '--role', role], {
     cwd: ROOT,
     env: { ...process.env, ...env, LOG_LEVEL: env.LOG_LEVEL ?? "info" },
     stdio: ['ignore', 'pipe', 'pipe'],

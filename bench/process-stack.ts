@@ -30,12 +30,14 @@ export interface ProcessStackOptions {
   env?: Record<string, string>;
   ringMs?: number;
   smsStepMs?: number;
+  /** quanzu's processes run the compiled build (dist/, as `npm start`) instead of the sources under tsx */
+  built?: boolean;
 }
 
 export async function startProcessStack(opts: ProcessStackOptions = {}): Promise<ProcessStack> {
   const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, redisUrl: opts.redisUrl, ringMs: opts.ringMs, smsStepMs: opts.smsStepMs, env: opts.env });
   const keys = { intake: creds.keys.intake, desk: creds.keys.desk };
-  const spawnRole = opts.app === 'reference' ? (role: ProcessRole) => spawnReference(role, { ...env, INTAKE_KEY: keys.intake }) : (role: ProcessRole) => spawnApp(role, env);
+  const spawnRole = opts.app === 'reference' ? (role: ProcessRole) => spawnReference(role, { ...env, INTAKE_KEY: keys.intake }) : (role: ProcessRole) => spawnApp(role, env, { built: opts.built });
   const processes: AppProcess[] = [];
   const stopAll = async () => {
     // Web first (stops taking work), then workers drain.

@@ -4,7 +4,8 @@
 // absolute numbers on a shared 2-core machine are noise, ratios measured minutes apart are not.
 // Flags: --json (one JSON object on stdout; progress stays on stderr), --pg (PostgreSQL instead of SQLite),
 // --workers 1|2 (separate web + N worker processes instead of one process running both), --quick
-// (smaller runs), --rate N (dispatch arrivals per second, default 100), --no-reference (quanzu alone).
+// (smaller runs), --rate N (dispatch arrivals per second, default 100), --no-reference (quanzu alone),
+// --built (quanzu runs the compiled build, dist/, as `npm start` does; run `npm run build` first).
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,10 +21,11 @@ interface Args {
   quick: boolean;
   rate: number;
   reference: boolean;
+  built: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { json: false, pg: false, workers: 0, quick: false, rate: 100, reference: true };
+  const args: Args = { json: false, pg: false, workers: 0, quick: false, rate: 100, reference: true, built: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (name: string) => (a.includes('=') ? a.slice(name.length + 1) : argv[++i]);
@@ -31,6 +33,7 @@ export function parseArgs(argv: string[]): Args {
     else if (a === '--pg') args.pg = true;
     else if (a === '--quick') args.quick = true;
     else if (a === '--no-reference') args.reference = false;
+    else if (a === '--built') args.built = true;
     else if (a === '--workers' || a.startsWith('--workers=')) {
       const v = value('--workers');
       if (v !== '1' && v !== '2') throw new Error(`--workers must be 1 or 2, got "${v}"`);
@@ -39,7 +42,7 @@ export function parseArgs(argv: string[]): Args {
       const v = Number(value('--rate'));
       if (!Number.isInteger(v) || v < 1 || v > 1000) throw new Error(`--rate must be a whole number of warnings per second (1–1000)`);
       args.rate = v;
-    } else throw new Error(`unknown option "${a}"; use --json, --pg, --workers 1|2, --quick, --rate N, --no-reference`);
+    } else throw new Error(`unknown option "${a}"; use --json, --pg, --workers 1|2, --quick, --rate N, --no-reference, --built`);
   }
   return args;
 }
@@ -154,7 +157,7 @@ async function main() {
   try {
     for (const app of apps) {
       progress(`starting ${app}: ${roles.join(' + ')} on ${args.pg ? 'PostgreSQL' : 'SQLite'} with its own local phone network…`);
-      stacks[app] = await startProcessStack({ app, roles: [...roles], db: args.pg ? postgresDatabase() : sqliteDatabase(), env: { POLICY_FILE: POLICY }, smsStepMs: 10 });
+      stacks[app] = await startProcessStack({ app, roles: [...roles], db: args.pg ? postgresDatabase() : sqliteDatabase(), env: { POLICY_FILE: POLICY }, smsStepMs: 10, built: app === 'quanzu' && args.built });
       clients[app] = httpClient(stacks[app].appUrl);
       smsWatch[app] = watchProviderSms(stacks[app]);
     }
@@ -320,7 +323,7 @@ async function main() {
   judge(figures, args.pg);
   const summary = {
     database: args.pg ? 'postgresql' : 'sqlite',
-    processes: roles.join('+'),
+    processes: `${roles.join('+')}${args.built ? ' (compiled build)' : ' (sources under tsx)'}`,
     load_avg_at_start: startedLoad.join(' '),
     load_1min_during: `${Math.min(...loads)}–${Math.max(...loads)}`,
     figures,

@@ -45,4 +45,13 @@ if (require.main === module) {
   const outDir = path.resolve(ROOT, process.argv[2] ?? 'dist');
   const copied = copyAssets(outDir);
   console.log(`copied ${copied.length} assets to ${path.relative(ROOT, outDir) || '.'}`);
+  // The consoles' bundles, built by the compiled code for the compiled tree: their stamp names the inputs as
+  // the compiled server will look for them, so `npm start` serves them as they are and never needs esbuild
+  // (a dev dependency) at run time. The copied web/build/ stamp names the sources' paths and would read as stale.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const web = require(path.join(outDir, 'server', 'http', 'web-build.js')) as typeof import('../../server/http/web-build');
+  const built = web.buildWeb();
+  const stale = web.staleReason();
+  if (stale) throw new Error(`build: the consoles' bundles in ${path.relative(ROOT, outDir)} read as stale right after building them (${stale})`);
+  console.log(`built the consoles' bundles for ${path.relative(ROOT, outDir)}: ${built.files.join(', ')} (${Math.round(built.bytes / 1024)} kB)`);
 }
