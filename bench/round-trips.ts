@@ -48,19 +48,12 @@ function countStatements(pg: boolean): void {
 async function main() {
   const pg = process.argv.includes('--pg');
   countStatements(pg);
-  const run = await prepareLocalRun({ db: pg ? postgresDatabase() : sqliteDatabase(), env: { LOG_LEVEL: 'silent' } });
-  const app = await start('web', run.env);
-  const client = httpClient(run.appUrl);
-  const key = run.creds.keys.intake;
+  const { post, close } = await localApp(pg, 'web');
   let seq = 0;
   const base = 10_000_000 + Math.floor(Math.random() * 80_000_000);
   const warning = () => {
     const i = seq++;
     return { source: 'bench', externalId: `RT-${base}-${i}`, phone: `+86139${String(base + i).padStart(8, '0')}`, scamType: 'investment', riskLevel: 'medium', amount: 5000 };
-  };
-  const post = async (body: unknown) => {
-    const r = await client.post('/api/warnings', body, { authorization: `Bearer ${key}` });
-    if (r.status !== 202) throw new Error(`intake answered ${r.status}: ${r.body.slice(0, 300)}`);
   };
   const measure = async (name: string, warnings: number, work: () => Promise<void>) => {
     count.n = 0;
@@ -76,11 +69,7 @@ async function main() {
     await measure('32 concurrent requests (1000)', 1000, () => withConcurrency(1000, 32, () => post(warning())));
     await measure('batches of 100, 1 at a time (5)', 500, () => withConcurrency(5, 1, () => post({ warnings: Array.from({ length: 100 }, warning) })));
   } finally {
-    client.close();
-    await app.stop();
-    await run.network.close();
-    await deleteRedisPrefix(run.prefix).catch(() => undefined);
-    await run.db.cleanup();
+    await close();
   }
   await measureWholeSend(pg, warning, measure);
 }
@@ -88,13 +77,7 @@ async function main() {
 /** Intake to a delivered SMS, every role in this process: what one warning costs the database end to end. */
 async function measureWholeSend(pg: boolean, warning: () => object, measure: (name: string, warnings: number, work: () => Promise<void>) => Promise<void>) {
   // The bench's policy: a medium-risk warning is one SMS first, as in `npm run bench`.
-  const run = await prepareLocalRun({ db: pg ? postgresDatabase() : sqliteDatabase(), env: { LOG_LEVEL: 'silent', POLICY_FILE: path.join(__dirname, 'policy.yaml') } });
-  const app = await start('all', run.env);
-  const client = httpClient(run.appUrl);
-  const post = async (body: unknown) => {
-    const r = await client.post('/api/warnings', body, { authorization: `Bearer ${run.creds.keys.intake}` });
-    if (r.status !== 202) throw new Error(`intake answered ${r.status}: ${r.body.slice(0, 300)}`);
-  };
+  const { run, post, close } = await localApp(pg, 'all', { POLICY_FILE: path.join(__dirname, 'policy.yaml') });
   const delivered = async () => (await run.network.control.callbacks({ kind: 'sms-status', status: 'delivered' })).filter((c) => c.status >= 200 && c.status < 300).length;
   const settled = async (want: number) => {
     const deadline = Date.now() + 120_000;
@@ -116,12 +99,27 @@ async function measureWholeSend(pg: boolean, warning: () => object, measure: (na
       await settled(120);
     });
   } finally {
+    await close();
+  }
+}
+
+/** The app in this process on a fresh database, with an intake caller; `close` takes it all down again. */
+async function localApp(pg: boolean, role: 'web' | 'all', env: Record<string, string> = {}) {
+  const run = await prepareLocalRun({ db: pg ? postgresDatabase() : sqliteDatabase(), env: { LOG_LEVEL: 'silent', ...env } });
+  const app = await start(role, run.env);
+  const client = httpClient(run.appUrl);
+  const post = async (body: unknown) => {
+    const r = await client.post('/api/warnings', body, { authorization: `Bearer ${run.creds.keys.intake}` });
+    if (r.status !== 202) throw new Error(`intake answered ${r.status}: ${r.body.slice(0, 300)}`);
+  };
+  const close = async () => {
     client.close();
     await app.stop();
     await run.network.close();
     await deleteRedisPrefix(run.prefix).catch(() => undefined);
     await run.db.cleanup();
-  }
+  };
+  return { run, post, close };
 }
 
 main().then(
