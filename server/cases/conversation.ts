@@ -17,7 +17,7 @@ import type { ChannelName, HandoffReason, Locale } from '../../flows/engine/voca
 import type { Classification } from '../../nlu-models/src/intents';
 import { usablePersonName } from '../../flows/engine/person-name';
 import { optionClassification } from '../../flows/engine/options';
-import type { Database, CaseRow, MessageRow } from '../store/schema';
+import type { Database, CaseRow, CaseUpdate, MessageRow } from '../store/schema';
 import { insertMessage } from '../store/repositories/messages';
 import { activeHandoffForCase } from '../store/repositories/handoffs';
 import { audit } from '../store/repositories/audit';
@@ -122,7 +122,7 @@ async function recordStep(
   channel: ChannelName,
   result: StepResult,
   pending: PendingEvents,
-  opts: { voice?: VoiceRenderContext; actor: string },
+  opts: { voice?: VoiceRenderContext; actor: string; casePatch?: CaseUpdate },
 ): Promise<{ outbound?: MessageRow; rendered?: Rendered }> {
   let outbound: MessageRow | undefined;
   let rendered: Rendered | undefined;
@@ -153,7 +153,9 @@ async function recordStep(
     });
   }
   const patch = { conversation: toJson(result.state), flow_id: flow.id, flow_version: flow.version, active_channel: channel };
-  await db.updateTable('cases').set({ ...patch, updated_at: new Date().toISOString() }).where('id', '=', c.id).execute();
+  // Inside a lifecycle decision the case row is written once, with the decision's own changes.
+  if (opts.casePatch) Object.assign(opts.casePatch, patch);
+  else await db.updateTable('cases').set({ ...patch, updated_at: new Date().toISOString() }).where('id', '=', c.id).execute();
   Object.assign(c, patch);
   if (result.state.ended && result.state.outcome) await audit(db, { caseId: c.id, actor: opts.actor, action: 'flow_ended', detail: { outcome: result.state.outcome } });
   pending.publish({ type: 'case', caseId: c.id, change: 'conversation' });
@@ -168,7 +170,14 @@ export async function beginConversation(
   flow: CompiledFlow,
   channel: ChannelName,
   pending: PendingEvents,
-  opts: { voice?: VoiceRenderContext; actor: string; /** Spoken before the flow's first words (the call-recording notice). */ notice?: string },
+  opts: {
+    voice?: VoiceRenderContext;
+    actor: string;
+    /** Spoken before the flow's first words (the call-recording notice). */
+    notice?: string;
+    /** The caller writes the case row itself: the conversation's columns go into this patch instead. */
+    casePatch?: CaseUpdate;
+  },
 ): Promise<TurnOutput> {
   const result = startConversation(flow, flowContext(s, c, channel));
   const first = result.prompts[0];
@@ -373,10 +382,10 @@ export function fallbackFlowId(s: Services): string {
 
 /** The conversation side of the case's lifecycle: the scripts a decision needs, inside its transaction. */
 export const conversationPort: CasePort = {
-  async begin(trx, s, c, channel, script, pending) {
+  async begin(trx, s, c, channel, script, pending, casePatch) {
     const flow = script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : await flowForCase(s, c, trx);
     if (!flow) return undefined;
-    const turn = await beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach' });
+    const turn = await beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach', casePatch });
     return turn.outbound;
   },
   async relativePrompt(trx, s, c, relative) {

@@ -3,7 +3,7 @@
 // handoffs, the next action, the lifecycle state — so a decision and its effects commit together. After
 // commit, `dispatch` queues the relay and the timer; if Redis loses them, the sweeper finds the rows.
 import type { Kysely } from 'kysely';
-import type { CaseRow, Database, MessageRow, OutboxRow } from '../store/schema';
+import type { CaseRow, CaseUpdate, Database, MessageRow, OutboxRow } from '../store/schema';
 import { updateCase } from '../store/repositories/cases';
 import { attemptsByNo, beginAttempt } from '../store/repositories/attempts';
 import { activeHandoffForCase, appendHandoffNote } from '../store/repositories/handoffs';
@@ -26,8 +26,11 @@ export type Tx = Kysely<Database>;
 
 /** What the conversation side provides when a command needs a script (kept apart so neither imports the other). */
 export interface ConversationPort {
-  /** Starts the case's conversation on a text channel (its script, or the follow-up): records the first prompt. */
-  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents): Promise<MessageRow | undefined>;
+  /**
+   * Starts the case's conversation on a text channel (its script, or the follow-up): records the first prompt.
+   * The conversation's case columns go into `casePatch`, which the decision writes with its own.
+   */
+  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents, casePatch: CaseUpdate): Promise<MessageRow | undefined>;
   /** The relative flow's first prompt for one relative, stored on the person's case (not their conversation). */
   relativePrompt(trx: Tx, s: Services, c: CaseRow, relative: { phone: string; relation: string | null }): Promise<MessageRow | undefined>;
 }
@@ -52,7 +55,7 @@ export interface Applied {
  */
 export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Transition, pending: PendingEvents, port: ConversationPort, actor: string): Promise<Applied> {
   const applied: Applied = { caseId: c.id, outbox: [], connectDesk: false, stepSilence: false, state: t.state };
-  const patch: Parameters<typeof updateCase>[2] = { lifecycle: toJson(t.state) };
+  const patch: CaseUpdate = { lifecycle: toJson(t.state) };
   // The scripts a command starts read the decided state (the flow triage chose, the follow-up script).
   c.lifecycle = patch.lifecycle!;
   for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor);
@@ -61,7 +64,7 @@ export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Trans
   return applied;
 }
 
-async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: Parameters<typeof updateCase>[2], pending: PendingEvents, port: ConversationPort, actor: string): Promise<void> {
+async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: CaseUpdate, pending: PendingEvents, port: ConversationPort, actor: string): Promise<void> {
   switch (cmd.type) {
     case 'contact': {
       const target = cmd.channel === 'telegram' ? c.telegram_chat_id : c.phone;
@@ -72,7 +75,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       if (cmd.channel === 'voice') {
         row = await insertOutbox(trx, { case_id: c.id, kind: 'call', channel: 'voice', purpose: cmd.purpose, target, attempt_id: attempt.id, payload: toJson({ machineDetection: true }) });
       } else {
-        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', pending);
+        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', pending, patch);
         if (!message) {
           await audit(trx, { caseId: c.id, actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
           return;
