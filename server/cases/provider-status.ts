@@ -2,10 +2,10 @@
 // something for the case (delivered, undelivered, unanswered, ended…) is carried out in one transaction:
 // remembered once by its natural key, the outbox row confirmed, the attempt's status recorded, a failure
 // audited and the case's lifecycle told the attempt's outcome; the lifecycle's new work is dispatched after
-// commit. Progress (queued, sent, ringing) only records the status, in two statements. Each step used to commit on its own, five to eight commits per callback and two or three
-// callbacks per message, and that commit traffic was most of the cost of a send (docs/performance.md). One
-// transaction also means a failure half-way forgets the key with everything else, so the provider's retry is
-// processed whole.
+// commit. Progress (queued, sent, ringing) only records the status, in two statements. Each step used to
+// commit on its own, five to eight commits per callback and two or three callbacks per message, and that
+// commit traffic was most of the cost of a send (docs/performance.md). One transaction also means a failure
+// half-way forgets the key with everything else, so the provider's retry is processed whole.
 //
 // Lock order, the same as every other case transaction: the case first (on PostgreSQL), then its outbox rows
 // and attempts. The delivery key is inserted before the case lock; a second delivery of the same key waits on
@@ -48,7 +48,7 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
     if (!(await firstDelivery(trx, st.key))) return undefined;
     const attempt = await findAttempt(trx, st);
     const c = attempt && (await lockCase(trx, s, attempt.case_id));
-    confirmed = await confirmUnlessKnown(trx, st, attempt);
+    if (mayNeedConfirming(st, attempt)) confirmed = await confirmFromCallback(trx, st.outboxId!, st.providerId);
     if (!attempt || !c) return undefined;
     await recordAttemptStatus(trx, attempt, st.status, st.errorCode, st.providerId);
     if (meaning.failure) await audit(trx, { caseId: attempt.case_id, actor: 'twilio', action: meaning.failure, detail: { status: st.status, errorCode: st.errorCode, attemptNo: attempt.attempt_no } });
@@ -69,7 +69,7 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
 async function recordProgress(s: Services, st: ProviderStatus): Promise<void> {
   const db = s.store.db;
   const attempt = await findAttempt(db, st);
-  const confirmed = st.outboxId && attempt?.provider_id !== st.providerId ? await db.transaction().execute((trx) => confirmUnlessKnown(trx, st, attempt)) : undefined;
+  const confirmed = mayNeedConfirming(st, attempt) ? await db.transaction().execute((trx) => confirmFromCallback(trx, st.outboxId!, st.providerId)) : undefined;
   if (attempt) await recordAttemptStatus(db, attempt, st.status, st.errorCode, st.providerId);
   if (confirmed) s.events.publish({ type: 'case', caseId: confirmed.case_id, change: 'delivered' });
 }
@@ -80,7 +80,4 @@ const findAttempt = (db: Tx, st: ProviderStatus) => (st.attemptId ? getAttempt(d
  * Any status means the provider has the send: one the relay could not confirm is confirmed now. An attempt
  * that already carries this provider id was confirmed with it (the relay writes both in one transaction).
  */
-async function confirmUnlessKnown(trx: Tx, st: ProviderStatus, attempt: AttemptRow | undefined): Promise<OutboxRow | undefined> {
-  if (!st.outboxId || attempt?.provider_id === st.providerId) return undefined;
-  return confirmFromCallback(trx, st.outboxId, st.providerId);
-}
+const mayNeedConfirming = (st: ProviderStatus, attempt: AttemptRow | undefined): boolean => !!st.outboxId && attempt?.provider_id !== st.providerId;

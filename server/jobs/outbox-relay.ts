@@ -8,7 +8,7 @@
 import type { Job } from 'bull';
 import type { Rendered } from '../../flows/engine';
 import { ChannelError } from '../../bots/channel';
-import { getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
+import { advanceAttemptStatus, getAttempt } from '../store/repositories/attempts';
 import { getMessage, setMessageProviderId } from '../store/repositories/messages';
 import { claimDueOutbox, claimOutbox, getOutbox, knownProviderIds, moveOutbox, outboxDue } from '../store/repositories/outbox';
 import { audit } from '../store/repositories/audit';
@@ -196,8 +196,8 @@ async function markSent(s: Services, row: OutboxRow, providerId: string, status:
 async function markSentIn(trx: Tx, row: OutboxRow, providerId: string, status: string, from: Parameters<typeof moveOutbox>[2]): Promise<boolean> {
   if (!(await moveOutbox(trx, row.id, from, { status: 'sent', provider_id: providerId }))) return false;
   if (row.message_id) await setMessageProviderId(trx, row.message_id, providerId);
-  // The relay does not know the attempt's status: the database's comparison decides (a callback may be first).
-  if (row.attempt_id) await recordAttemptStatus(trx, { id: row.attempt_id, status: 'queued', error_code: null, provider_id: null }, status, undefined, providerId);
+  // The relay has not read the attempt (a status callback may have moved it first): the database compares.
+  if (row.attempt_id) await advanceAttemptStatus(trx, row.attempt_id, status, undefined, providerId);
   return true;
 }
 

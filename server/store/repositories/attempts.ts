@@ -64,23 +64,34 @@ const STATUS_RANK: Record<string, number> = {
 };
 export const statusRank = (status: string): number => STATUS_RANK[status] ?? 0;
 
+/** Per status, the statuses further along than it: an attempt in one of them is not taken back. */
+const FURTHER_THAN: Record<string, string[]> = Object.fromEntries(
+  Object.keys(STATUS_RANK).map((s) => [s, Object.keys(STATUS_RANK).filter((k) => STATUS_RANK[k]! > STATUS_RANK[s]!)]),
+);
+
 /**
- * Records a provider's status for an attempt unless the attempt is already further along, in one statement
- * (the comparison is made by the database on the row as it is, so two reports racing cannot take it back);
- * the provider's id is kept either way. A report that changes nothing writes nothing.
+ * Records a provider's status for an attempt unless the attempt is already further along; the provider's id is
+ * kept either way. With the attempt as read, a report that changes nothing writes nothing.
  */
-export async function recordAttemptStatus(db: Db, a: Pick<AttemptRow, 'id' | 'status' | 'error_code' | 'provider_id'>, status: string, errorCode: string | undefined, providerId: string): Promise<void> {
-  const rank = statusRank(status);
-  if (a.provider_id && (rank < statusRank(a.status) || (status === a.status && (errorCode ?? a.error_code) === a.error_code))) return;
-  const further = Object.keys(STATUS_RANK).filter((k) => STATUS_RANK[k]! > rank);
+export async function recordAttemptStatus(db: Db, a: AttemptRow, status: string, errorCode: string | undefined, providerId: string): Promise<void> {
+  if (a.provider_id && (statusRank(status) < statusRank(a.status) || (status === a.status && (errorCode ?? a.error_code) === a.error_code))) return;
+  await advanceAttemptStatus(db, a.id, status, errorCode, providerId);
+}
+
+/**
+ * The same for an attempt known only by its id, in one statement: the database compares the ranks on the row as
+ * it is, so two reports racing cannot take it back. Only when the status is behind is the provider's id kept alone.
+ */
+export async function advanceAttemptStatus(db: Db, id: string, status: string, errorCode: string | undefined, providerId: string): Promise<void> {
+  const further = FURTHER_THAN[status] ?? FURTHER_THAN.queued!; // an unknown status ranks as queued
   let update = db
     .updateTable('contact_attempts')
     .set((eb) => ({ status, error_code: errorCode ?? eb.ref('error_code'), provider_id: eb.fn.coalesce('provider_id', eb.val(providerId)), updated_at: nowIso() }))
-    .where('id', '=', a.id);
+    .where('id', '=', id);
   if (further.length) update = update.where('status', 'not in', further);
   const moved = await update.executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0 && !a.provider_id) {
-    await db.updateTable('contact_attempts').set({ provider_id: providerId, updated_at: nowIso() }).where('id', '=', a.id).where('provider_id', 'is', null).execute();
+  if (Number(moved.numUpdatedRows) === 0) {
+    await db.updateTable('contact_attempts').set({ provider_id: providerId, updated_at: nowIso() }).where('id', '=', id).where('provider_id', 'is', null).execute();
   }
 }
 
