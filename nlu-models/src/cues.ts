@@ -444,9 +444,8 @@ export interface Analysis {
 /** The cue rules that fire, and the signals around them, for one reply. */
 export function analyse(text: string, locale: NluLocale): Analysis {
   // A leading "no" answers us ("no no it's not a scam"): it does not negate the statement after it.
-  const t = expandShorthand(canonical(text), locale)
-    .replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '')
-    .replace(locale === 'en' ? /^((no|nope|nah)[\s,]+)+(?=(i|i'm|it|it's|its|he|he's|she|she's|they|they're|we|that|this|you)\b)/ : /^$/, '');
+  const spoken = expandShorthand(canonical(text), locale).replace(/^((um+|uh+|er+|so|like|嗯+|呃+|那个|啊)[\s,，]*)+/, '');
+  const t = locale === 'en' ? spoken.replace(/^((no|nope|nah)[\s,]+)+(?=(i|i'm|it|it's|its|he|he's|she|she's|they|they're|we|that|this|you)\b)/, '') : spoken;
   const question = QUESTION[locale].test(t);
   const generalQuestion = question && !INVOLVED[locale].test(t) && !RHETORICAL[locale].test(t);
   // Clauses, each with the contrast segment it sits in (CLAUSE_BREAK breaks at every contrast word too).
@@ -459,8 +458,9 @@ export function analyse(text: string, locale: NluLocale): Analysis {
   // Seeing through the scam disarms the pressure before it and in its own stretch, not what a later "but" brings.
   const disarmedFrom = segments.map((seg) => DISARM[locale].test(seg.replace(INSTRUCTED[locale], ' ')));
   const disarmedAt = segments.map((_, k) => disarmedFrom.slice(k).some(Boolean));
-  const disarmed = disarmedAt.some(Boolean);
-  const disarmedAll = disarmedAt.every(Boolean);
+  // disarmedAt only falls from the first stretch to the last: the first says anywhere, the last says everywhere.
+  const disarmed = disarmedAt[0]!;
+  const disarmedAll = disarmedAt.at(-1)!;
   const whole = t.length <= 2 * TERSE_MAX ? t.replace(/[^\p{L}\p{N}\s$£€¥']/gu, ' ').replace(/\s+/g, locale === 'zh' ? '' : ' ').trim() : '';
   const seenThrough = SEEN_THROUGH[locale].test(t);
   const noPayment = NO_PAYMENT[locale].test(t);
