@@ -1,14 +1,14 @@
 // npm run nlu:eval: the committed model on the frozen independent test set (aggregates only) and on the dev set,
 // the near-duplicate check, and the figures per model version → console + nlu-models/REPORT.md.
-// Options: --model <model.json> --testset <dir> --report <file> (defaults: the committed ones).
+// Options: --model <model.json> --testset <dir> (repeatable) --report <file> (defaults: the committed ones, every frozen set).
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAtRisk } from './intents';
 import type { Classification, Classifier, Intent, NluLocale } from './intents';
 import { loadCorpus, NLU_ROOT, type Utterance } from './corpus';
 import { loadClassifier } from './index';
-import { HARD_CLASSES, loadTestset, testsetPresent, TESTSET_DIR, type HardClass, type TestChannel, type TestEntry } from './testset';
+import { HARD_CLASSES, loadTestsets, presentTestsets, TESTSET_DIRS, type HardClass, type TestChannel, type TestEntry } from './testset';
 import { nearDuplicateIndexes, NEAR_DUPLICATE_JACCARD } from './near-duplicates';
 import { confusionTable, figures, fmt, perIntentTable, sliceTable, FALSE_ALARM_COST, MISSED_AT_RISK_COST, type Outcome } from './figures';
 import { readModelFile, DEFAULT_MODEL_FILE } from './model-file';
@@ -35,6 +35,8 @@ export async function evaluateDev(classifier?: Classifier) {
 /** A test-set reply as evaluation keeps it: its reference and labels, what the model decided, never the text. */
 export interface TestOutcome extends Outcome {
   ref: string;
+  /** Which frozen set the entry belongs to ("testset", "testset-2"); absent in outcomes recorded before there were two. */
+  set?: string;
   locale: NluLocale;
   channel: TestChannel;
   hard: HardClass | null;
@@ -43,7 +45,7 @@ export interface TestOutcome extends Outcome {
 export function scoreTestset(classifier: Classifier, entries: TestEntry[]): TestOutcome[] {
   return entries.map((e) => {
     const c = classifier.classify(e.text, e.locale);
-    return { ref: e.ref, locale: e.locale, channel: e.channel, hard: e.hard, ...outcome(e.intent, c) };
+    return { ref: e.ref, set: e.set, locale: e.locale, channel: e.channel, hard: e.hard, ...outcome(e.intent, c) };
   });
 }
 
@@ -89,13 +91,13 @@ export function checkNearDuplicates(entries: TestEntry[], corpus: Utterance[], d
 
 export interface ReportOptions {
   modelFile?: string;
-  testsetDir?: string;
+  /** The frozen sets to report on (default: every present one, TESTSET_DIRS). */
+  testsetDirs?: string[];
   releasesFile?: string;
 }
 
 export async function buildReport(opts: ReportOptions = {}): Promise<{ report: string; modelVersion: string; test: TestOutcome[] | null; nearDuplicates: NearDuplicateReport | null }> {
   const modelFile = opts.modelFile ?? DEFAULT_MODEL_FILE;
-  const testsetDir = opts.testsetDir ?? TESTSET_DIR;
   const classifier = await loadClassifier({ modelFile });
   const model = readModelFile(modelFile);
   const corpus = loadCorpus('corpus');
@@ -107,28 +109,42 @@ export async function buildReport(opts: ReportOptions = {}): Promise<{ report: s
 
   let test: TestOutcome[] | null = null;
   let near: NearDuplicateReport | null = null;
-  out.push('## Independent test set (frozen)', '');
-  if (!testsetPresent(testsetDir)) {
-    out.push(`Not present yet: \`${testsetDir}/zh.yaml\` and \`en.yaml\` are written from \`nlu-models/testset/BRIEF.md\` by someone who has not read the corpus.`, '');
+  const dirs = presentTestsets(opts.testsetDirs ?? TESTSET_DIRS);
+  if (!dirs.length) {
+    out.push('## Independent test set (frozen)', '');
+    out.push(`Not present yet: \`nlu-models/testset/zh.yaml\` and \`en.yaml\` are written from \`nlu-models/testset/BRIEF.md\` by someone who has not read the corpus.`, '');
   } else {
-    const entries = loadTestset(testsetDir);
+    const entries = loadTestsets(dirs);
     test = scoreTestset(classifier, entries);
     near = checkNearDuplicates(entries, corpus, loadCorpus('dev'));
-    out.push(
-      `${entries.length} replies (zh ${entries.filter((e) => e.locale === 'zh').length}, en ${entries.filter((e) => e.locale === 'en').length}) written from \`nlu-models/testset/BRIEF.md\` (situations: scam types × channels × locales × reply styles, six hard classes) by a session that had never read the corpus, the dev set or the cue rules. Frozen: never trained on, never edited, and never read by whoever works on the model; this report gives aggregates only, and names entries by index.`,
-      '',
-    );
-    out.push(...sliceTable(testSlices(test)), '');
-    out.push('### Per intent (test set)', '', ...perIntentTable(test), '');
-    out.push('### Confusion matrix (test set)', '', ...confusionTable(test), '');
-    out.push('### Near-duplicates', '');
-    out.push(`Same reply after normalisation, or character-shingle Jaccard ≥ ${NEAR_DUPLICATE_JACCARD} (zh bigrams, en trigrams). Test-set entries with a near-duplicate:`, '');
-    out.push(`- in the corpus: ${near.corpus.length}${near.corpus.length ? ` (${near.corpus.join(', ')})` : ''}`);
-    out.push(`- in the dev set: ${near.dev.length}${near.dev.length ? ` (${near.dev.join(', ')})` : ''}`, '');
     const dupes = new Set([...near.corpus, ...near.dev]);
-    if (dupes.size) {
-      const clean = test.filter((r) => !dupes.has(r.ref));
-      out.push(`Without them (${clean.length} replies):`, '', ...sliceTable([['all', clean], ['zh', clean.filter((r) => r.locale === 'zh')], ['en', clean.filter((r) => r.locale === 'en')]]), '');
+    dirs.forEach((dir, i) => {
+      const set = basename(dir);
+      const where = relative(join(NLU_ROOT, '..'), dir);
+      const mine = entries.filter((e) => e.set === set);
+      const rows = test!.filter((r) => r.set === set);
+      const nearCorpus = near!.corpus.filter((ref) => mine.some((e) => e.ref === ref));
+      const nearDev = near!.dev.filter((ref) => mine.some((e) => e.ref === ref));
+      out.push(`## Independent test set ${i + 1}: \`${where}\` (frozen)`, '');
+      out.push(
+        `${mine.length} replies (zh ${mine.filter((e) => e.locale === 'zh').length}, en ${mine.filter((e) => e.locale === 'en').length}) written from \`${where}/BRIEF.md\` (situations: scam types × channels × locales × reply styles, six hard classes) by a session that had never read the corpus, the dev set or the cue rules; how, in \`${where}/README.md\`. Frozen: never trained on, never edited, and never read by whoever works on the model; this report gives aggregates only, and names entries by reference.`,
+        '',
+      );
+      out.push(...sliceTable(testSlices(rows)), '');
+      out.push(`### Per intent (test set ${i + 1})`, '', ...perIntentTable(rows), '');
+      out.push(`### Confusion matrix (test set ${i + 1})`, '', ...confusionTable(rows), '');
+      out.push(`### Near-duplicates (test set ${i + 1})`, '');
+      out.push(`Same reply after normalisation, or character-shingle Jaccard ≥ ${NEAR_DUPLICATE_JACCARD} (zh bigrams, en trigrams). Test-set entries with a near-duplicate:`, '');
+      out.push(`- in the corpus: ${nearCorpus.length}${nearCorpus.length ? ` (${nearCorpus.join(', ')})` : ''}`);
+      out.push(`- in the dev set: ${nearDev.length}${nearDev.length ? ` (${nearDev.join(', ')})` : ''}`, '');
+      if (nearCorpus.length + nearDev.length) {
+        const clean = rows.filter((r) => !dupes.has(r.ref));
+        out.push(`Without them (${clean.length} replies):`, '', ...sliceTable([['all', clean], ['zh', clean.filter((r) => r.locale === 'zh')], ['en', clean.filter((r) => r.locale === 'en')]]), '');
+      }
+    });
+    if (dirs.length > 1) {
+      out.push(`## All ${dirs.length} frozen sets together`, '', `${test.length} replies; the release gate decides on these together.`, '');
+      out.push(...sliceTable(testSlices(test).filter(([name]) => !name.startsWith('hard: '))), '');
     }
   }
 
@@ -168,13 +184,16 @@ export async function buildReport(opts: ReportOptions = {}): Promise<{ report: s
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, testset: { type: 'string' }, report: { type: 'string' } }, strict: true });
-  const { report, test } = await buildReport({ modelFile: values.model, testsetDir: values.testset });
+  const { values } = parseArgs({ options: { model: { type: 'string' }, testset: { type: 'string', multiple: true }, report: { type: 'string' } }, strict: true });
+  const { report, test } = await buildReport({ modelFile: values.model, testsetDirs: values.testset });
   writeFileSync(values.report ?? join(NLU_ROOT, 'REPORT.md'), report);
   process.stdout.write(report);
   if (test) {
-    const f = (l?: NluLocale) => figures(l ? test.filter((r) => r.locale === l) : test);
-    process.stderr.write(`nlu:eval: test set recall ${fmt(f().riskRecall)} (zh ${fmt(f('zh').riskRecall)}, en ${fmt(f('en').riskRecall)}), precision ${fmt(f().riskPrecision)}, accuracy ${fmt(f().accuracy)}\n`);
+    const sets = [...new Set(test.map((r) => r.set ?? 'testset'))];
+    for (const [name, rows] of [...sets.map((set): [string, TestOutcome[]] => [set, test.filter((r) => r.set === set)]), ...(sets.length > 1 ? [['all sets', test] as [string, TestOutcome[]]] : [])]) {
+      const f = (l?: NluLocale) => figures(l ? rows.filter((r) => r.locale === l) : rows);
+      process.stderr.write(`nlu:eval: ${name}: recall ${fmt(f().riskRecall)} (zh ${fmt(f('zh').riskRecall)}, en ${fmt(f('en').riskRecall)}), precision ${fmt(f().riskPrecision)}, accuracy ${fmt(f().accuracy)}\n`);
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { loadCorpus } from './corpus';
 import { NLU_LOCALES, type NluLocale } from './intents';
 import { NearDuplicateIndex, nearDuplicateIndexes, type Text } from './near-duplicates';
-import { loadTestset, testsetPresent, TESTSET_DIR } from './testset';
+import { loadTestsets, presentTestsets, testsetPresent } from './testset';
 
 interface FileCheck {
   file: string;
@@ -48,10 +48,11 @@ function dropReplies(file: string, replies: Set<string>): number {
   return dropped;
 }
 
-export function nearDuplicateCheck(opts: { files?: string[]; drop?: boolean; testsetDir?: string }): { testsetInCorpus: number; testsetInDev: number; files: FileCheck[] } {
-  const testsetDir = opts.testsetDir ?? TESTSET_DIR;
-  if (!testsetPresent(testsetDir)) throw new Error(`no test set in ${testsetDir}`);
-  const test: Text[] = loadTestset(testsetDir);
+export function nearDuplicateCheck(opts: { files?: string[]; drop?: boolean; testsetDirs?: string[] }): { testsetInCorpus: number; testsetInDev: number; files: FileCheck[] } {
+  const testsetDirs = opts.testsetDirs?.length ? opts.testsetDirs : presentTestsets();
+  const missing = opts.testsetDirs?.length ? testsetDirs.filter((d) => !testsetPresent(d)) : [];
+  if (!testsetDirs.length || missing.length) throw new Error(`no test set in ${missing.length ? missing.join(', ') : 'nlu-models/testset'}`);
+  const test: Text[] = loadTestsets(testsetDirs);
   const corpus = loadCorpus('corpus');
   const dev = loadCorpus('dev');
   const testIndex = new NearDuplicateIndex(test);
@@ -70,9 +71,9 @@ export function nearDuplicateCheck(opts: { files?: string[]; drop?: boolean; tes
 }
 
 if (require.main === module) {
-  const { values, positionals } = parseArgs({ options: { drop: { type: 'boolean', default: false }, testset: { type: 'string' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ options: { drop: { type: 'boolean', default: false }, testset: { type: 'string', multiple: true } }, allowPositionals: true, strict: true });
   try {
-    const r = nearDuplicateCheck({ files: positionals, drop: values.drop, testsetDir: values.testset });
+    const r = nearDuplicateCheck({ files: positionals, drop: values.drop, testsetDirs: values.testset });
     for (const f of r.files) {
       process.stdout.write(`${f.file}: ${f.replies} replies, ${f.nearTestset} near a test-set entry, ${f.nearOtherSet} near the ${f.file.includes('/dev/') ? 'corpus' : 'dev set'}${values.drop ? `, ${f.dropped} dropped` : ''}\n`);
     }

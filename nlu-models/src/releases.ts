@@ -9,6 +9,7 @@ export const RELEASES_FILE = join(NLU_ROOT, 'releases.json');
 
 const Slice = z.object({ n: z.number(), accuracy: z.number(), riskRecall: z.number().nullable(), riskPrecision: z.number().nullable(), cost: z.number() });
 export type SliceSummary = z.infer<typeof Slice>;
+const TestSlices = z.object({ all: Slice, zh: Slice, en: Slice, hard: Slice });
 
 export const ReleaseSchema = z.object({
   modelVersion: z.string(),
@@ -19,7 +20,12 @@ export const ReleaseSchema = z.object({
   comparedWith: z.string().nullable(),
   trainedOn: z.object({ corpus: z.number(), corrections: z.number() }),
   crossValidation: z.record(z.string(), z.number()),
-  test: z.object({ all: Slice, zh: Slice, en: Slice, hard: Slice }),
+  /** Every frozen set together (records made before there were two sets: the first set alone). */
+  test: TestSlices,
+  /** The frozen sets `test` covers; absent = "testset" alone. */
+  testSets: z.array(z.string()).optional(),
+  /** Each set's own figures, when more than one was measured. */
+  bySet: z.record(z.string(), TestSlices).optional(),
 });
 export type Release = z.infer<typeof ReleaseSchema>;
 
@@ -37,14 +43,16 @@ const f = (x: number | null) => (x === null || !Number.isFinite(x) ? 'n/a' : x.t
 export function releasesTable(releases: Release[]): string[] {
   if (!releases.length) return ['No model has been through the release gate yet (`npm run nlu:gate`).'];
   const out = [
-    '| model version | gated at | decision | trained on (corpus + corrections) | test acc | test at-risk recall (zh / en) | test at-risk precision | test cost | hard recall | CV recall |',
-    '|---|---|---|---|---:|---:|---:|---:|---:|---:|',
+    '| model version | gated at | decision | trained on (corpus + corrections) | test set | n | test acc | test at-risk recall (zh / en) | test at-risk precision | test cost | hard recall | CV recall |',
+    '|---|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of releases) {
-    const t = r.test;
-    out.push(
-      `| \`${r.modelVersion}\` | ${r.at.slice(0, 16).replace('T', ' ')} | ${r.decision} | ${r.trainedOn.corpus} + ${r.trainedOn.corrections} | ${f(t.all.accuracy)} | ${f(t.all.riskRecall)} (${f(t.zh.riskRecall)} / ${f(t.en.riskRecall)}) | ${f(t.all.riskPrecision)} | ${t.all.cost} | ${f(t.hard.riskRecall)} | ${f(r.crossValidation.riskRecall ?? null)} |`,
-    );
+    const rows: Array<[string, Release['test']]> = r.bySet ? [...Object.entries(r.bySet), ['all sets', r.test]] : [[(r.testSets ?? ['testset']).join(' + '), r.test]];
+    for (const [set, t] of rows) {
+      out.push(
+        `| \`${r.modelVersion}\` | ${r.at.slice(0, 16).replace('T', ' ')} | ${r.decision} | ${r.trainedOn.corpus} + ${r.trainedOn.corrections} | ${set} | ${t.all.n} | ${f(t.all.accuracy)} | ${f(t.all.riskRecall)} (${f(t.zh.riskRecall)} / ${f(t.en.riskRecall)}) | ${f(t.all.riskPrecision)} | ${t.all.cost} | ${f(t.hard.riskRecall)} | ${f(r.crossValidation.riskRecall ?? null)} |`,
+      );
+    }
   }
   return out;
 }

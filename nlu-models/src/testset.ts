@@ -2,13 +2,19 @@
 // corpus, the dev set or the cue rules. Frozen: read here for evaluation only, never trained on, never edited,
 // and its texts never leave the evaluation (reports carry aggregates and entry indexes only).
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { INTENTS, NLU_LOCALES, type Intent, type NluLocale } from './intents';
 import { NLU_ROOT } from './corpus';
 
 export const TESTSET_DIR = join(NLU_ROOT, 'testset');
+/**
+ * Every frozen set, oldest first. Each was written by a separate session from the same brief without reading
+ * the corpus; a set stays frozen once written, and a new one is added beside the old rather than editing it
+ * (each measurement spends a little of a set's independence).
+ */
+export const TESTSET_DIRS = [TESTSET_DIR, join(NLU_ROOT, 'testset-2')];
 
 export const CHANNELS = ['voice', 'sms', 'telegram'] as const;
 export type TestChannel = (typeof CHANNELS)[number];
@@ -24,8 +30,13 @@ const EntrySchema = z.object({
 });
 
 export interface TestEntry {
-  /** "zh#17": the locale and the 0-based position in its file. The only way a report names an entry. */
+  /**
+   * "zh#17": the locale and the 0-based position in its file (in a later set prefixed by the set, as
+   * "testset-2/zh#17"). The only way a report names an entry.
+   */
   ref: string;
+  /** The set's directory name: "testset", "testset-2". */
+  set: string;
   index: number;
   text: string;
   intent: Intent;
@@ -38,9 +49,18 @@ export interface TestEntry {
 
 export const testsetPresent = (dir = TESTSET_DIR): boolean => NLU_LOCALES.every((l) => existsSync(join(dir, `${l}.yaml`)));
 
+/** The frozen sets that are present (both locales' files), oldest first. */
+export const presentTestsets = (dirs: readonly string[] = TESTSET_DIRS): string[] => dirs.filter((d) => testsetPresent(d));
+
+/** Several sets as one list; refs stay unique because every set after the first is named in them. */
+export function loadTestsets(dirs: readonly string[]): TestEntry[] {
+  return dirs.flatMap((dir, i) => loadTestset(dir, i > 0));
+}
+
 /** Loads <dir>/zh.yaml and <dir>/en.yaml; a malformed entry is reported by its index, never by its text. */
-export function loadTestset(dir = TESTSET_DIR): TestEntry[] {
+export function loadTestset(dir = TESTSET_DIR, nameSetInRefs = false): TestEntry[] {
   const out: TestEntry[] = [];
+  const set = basename(dir);
   for (const locale of NLU_LOCALES) {
     const path = join(dir, `${locale}.yaml`);
     let doc: unknown;
@@ -61,7 +81,8 @@ export function loadTestset(dir = TESTSET_DIR): TestEntry[] {
       }
       const { text, intent, channel, scamType, hard } = e.data;
       out.push({
-        ref: `${locale}#${index}`,
+        ref: nameSetInRefs ? `${set}/${locale}#${index}` : `${locale}#${index}`,
+        set,
         index,
         text: text.trim(),
         intent,

@@ -8,7 +8,7 @@ import { openStore } from '../store/db';
 import { listCorrections } from '../store/repositories/intent-corrections';
 import { corpusHash, loadCorpus, NLU_ROOT } from '../../nlu-models/src/corpus';
 import { DEFAULT_MODEL_FILE } from '../../nlu-models/src/model-file';
-import { loadTestset, testsetPresent, TESTSET_DIR } from '../../nlu-models/src/testset';
+import { loadTestsets, presentTestsets, testsetPresent } from '../../nlu-models/src/testset';
 import { mergeCorrections } from '../../nlu-models/src/corrections';
 import { runTraining } from '../../nlu-models/src/train';
 
@@ -17,11 +17,11 @@ export const CANDIDATE_MODEL_FILE = path.join(NLU_ROOT, 'candidate.json');
 const USAGE = 'usage: npm run train [-- --with-corrections] [--out <model file>]';
 
 export async function nluTrain(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { values } = parseArgs({ args: argv, options: { 'with-corrections': { type: 'boolean', default: false }, out: { type: 'string' }, testset: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: argv, options: { 'with-corrections': { type: 'boolean', default: false }, out: { type: 'string' }, testset: { type: 'string', multiple: true } }, strict: true });
   if (!values['with-corrections']) return runTraining({ out: values.out ?? DEFAULT_MODEL_FILE });
-  const testsetDir = values.testset ?? TESTSET_DIR;
-  if (!testsetPresent(testsetDir)) {
-    throw new Error(`--with-corrections needs the frozen test set (${testsetDir}/zh.yaml, en.yaml) to keep corrections off it and to gate the candidate`);
+  const testsetDirs = values.testset?.length ? values.testset : presentTestsets();
+  if (!testsetDirs.length || !testsetDirs.every((d) => testsetPresent(d))) {
+    throw new Error(`--with-corrections needs the frozen test sets (${testsetDirs.join(', ') || 'nlu-models/testset'}: zh.yaml, en.yaml) to keep corrections off them and to gate the candidate`);
   }
   const store = await openStore({ url: env.DATABASE_URL || `sqlite://${path.resolve('data', 'quanzu.sqlite')}`, schema: env.DATABASE_SCHEMA || undefined });
   let rows;
@@ -34,7 +34,7 @@ export async function nluTrain(argv: string[], env: NodeJS.ProcessEnv = process.
   const merged = mergeCorrections(
     corpus,
     rows.map((r) => ({ text: r.text, locale: r.locale, channel: r.channel, intent: r.intent, at: r.corrected_at })),
-    { testset: loadTestset(testsetDir), dev: loadCorpus('dev') },
+    { testset: loadTestsets(testsetDirs), dev: loadCorpus('dev') },
   );
   const d = merged.dropped;
   process.stderr.write(

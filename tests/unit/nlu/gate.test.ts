@@ -99,7 +99,7 @@ describe('npm run nlu:gate', () => {
     const text = out.join('');
     expect(code).toBe(1);
     expect(text).toMatch(/nlu:gate: refused: at-risk recall falls \(overall /);
-    expect(text).toContain(`| current \`${base.modelVersion}\` | 28 |`);
+    expect(text).toContain(`| current \`${base.modelVersion}\` | testset | 28 |`);
     expect(readModelFile(current).modelVersion).toBe(base.modelVersion);
     expect(fs.existsSync(candidate)).toBe(true);
     const releases = readReleases(history);
@@ -109,6 +109,22 @@ describe('npm run nlu:gate', () => {
     ]);
     expect(releases[1]!.test.all.n).toBe(28);
     expect(releases[1]!.test.all.riskRecall!).toBeLessThan(releases[0]!.test.all.riskRecall!);
+  }, 120_000);
+
+  it('measures on every frozen set given, each apart and all together', () => {
+    const second = path.join(dir, 'testset-2');
+    fs.mkdirSync(second, { recursive: true });
+    for (const l of ['zh', 'en']) fs.copyFileSync(path.join(FIXTURE, `${l}.yaml`), path.join(second, `${l}.yaml`));
+    const version = readModelFile(current).modelVersion;
+    out.length = 0;
+    expect(gateMain(['--candidate', current, '--current', current, '--testset', FIXTURE, '--testset', second, '--history', history, '--check'], print)).toBe(0);
+    const text = out.join('');
+    expect(text).toContain(`| current \`${version}\` | testset | 28 |`);
+    expect(text).toContain(`| current \`${version}\` | testset-2 | 28 |`);
+    expect(text).toContain(`| candidate \`${version}\` | all sets | 56 |`);
+    out.length = 0;
+    expect(gateMain(['--candidate', current, '--current', current, '--testset', path.join(dir, 'no-testset-3'), '--testset', second, '--history', history], print)).toBe(2);
+    expect(out.join('')).toMatch(/cannot decide: the frozen test set .*no-testset-3 .*is missing/);
   }, 120_000);
 
   it('promotes a candidate that is no worse, and adds it to the figures per version', () => {

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTestset, testsetPresent } from '../../../nlu-models/src/testset';
+import { loadTestset, loadTestsets, presentTestsets, testsetPresent } from '../../../nlu-models/src/testset';
 import { nearDuplicateIndexes } from '../../../nlu-models/src/near-duplicates';
 import { buildReport, checkNearDuplicates, scoreTestset, testSlices } from '../../../nlu-models/src/eval';
 import { figures } from '../../../nlu-models/src/figures';
@@ -87,7 +87,7 @@ describe('report on the test set', () => {
   it('gives figures per locale, channel and hard class, and the near-duplicates by index, without any test text', async () => {
     const entries = loadTestset(FIXTURE);
     const releasesFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'quanzu-rel-')), 'releases.json');
-    const { report, test } = await buildReport({ testsetDir: FIXTURE, releasesFile });
+    const { report, test } = await buildReport({ testsetDirs: [FIXTURE], releasesFile });
     expect(test).toHaveLength(entries.length);
     const section = report.slice(report.indexOf('## Independent test set'), report.indexOf('## Cross-validation'));
     for (const e of entries) {
@@ -95,13 +95,31 @@ describe('report on the test set', () => {
       // Not even a fragment of a longer reply, anywhere in the report (the dev set's own lists included).
       if (e.text.length > 12) expect(report).not.toContain(e.text.slice(2, 12));
     }
-    expect(report).toMatch(/## Independent test set \(frozen\)\n\n28 replies \(zh 14, en 14\)/);
+    expect(report).toMatch(/## Independent test set 1: `tests\/unit\/nlu\/fixtures\/testset` \(frozen\)\n\n28 replies \(zh 14, en 14\)/);
     for (const slice of ['all', 'zh', 'en', 'voice', 'sms', 'telegram', 'hard', 'not hard', 'hard: loss_as_loss', 'hard: vouching en', 'hard: near_miss zh']) {
       expect(report).toMatch(new RegExp(`\\n\\| ${slice} \\| \\d+ \\| `));
     }
     expect(report).toMatch(/- in the corpus: \d+/);
     expect(report).toContain('## Dev set');
     expect(report).toContain('No model has been through the release gate yet');
+  });
+
+  it('reports a second frozen set apart and then both together, with references that name the set', async () => {
+    const second = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'quanzu-sets-')), 'testset-2');
+    fs.mkdirSync(second);
+    for (const l of ['zh', 'en']) fs.copyFileSync(path.join(FIXTURE, `${l}.yaml`), path.join(second, `${l}.yaml`));
+    const entries = loadTestsets([FIXTURE, second]);
+    expect(entries).toHaveLength(56);
+    expect(new Set(entries.map((e) => e.ref)).size).toBe(56);
+    expect(entries.find((e) => e.ref === 'testset-2/zh#0')).toMatchObject({ set: 'testset-2', index: 0, intent: 'already_paid' });
+    expect(presentTestsets([FIXTURE, second, path.join(os.tmpdir(), 'no-such-testset')])).toEqual([FIXTURE, second]);
+    const releasesFile = path.join(path.dirname(second), 'releases.json');
+    const { report, test } = await buildReport({ testsetDirs: [FIXTURE, second], releasesFile });
+    expect(test).toHaveLength(56);
+    expect(report).toMatch(/## Independent test set 1: `[^`]*fixtures\/testset` \(frozen\)\n\n28 replies/);
+    expect(report).toMatch(/## Independent test set 2: `[^`]*testset-2` \(frozen\)\n\n28 replies/);
+    expect(report).toMatch(/## All 2 frozen sets together\n\n56 replies/);
+    expect(report.match(/### Near-duplicates \(test set \d\)/g)).toHaveLength(2);
   });
 
   it('computes each slice from the classifier’s own decisions', async () => {
