@@ -48,7 +48,7 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
     if (!(await firstDelivery(trx, st.key))) return undefined;
     const attempt = await findAttempt(trx, st);
     const c = attempt && (await lockCase(trx, s, attempt.case_id));
-    if (mayNeedConfirming(st, attempt)) confirmed = await confirmFromCallback(trx, st.outboxId!, st.providerId);
+    if (mayNeedConfirming(st, attempt)) confirmed = await confirmFromCallback(trx, s.store.dialect, st.outboxId!, st.providerId);
     if (!attempt || !c) return undefined;
     await recordAttemptStatus(trx, attempt, st.status, st.errorCode, st.providerId);
     if (meaning.failure) await audit(trx, { caseId: attempt.case_id, actor: 'twilio', action: meaning.failure, detail: { status: st.status, errorCode: st.errorCode, attemptNo: attempt.attempt_no } });
@@ -69,7 +69,7 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
 async function recordProgress(s: Services, st: ProviderStatus): Promise<void> {
   const db = s.store.db;
   const attempt = await findAttempt(db, st);
-  const confirmed = mayNeedConfirming(st, attempt) ? await db.transaction().execute((trx) => confirmFromCallback(trx, st.outboxId!, st.providerId)) : undefined;
+  const confirmed = mayNeedConfirming(st, attempt) ? await db.transaction().execute((trx) => confirmFromCallback(trx, s.store.dialect, st.outboxId!, st.providerId)) : undefined;
   if (attempt) await recordAttemptStatus(db, attempt, st.status, st.errorCode, st.providerId);
   if (confirmed) s.events.publish({ type: 'case', caseId: confirmed.case_id, change: 'delivered' });
 }

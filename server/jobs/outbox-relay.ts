@@ -8,9 +8,10 @@
 import type { Job } from 'bull';
 import type { Rendered } from '../../flows/engine';
 import { ChannelError } from '../../bots/channel';
-import { advanceAttemptStatus, getAttempt } from '../store/repositories/attempts';
+import { getAttempt } from '../store/repositories/attempts';
 import { getMessage, setMessageProviderId } from '../store/repositories/messages';
-import { claimDueOutbox, claimOutbox, getOutbox, knownProviderIds, moveOutbox, outboxDue } from '../store/repositories/outbox';
+import { claimDueOutbox, claimOutbox, getOutbox, knownProviderIds, moveOutbox, outboxDue, recordSent } from '../store/repositories/outbox';
+import type { Dialect } from '../store/db';
 import { audit } from '../store/repositories/audit';
 import { fromJson, isoIn, nowIso } from '../store/ids';
 import type { OutboxRow } from '../store/schema';
@@ -188,27 +189,21 @@ async function confirm(s: Services, row: OutboxRow): Promise<string> {
 
 /** The send went out: the row, its attempt and its message get the provider's id. */
 async function markSent(s: Services, row: OutboxRow, providerId: string, status: string, from: Parameters<typeof moveOutbox>[2]): Promise<void> {
-  await s.store.db.transaction().execute((trx) => markSentIn(trx, row, providerId, status, from));
-  s.events.publish({ type: 'case', caseId: row.case_id, change: 'delivered' });
-}
-
-/** markSent's writes inside the caller's transaction; false when the row had moved on meanwhile. */
-async function markSentIn(trx: Tx, row: OutboxRow, providerId: string, status: string, from: Parameters<typeof moveOutbox>[2]): Promise<boolean> {
-  if (!(await moveOutbox(trx, row.id, from, { status: 'sent', provider_id: providerId }))) return false;
-  if (row.message_id) await setMessageProviderId(trx, row.message_id, providerId);
   // The relay has not read the attempt (a status callback may have moved it first): the database compares.
-  if (row.attempt_id) await advanceAttemptStatus(trx, row.attempt_id, status, undefined, providerId);
-  return true;
+  const { db, dialect } = s.store;
+  if (dialect === 'postgres') await recordSent(db, dialect, row, providerId, status, from);
+  else await db.transaction().execute((trx) => recordSent(trx, dialect, row, providerId, status, from));
+  s.events.publish({ type: 'case', caseId: row.case_id, change: 'delivered' });
 }
 
 /**
  * A provider's status callback names the outbox row it is about: whatever the relay knows, it went out.
  * Runs inside the callback's own transaction; the row when this confirmed it (its case has news for the desk).
  */
-export async function confirmFromCallback(trx: Tx, outboxId: string, providerId: string): Promise<OutboxRow | undefined> {
+export async function confirmFromCallback(trx: Tx, dialect: Dialect, outboxId: string, providerId: string): Promise<OutboxRow | undefined> {
   const row = await getOutbox(trx, outboxId);
   if (!row || row.status === 'sent' || row.status === 'failed' || row.status === 'cancelled') return undefined;
-  return (await markSentIn(trx, row, providerId, 'sent', { status: ['pending', 'sending', 'unconfirmed'] })) ? row : undefined;
+  return (await recordSent(trx, dialect, row, providerId, 'sent', { status: ['pending', 'sending', 'unconfirmed'] })) ? row : undefined;
 }
 
 /** The sweeper's half for the outbox: rows due or stuck are queued again (Redis may have lost their jobs). */

@@ -3,8 +3,8 @@
 import type { Store } from '../../server/store/db';
 import { insertCase } from '../../server/store/repositories/cases';
 import { insertMessage } from '../../server/store/repositories/messages';
-import { beginAttempt } from '../../server/store/repositories/attempts';
-import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue } from '../../server/store/repositories/outbox';
+import { advanceAttemptStatus, beginAttempt } from '../../server/store/repositories/attempts';
+import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
 import { ENGINES, type TestDatabase } from '../support/databases';
@@ -48,6 +48,44 @@ describe.each(ENGINES)('outbox on %s', (_name, make) => {
     // A run holding an old claim token cannot move the row either.
     expect(await moveOutbox(store.db, row.id, { status: 'sending', token }, { status: 'pending' })).toBe(false);
     expect((await getOutbox(store.db, row.id))!.status).toBe('sent');
+  });
+
+  it('records a send once: a stale claim writes nothing, a status already further along is kept', async () => {
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 7, dedupe_key: `${caseId}:attempt:7`, status: 'queued' });
+    const m = await message();
+    const row = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: '+8613800138011', attempt_id: attempt.id, message_id: m.id });
+    const token = (await claimOutbox(store.db, row.id))!;
+    const sent = (from: Parameters<typeof recordSent>[5], providerId = 'SMrecord1', status = 'queued') =>
+      store.dialect === 'postgres' ? recordSent(store.db, 'postgres', row, providerId, status, from) : store.db.transaction().execute((trx) => recordSent(trx, 'sqlite', row, providerId, status, from));
+    const attemptRow = () => store.db.selectFrom('contact_attempts').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
+    const messageRow = () => store.db.selectFrom('messages').selectAll().where('id', '=', m.id).executeTakeFirstOrThrow();
+
+    expect(await sent({ status: 'sending', token: 'someone-else' })).toBe(false);
+    expect((await getOutbox(store.db, row.id))!).toMatchObject({ status: 'sending', provider_id: null });
+    expect((await messageRow()).provider_id).toBeNull();
+    expect(await attemptRow()).toMatchObject({ status: 'queued', provider_id: null });
+
+    // A status callback got there first and took the attempt further: the relay's late 'queued' keeps it.
+    await store.db.updateTable('contact_attempts').set({ status: 'delivered' }).where('id', '=', attempt.id).execute();
+    expect(await sent({ status: 'sending', token })).toBe(true);
+    expect((await getOutbox(store.db, row.id))!).toMatchObject({ status: 'sent', provider_id: 'SMrecord1' });
+    expect((await messageRow()).provider_id).toBe('SMrecord1');
+    expect(await attemptRow()).toMatchObject({ status: 'delivered', provider_id: 'SMrecord1' });
+    // Already sent: a second report moves nothing.
+    expect(await sent({ status: ['pending', 'sending', 'unconfirmed'] }, 'SMother')).toBe(false);
+    expect((await messageRow()).provider_id).toBe('SMrecord1');
+  });
+
+  it('advances an attempt by rank in one statement, and keeps the first provider id', async () => {
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 8, dedupe_key: `${caseId}:attempt:8`, status: 'queued' });
+    const read = () => store.db.selectFrom('contact_attempts').select(['status', 'provider_id', 'error_code']).where('id', '=', attempt.id).executeTakeFirstOrThrow();
+    await advanceAttemptStatus(store.db, attempt.id, 'sent', undefined, 'SMa');
+    expect(await read()).toEqual({ status: 'sent', provider_id: 'SMa', error_code: null });
+    await advanceAttemptStatus(store.db, attempt.id, 'undelivered', '30003', 'SMb');
+    expect(await read()).toEqual({ status: 'undelivered', provider_id: 'SMa', error_code: '30003' });
+    // Behind: neither status nor error code goes back.
+    await advanceAttemptStatus(store.db, attempt.id, 'sent', '99999', 'SMc');
+    expect(await read()).toEqual({ status: 'undelivered', provider_id: 'SMa', error_code: '30003' });
   });
 
   it('does not claim before the row is due; calls off only what nobody started to send', async () => {

@@ -80,20 +80,29 @@ export async function recordAttemptStatus(db: Db, a: AttemptRow, status: string,
 
 /**
  * The same for an attempt known only by its id, in one statement: the database compares the ranks on the row as
- * it is, so two reports racing cannot take it back. Only when the status is behind is the provider's id kept alone.
+ * it is, so two reports racing cannot take it back. When the status is behind, only the provider's id is kept.
  */
 export async function advanceAttemptStatus(db: Db, id: string, status: string, errorCode: string | undefined, providerId: string): Promise<void> {
-  const further = FURTHER_THAN[status] ?? FURTHER_THAN.queued!; // an unknown status ranks as queued
-  let update = db
+  const further = furtherThan(status);
+  await db
     .updateTable('contact_attempts')
-    .set((eb) => ({ status, error_code: errorCode ?? eb.ref('error_code'), provider_id: eb.fn.coalesce('provider_id', eb.val(providerId)), updated_at: nowIso() }))
-    .where('id', '=', id);
-  if (further.length) update = update.where('status', 'not in', further);
-  const moved = await update.executeTakeFirst();
-  if (Number(moved.numUpdatedRows) === 0) {
-    await db.updateTable('contact_attempts').set({ provider_id: providerId, updated_at: nowIso() }).where('id', '=', id).where('provider_id', 'is', null).execute();
-  }
+    .set((eb) => {
+      const behind = further.length ? eb('status', 'not in', further) : eb.lit(true);
+      return {
+        status: eb.case().when(behind).then(eb.val(status)).else(eb.ref('status')).end(),
+        error_code: errorCode === undefined ? eb.ref('error_code') : eb.case().when(behind).then(eb.val(errorCode)).else(eb.ref('error_code')).end(),
+        provider_id: eb.fn.coalesce('provider_id', eb.val(providerId)),
+        updated_at: nowIso(),
+      };
+    })
+    .where('id', '=', id)
+    // Nothing to write when the attempt is further along and already has its provider's id.
+    .where((eb) => eb.or([further.length ? eb('status', 'not in', further) : eb.lit(true), eb('provider_id', 'is', null)]))
+    .execute();
 }
+
+/** The statuses further along than this one (an unknown status ranks as queued). */
+export const furtherThan = (status: string): string[] => FURTHER_THAN[status] ?? FURTHER_THAN.queued!;
 
 export const listAttemptsForCase = (db: Db, caseId: string): Promise<AttemptRow[]> =>
   db.selectFrom('contact_attempts').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();

@@ -2,7 +2,11 @@
 // once. Every change of status is a compare-and-set on the status (and, while sending, on the claim token),
 // so a stale or duplicated relay run can never take a send that another run holds or has done.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from './cases';
+import type { Dialect } from '../db';
+import { advanceAttemptStatus, furtherThan } from './attempts';
+import { setMessageProviderId } from './messages';
 import type { OutboxRow, OutboxStatus, OutboxTable } from '../schema';
 import { newId, nowIso } from '../ids';
 
@@ -82,6 +86,47 @@ export async function moveOutbox(
   if (from.token) q = q.where('claim_token', '=', from.token);
   const r = await q.executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * The send went out: the row moves to sent with the provider's id (only from `from`, as moveOutbox), and its
+ * message and its attempt get that id too (the attempt's status advanced as advanceAttemptStatus does). False
+ * when the row had moved on meanwhile, and then nothing is written. PostgreSQL does it in one statement; on
+ * SQLite the caller holds a transaction around the three.
+ */
+export async function recordSent(
+  db: Db,
+  dialect: Dialect,
+  row: Pick<OutboxRow, 'id' | 'message_id' | 'attempt_id'>,
+  providerId: string,
+  status: string,
+  from: { status: OutboxStatus | OutboxStatus[]; token?: string },
+): Promise<boolean> {
+  if (dialect === 'sqlite') {
+    if (!(await moveOutbox(db, row.id, from, { status: 'sent', provider_id: providerId }))) return false;
+    if (row.message_id) await setMessageProviderId(db, row.message_id, providerId);
+    if (row.attempt_id) await advanceAttemptStatus(db, row.attempt_id, status, undefined, providerId);
+    return true;
+  }
+  const now = nowIso();
+  const statuses = Array.isArray(from.status) ? from.status : [from.status];
+  const further = furtherThan(status);
+  const behind = further.length ? sql`status not in (${sql.join(further)})` : sql`true`;
+  const moved = await sql<{ id: string }>`
+    with o as (
+      update outbox set status = 'sent', provider_id = ${providerId}, updated_at = ${now}
+      where id = ${row.id} and status in (${sql.join(statuses)})${from.token ? sql` and claim_token = ${from.token}` : sql``}
+      returning id
+    ), m as (
+      update messages set provider_id = ${providerId}
+      where id = ${row.message_id} and exists (select 1 from o)
+    ), a as (
+      update contact_attempts
+      set status = case when ${behind} then ${status} else status end, provider_id = coalesce(provider_id, ${providerId}), updated_at = ${now}
+      where id = ${row.attempt_id} and exists (select 1 from o) and (${behind} or provider_id is null)
+    )
+    select id from o`.execute(db);
+  return moved.rows.length > 0;
 }
 
 /** Calls off rows of these attempts that nobody has started to send. */
