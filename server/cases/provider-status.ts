@@ -11,7 +11,7 @@
 // and attempts. The delivery key is inserted before the case lock; a second delivery of the same key waits on
 // its unique index and then finds it taken.
 import type { Services } from '../services';
-import type { AttemptRow, OutboxRow } from '../store/schema';
+import type { AttemptRow } from '../store/schema';
 import { firstDelivery } from '../store/repositories/provider-events';
 import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
 import { audit } from '../store/repositories/audit';
@@ -43,7 +43,7 @@ export interface StatusMeaning {
 export async function recordProviderStatus(s: Services, st: ProviderStatus, meaning: StatusMeaning | undefined, port: CasePort): Promise<void> {
   if (!meaning) return recordProgress(s, st);
   const pending = new PendingEvents();
-  let confirmed: OutboxRow | undefined;
+  let confirmed: string | undefined;
   const advanced = await s.store.db.transaction().execute(async (trx): Promise<Advanced | undefined> => {
     if (!(await firstDelivery(trx, st.key))) return undefined;
     const attempt = await findAttempt(trx, st);
@@ -56,7 +56,7 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
     const event = { type: 'attempt_outcome' as const, attempt: attempt.attempt_no, outcome: meaning.outcome, ...(meaning.permanent ? { permanent: true } : {}) };
     return advanceCase(trx, s, c, event, pending, port, 'twilio');
   });
-  if (confirmed) s.events.publish({ type: 'case', caseId: confirmed.case_id, change: 'delivered' });
+  if (confirmed) s.events.publish({ type: 'case', caseId: confirmed, change: 'delivered' });
   pending.flushTo(s.events);
   if (advanced) await dispatch(s, advanced);
 }
@@ -67,11 +67,14 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
  * confirmed), so a re-delivery, or Twilio's retry after a failure half-way, does no harm.
  */
 async function recordProgress(s: Services, st: ProviderStatus): Promise<void> {
-  const db = s.store.db;
+  const { db, dialect } = s.store;
   const attempt = await findAttempt(db, st);
-  const confirmed = mayNeedConfirming(st, attempt) ? await db.transaction().execute((trx) => confirmFromCallback(trx, s.store.dialect, st.outboxId!, st.providerId)) : undefined;
+  let confirmed: string | undefined;
+  if (mayNeedConfirming(st, attempt)) {
+    confirmed = dialect === 'postgres' ? await confirmFromCallback(db, dialect, st.outboxId!, st.providerId) : await db.transaction().execute((trx) => confirmFromCallback(trx, dialect, st.outboxId!, st.providerId));
+  }
   if (attempt) await recordAttemptStatus(db, attempt, st.status, st.errorCode, st.providerId);
-  if (confirmed) s.events.publish({ type: 'case', caseId: confirmed.case_id, change: 'delivered' });
+  if (confirmed) s.events.publish({ type: 'case', caseId: confirmed, change: 'delivered' });
 }
 
 const findAttempt = (db: Tx, st: ProviderStatus) => (st.attemptId ? getAttempt(db, st.attemptId) : findAttemptByProviderId(db, st.providerId));

@@ -198,13 +198,11 @@ async function markSent(s: Services, row: OutboxRow, providerId: string, status:
 
 /**
  * A provider's status callback names the outbox row it is about: whatever the relay knows, it went out.
- * Runs inside the callback's own transaction; the row when this confirmed it (its case has news for the desk).
+ * Runs inside the callback's transaction (on PostgreSQL one statement needs none); the row's case when this
+ * confirmed it (the case has news for the desk).
  */
-export async function confirmFromCallback(trx: Tx, dialect: Dialect, outboxId: string, providerId: string): Promise<OutboxRow | undefined> {
-  const row = await getOutbox(trx, outboxId);
-  if (!row || row.status === 'sent' || row.status === 'failed' || row.status === 'cancelled') return undefined;
-  return (await recordSent(trx, dialect, row, providerId, 'sent', { status: ['pending', 'sending', 'unconfirmed'] })) ? row : undefined;
-}
+export const confirmFromCallback = (trx: Tx, dialect: Dialect, outboxId: string, providerId: string): Promise<string | undefined> =>
+  recordSent(trx, dialect, outboxId, providerId, 'sent', { status: ['pending', 'sending', 'unconfirmed'] });
 
 /** The sweeper's half for the outbox: rows due or stuck are queued again (Redis may have lost their jobs). */
 export async function sweepOutbox(s: Services, limit = 500): Promise<number> {

@@ -7,6 +7,7 @@ import { advanceAttemptStatus, beginAttempt } from '../../server/store/repositor
 import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
+import { confirmFromCallback } from '../../server/jobs/outbox-relay';
 import { ENGINES, type TestDatabase } from '../support/databases';
 
 describe.each(ENGINES)('outbox on %s', (_name, make) => {
@@ -60,20 +61,35 @@ describe.each(ENGINES)('outbox on %s', (_name, make) => {
     const attemptRow = () => store.db.selectFrom('contact_attempts').selectAll().where('id', '=', attempt.id).executeTakeFirstOrThrow();
     const messageRow = () => store.db.selectFrom('messages').selectAll().where('id', '=', m.id).executeTakeFirstOrThrow();
 
-    expect(await sent({ status: 'sending', token: 'someone-else' })).toBe(false);
+    expect(await sent({ status: 'sending', token: 'someone-else' })).toBeUndefined();
     expect((await getOutbox(store.db, row.id))!).toMatchObject({ status: 'sending', provider_id: null });
     expect((await messageRow()).provider_id).toBeNull();
     expect(await attemptRow()).toMatchObject({ status: 'queued', provider_id: null });
 
     // A status callback got there first and took the attempt further: the relay's late 'queued' keeps it.
     await store.db.updateTable('contact_attempts').set({ status: 'delivered' }).where('id', '=', attempt.id).execute();
-    expect(await sent({ status: 'sending', token })).toBe(true);
+    expect(await sent({ status: 'sending', token })).toBe(caseId);
     expect((await getOutbox(store.db, row.id))!).toMatchObject({ status: 'sent', provider_id: 'SMrecord1' });
     expect((await messageRow()).provider_id).toBe('SMrecord1');
     expect(await attemptRow()).toMatchObject({ status: 'delivered', provider_id: 'SMrecord1' });
     // Already sent: a second report moves nothing.
-    expect(await sent({ status: ['pending', 'sending', 'unconfirmed'] }, 'SMother')).toBe(false);
+    expect(await sent({ status: ['pending', 'sending', 'unconfirmed'] }, 'SMother')).toBeUndefined();
     expect((await messageRow()).provider_id).toBe('SMrecord1');
+  });
+
+  it('confirms an unconfirmed send from a status callback that names only the row', async () => {
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 9, dedupe_key: `${caseId}:attempt:9`, status: 'queued' });
+    const m = await message();
+    const row = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: '+8613800138011', attempt_id: attempt.id, message_id: m.id });
+    const token = (await claimOutbox(store.db, row.id))!;
+    expect(await moveOutbox(store.db, row.id, { status: 'sending', token }, { status: 'unconfirmed' })).toBe(true);
+    const confirm = (id: string) => store.db.transaction().execute((trx) => confirmFromCallback(trx, store.dialect, id, 'SMcallback9'));
+    expect(await confirm('no-such-row')).toBeUndefined();
+    expect(await confirm(row.id)).toBe(caseId);
+    expect((await getOutbox(store.db, row.id))!).toMatchObject({ status: 'sent', provider_id: 'SMcallback9' });
+    expect((await store.db.selectFrom('messages').select('provider_id').where('id', '=', m.id).executeTakeFirstOrThrow()).provider_id).toBe('SMcallback9');
+    expect(await store.db.selectFrom('contact_attempts').select(['status', 'provider_id']).where('id', '=', attempt.id).executeTakeFirstOrThrow()).toEqual({ status: 'sent', provider_id: 'SMcallback9' });
+    expect(await confirm(row.id)).toBeUndefined();
   });
 
   it('advances an attempt by rank in one statement, and keeps the first provider id', async () => {

@@ -90,43 +90,45 @@ export async function moveOutbox(
 
 /**
  * The send went out: the row moves to sent with the provider's id (only from `from`, as moveOutbox), and its
- * message and its attempt get that id too (the attempt's status advanced as advanceAttemptStatus does). False
- * when the row had moved on meanwhile, and then nothing is written. PostgreSQL does it in one statement; on
- * SQLite the caller holds a transaction around the three.
+ * message and its attempt get that id too (the attempt's status advanced as advanceAttemptStatus does). Answers
+ * the row's case, or undefined when the row had moved on meanwhile (or does not exist), and then nothing is
+ * written. The row is named by its id alone when the caller has not read it (a status callback).
+ * PostgreSQL does it in one statement; on SQLite the caller holds a transaction around the reads and writes.
  */
 export async function recordSent(
   db: Db,
   dialect: Dialect,
-  row: Pick<OutboxRow, 'id' | 'message_id' | 'attempt_id'>,
+  outbox: string | Pick<OutboxRow, 'id' | 'case_id' | 'message_id' | 'attempt_id'>,
   providerId: string,
   status: string,
   from: { status: OutboxStatus | OutboxStatus[]; token?: string },
-): Promise<boolean> {
+): Promise<string | undefined> {
+  const id = typeof outbox === 'string' ? outbox : outbox.id;
   if (dialect === 'sqlite') {
-    if (!(await moveOutbox(db, row.id, from, { status: 'sent', provider_id: providerId }))) return false;
+    const row = typeof outbox === 'string' ? await getOutbox(db, outbox) : outbox;
+    if (!row || !(await moveOutbox(db, id, from, { status: 'sent', provider_id: providerId }))) return undefined;
     if (row.message_id) await setMessageProviderId(db, row.message_id, providerId);
     if (row.attempt_id) await advanceAttemptStatus(db, row.attempt_id, status, undefined, providerId);
-    return true;
+    return row.case_id;
   }
   const now = nowIso();
   const statuses = Array.isArray(from.status) ? from.status : [from.status];
   const further = furtherThan(status);
   const behind = further.length ? sql`status not in (${sql.join(further)})` : sql`true`;
-  const moved = await sql<{ id: string }>`
+  const moved = await sql<{ case_id: string }>`
     with o as (
       update outbox set status = 'sent', provider_id = ${providerId}, updated_at = ${now}
-      where id = ${row.id} and status in (${sql.join(statuses)})${from.token ? sql` and claim_token = ${from.token}` : sql``}
-      returning id
+      where id = ${id} and status in (${sql.join(statuses)})${from.token ? sql` and claim_token = ${from.token}` : sql``}
+      returning case_id, message_id, attempt_id
     ), m as (
-      update messages set provider_id = ${providerId}
-      where id = ${row.message_id} and exists (select 1 from o)
+      update messages set provider_id = ${providerId} where id = (select message_id from o)
     ), a as (
       update contact_attempts
       set status = case when ${behind} then ${status} else status end, provider_id = coalesce(provider_id, ${providerId}), updated_at = ${now}
-      where id = ${row.attempt_id} and exists (select 1 from o) and (${behind} or provider_id is null)
+      where id = (select attempt_id from o) and (${behind} or provider_id is null)
     )
-    select id from o`.execute(db);
-  return moved.rows.length > 0;
+    select case_id from o`.execute(db);
+  return moved.rows[0]?.case_id;
 }
 
 /** Calls off rows of these attempts that nobody has started to send. */
