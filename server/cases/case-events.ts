@@ -63,8 +63,9 @@ export async function advanceCase(trx: Tx, s: Services, c: CaseRow, event: Lifec
   let e: LifecycleEvent | undefined = event;
   // Silence handling can end in another silence request only through a new timer, so two rounds suffice.
   for (let round = 0; e && round < 3; round++) {
-    const t = transition(state, e, await worldFor(trx, s, c, round === 0 && e.type === 'warning_received' && e.newCase));
-    const applied = await applyTransition(trx, s, c, t, pending, port, actor);
+    const newCase = round === 0 && e.type === 'warning_received' && e.newCase;
+    const t = transition(state, e, await worldFor(trx, s, c, newCase));
+    const applied = await applyTransition(trx, s, c, t, pending, port, actor, newCase);
     state = applied.state;
     outbox.push(...applied.outbox);
     if (applied.next !== undefined) next = applied.next;

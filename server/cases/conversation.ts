@@ -362,7 +362,7 @@ export async function answerCall(
  * flow — on the version a script trial pinned the case to (chosen at random at its first conversation),
  * or the published one — else the fallback. The one place a new conversation's version is chosen.
  */
-export async function flowForCase(s: Services, c: CaseRow, db: Kysely<Database> = s.store.db): Promise<CompiledFlow | undefined> {
+export async function flowForCase(s: Services, c: CaseRow, db: Kysely<Database> = s.store.db, opts: { newCase?: boolean } = {}): Promise<CompiledFlow | undefined> {
   const existing = loadConversation(s, c);
   if (existing && !existing.state.ended) return existing.flow;
   const lifecycle = readLifecycle(c);
@@ -372,7 +372,7 @@ export async function flowForCase(s: Services, c: CaseRow, db: Kysely<Database> 
     if (followUp) return followUp;
   }
   const planned = lifecycle.flowId ?? c.flow_id;
-  const tried = planned ? await trialFlowFor(db, s.flows, c.id, planned) : undefined;
+  const tried = planned ? await trialFlowFor(db, s.flows, c.id, planned, { newCase: opts.newCase }) : undefined;
   return tried ?? (planned ? s.flows.current(planned) : undefined) ?? s.flows.current(fallbackFlowId(s));
 }
 
@@ -382,8 +382,8 @@ export function fallbackFlowId(s: Services): string {
 
 /** The conversation side of the case's lifecycle: the scripts a decision needs, inside its transaction. */
 export const conversationPort: CasePort = {
-  async begin(trx, s, c, channel, script, pending, casePatch) {
-    const flow = script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : await flowForCase(s, c, trx);
+  async begin(trx, s, c, channel, script, pending, casePatch, newCase) {
+    const flow = script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : await flowForCase(s, c, trx, { newCase });
     if (!flow) return undefined;
     const turn = await beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach', casePatch });
     return turn.outbound;

@@ -28,9 +28,10 @@ export type Tx = Kysely<Database>;
 export interface ConversationPort {
   /**
    * Starts the case's conversation on a text channel (its script, or the follow-up): records the first prompt.
-   * The conversation's case columns go into `casePatch`, which the decision writes with its own.
+   * The conversation's case columns go into `casePatch`, which the decision writes with its own. `newCase`: the
+   * case was opened in this transaction (nothing about it is stored yet but what this decision writes).
    */
-  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents, casePatch: CaseUpdate): Promise<MessageRow | undefined>;
+  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents, casePatch: CaseUpdate, newCase?: boolean): Promise<MessageRow | undefined>;
   /** The relative flow's first prompt for one relative, stored on the person's case (not their conversation). */
   relativePrompt(trx: Tx, s: Services, c: CaseRow, relative: { phone: string; relation: string | null }): Promise<MessageRow | undefined>;
 }
@@ -53,18 +54,18 @@ export interface Applied {
  * Carries out one transition's commands and writes the new lifecycle state and next action. Runs inside
  * the caller's transaction; live events go to `pending` (published after commit).
  */
-export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Transition, pending: PendingEvents, port: ConversationPort, actor: string): Promise<Applied> {
+export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Transition, pending: PendingEvents, port: ConversationPort, actor: string, newCase = false): Promise<Applied> {
   const applied: Applied = { caseId: c.id, outbox: [], connectDesk: false, stepSilence: false, state: t.state };
   const patch: CaseUpdate = { lifecycle: toJson(t.state) };
   // The scripts a command starts read the decided state (the flow triage chose, the follow-up script).
   c.lifecycle = patch.lifecycle!;
-  for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor);
+  for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor, newCase);
   await updateCase(trx, c.id, patch);
   Object.assign(c, patch);
   return applied;
 }
 
-async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: CaseUpdate, pending: PendingEvents, port: ConversationPort, actor: string): Promise<void> {
+async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: CaseUpdate, pending: PendingEvents, port: ConversationPort, actor: string, newCase: boolean): Promise<void> {
   switch (cmd.type) {
     case 'contact': {
       const target = cmd.channel === 'telegram' ? c.telegram_chat_id : c.phone;
@@ -75,7 +76,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       if (cmd.channel === 'voice') {
         row = await insertOutbox(trx, { case_id: c.id, kind: 'call', channel: 'voice', purpose: cmd.purpose, target, attempt_id: attempt.id, payload: toJson({ machineDetection: true }) });
       } else {
-        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', pending, patch);
+        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', pending, patch, newCase);
         if (!message) {
           await audit(trx, { caseId: c.id, actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
           return;

@@ -29,8 +29,10 @@ export function stopRuleMet(rule: TrialStopRule, assigned: number, now = Date.no
  * concerns it (the published version applies). Several processes may assign at the same moment, so a
  * trial can take a few more people than its stop rule says; never fewer.
  */
-export async function trialFlowFor(db: Kysely<Database>, flows: FlowRegistry, caseId: string, flowId: string, random: () => number = secureRandom): Promise<CompiledFlow | undefined> {
-  const pinned = await getAssignment(db, caseId);
+export async function trialFlowFor(db: Kysely<Database>, flows: FlowRegistry, caseId: string, flowId: string, opts: { newCase?: boolean; random?: () => number } = {}): Promise<CompiledFlow | undefined> {
+  const random = opts.random ?? secureRandom;
+  // A case opened in this very transaction cannot have been pinned yet: no need to look.
+  const pinned = opts.newCase ? undefined : await getAssignment(db, caseId);
   if (pinned) return pinned.flow_id === flowId ? flows.version(pinned.flow_id, pinned.flow_version) : undefined;
   const trial = await runningTrialForFlow(db, flowId);
   if (!trial) return undefined;
