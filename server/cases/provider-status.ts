@@ -2,9 +2,9 @@
 // something for the case (delivered, undelivered, unanswered, ended…) is carried out in one transaction:
 // remembered once by its natural key, the outbox row confirmed, the attempt's status recorded, a failure
 // audited and the case's lifecycle told the attempt's outcome; the lifecycle's new work is dispatched after
-// commit. Progress (queued, sent, ringing) only records the status, in two statements. Each step used to
-// commit on its own, five to eight commits per callback and two or three callbacks per message, and that
-// commit traffic was most of the cost of a send (docs/performance.md). One transaction also means a failure
+// commit. Progress (queued, sent, ringing) only records the status: two statements, one on PostgreSQL. Each
+// step used to commit on its own, five to eight commits per callback and two or three callbacks per message,
+// and that commit traffic was most of the cost of a send (docs/performance.md). One transaction also means a failure
 // half-way forgets the key with everything else, so the provider's retry is processed whole.
 //
 // Lock order, the same as every other case transaction: the case first (on PostgreSQL), then its outbox rows
@@ -13,6 +13,7 @@
 import type { Services } from '../services';
 import type { AttemptRow } from '../store/schema';
 import { firstDelivery } from '../store/repositories/provider-events';
+import { recordProgressReport } from '../store/repositories/outbox';
 import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
 import { audit } from '../store/repositories/audit';
 import { confirmFromCallback } from '../jobs/outbox-relay';
@@ -68,6 +69,11 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
  */
 async function recordProgress(s: Services, st: ProviderStatus): Promise<void> {
   const { db, dialect } = s.store;
+  if (dialect === 'postgres' && st.outboxId && st.attemptId) {
+    const caseId = await recordProgressReport(db, { outboxId: st.outboxId, attemptId: st.attemptId, providerId: st.providerId, status: st.status, errorCode: st.errorCode });
+    if (caseId) s.events.publish({ type: 'case', caseId, change: 'delivered' });
+    return;
+  }
   const attempt = await findAttempt(db, st);
   let confirmed: string | undefined;
   if (mayNeedConfirming(st, attempt)) {

@@ -4,11 +4,11 @@ import type { Store } from '../../server/store/db';
 import { insertCase } from '../../server/store/repositories/cases';
 import { insertMessage } from '../../server/store/repositories/messages';
 import { advanceAttemptStatus, beginAttempt } from '../../server/store/repositories/attempts';
-import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordSent } from '../../server/store/repositories/outbox';
+import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
 import { confirmFromCallback } from '../../server/jobs/outbox-relay';
-import { ENGINES, type TestDatabase } from '../support/databases';
+import { ENGINES, postgresDatabase, type TestDatabase } from '../support/databases';
 
 describe.each(ENGINES)('outbox on %s', (_name, make) => {
   let db: TestDatabase;
@@ -125,5 +125,45 @@ describe.each(ENGINES)('outbox on %s', (_name, make) => {
     expect(byStatus('sent') + byStatus('cancelled')).toBe(0);
     const fresh = await outboxDue(store.db, now, new Date(Date.now() - 3_600_000).toISOString(), 100);
     expect(fresh.filter((d) => d.status === 'sending')).toEqual([]);
+  });
+});
+
+describe('a progress report in one statement (PostgreSQL)', () => {
+  let db: TestDatabase;
+  let store: Store;
+  let caseId: string;
+  beforeAll(async () => {
+    db = postgresDatabase();
+    store = await db.open();
+    caseId = newId();
+    const now = nowIso();
+    await insertCase(store.db, { id: caseId, case_ref: newCaseRef(), phone: '+8613800138012', status: 'open', locale: 'zh', scam_type: 'loan', risk_level: 'medium', warning_count: 1, relatives: '[]', opted_out: 0, opened_at: now, updated_at: now });
+  });
+  afterAll(async () => {
+    await store.close();
+    await db.cleanup();
+  });
+
+  it('advances the named attempt by rank and confirms the row only while it waits for confirmation', async () => {
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138012', attempt_no: 1, dedupe_key: `${caseId}:attempt:1`, status: 'queued' });
+    const m = await insertMessage(store.db, { case_id: caseId, direction: 'out', channel: 'sms', body: 'hi', payload: JSON.stringify({ channel: 'sms', text: 'hi', segments: 1 }) });
+    const row = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: '+8613800138012', attempt_id: attempt.id, message_id: m.id });
+    const token = (await claimOutbox(store.db, row.id))!;
+    const report = (status: string, errorCode?: string) => recordProgressReport(store.db, { outboxId: row.id, attemptId: attempt.id, providerId: 'SMprogress1', status, errorCode });
+    const attemptNow = () => store.db.selectFrom('contact_attempts').select(['status', 'provider_id', 'error_code']).where('id', '=', attempt.id).executeTakeFirstOrThrow();
+
+    // The relay is still waiting for the provider's answer: the report confirms the send.
+    expect(await report('queued')).toBe(caseId);
+    expect((await getOutbox(store.db, row.id))!).toMatchObject({ status: 'sent', provider_id: 'SMprogress1' });
+    expect((await store.db.selectFrom('messages').select('provider_id').where('id', '=', m.id).executeTakeFirstOrThrow()).provider_id).toBe('SMprogress1');
+    expect(await attemptNow()).toEqual({ status: 'queued', provider_id: 'SMprogress1', error_code: null });
+    // The relay's own late answer finds the row taken and writes nothing.
+    expect(await recordSent(store.db, 'postgres', row, 'SMprogress1', 'queued', { status: 'sending', token })).toBeUndefined();
+    // Already confirmed: later reports only move the attempt on, never back.
+    expect(await report('sent')).toBeUndefined();
+    expect(await attemptNow()).toMatchObject({ status: 'sent' });
+    await store.db.updateTable('contact_attempts').set({ status: 'delivered' }).where('id', '=', attempt.id).execute();
+    expect(await report('sent')).toBeUndefined();
+    expect(await attemptNow()).toMatchObject({ status: 'delivered', provider_id: 'SMprogress1' });
   });
 });

@@ -111,21 +111,45 @@ export async function recordSent(
     if (row.attempt_id) await advanceAttemptStatus(db, row.attempt_id, status, undefined, providerId);
     return row.case_id;
   }
+  return sentInOneStatement(db, { outboxId: id, from, providerId, status, attempt: 'of the row' });
+}
+
+/**
+ * A progress report (queued, sent, ringing…) on PostgreSQL in one statement, without reading first: the attempt
+ * named in the callback advances by rank, and the outbox row, when it still waits for confirmation, is confirmed
+ * with its message. Answers the row's case when it was confirmed.
+ */
+export const recordProgressReport = (db: Db, r: { outboxId: string; attemptId: string; providerId: string; status: string; errorCode?: string }): Promise<string | undefined> =>
+  sentInOneStatement(db, { outboxId: r.outboxId, from: { status: ['pending', 'sending', 'unconfirmed'] }, providerId: r.providerId, status: r.status, attempt: { id: r.attemptId, errorCode: r.errorCode } });
+
+/**
+ * PostgreSQL: the outbox row to sent, its message's provider id, and an attempt's status, as one statement.
+ * The attempt is the row's own, changed only with the row ('of the row'), or one named apart and changed
+ * whatever became of the row.
+ */
+async function sentInOneStatement(
+  db: Db,
+  o: { outboxId: string; from: { status: OutboxStatus | OutboxStatus[]; token?: string }; providerId: string; status: string; attempt: 'of the row' | { id: string; errorCode?: string } },
+): Promise<string | undefined> {
   const now = nowIso();
-  const statuses = Array.isArray(from.status) ? from.status : [from.status];
-  const further = furtherThan(status);
+  const statuses = Array.isArray(o.from.status) ? o.from.status : [o.from.status];
+  const further = furtherThan(o.status);
   const behind = further.length ? sql`status not in (${sql.join(further)})` : sql`true`;
+  const named = o.attempt === 'of the row' ? undefined : o.attempt;
+  const attemptId = named ? sql`${named.id}` : sql`(select attempt_id from o)`;
+  const errorCode = named?.errorCode === undefined ? sql`error_code` : sql`case when ${behind} then ${named.errorCode} else error_code end`;
   const moved = await sql<{ case_id: string }>`
     with o as (
-      update outbox set status = 'sent', provider_id = ${providerId}, updated_at = ${now}
-      where id = ${id} and status in (${sql.join(statuses)})${from.token ? sql` and claim_token = ${from.token}` : sql``}
+      update outbox set status = 'sent', provider_id = ${o.providerId}, updated_at = ${now}
+      where id = ${o.outboxId} and status in (${sql.join(statuses)})${o.from.token ? sql` and claim_token = ${o.from.token}` : sql``}
       returning case_id, message_id, attempt_id
     ), m as (
-      update messages set provider_id = ${providerId} where id = (select message_id from o)
+      update messages set provider_id = ${o.providerId} where id = (select message_id from o)
     ), a as (
       update contact_attempts
-      set status = case when ${behind} then ${status} else status end, provider_id = coalesce(provider_id, ${providerId}), updated_at = ${now}
-      where id = (select attempt_id from o) and (${behind} or provider_id is null)
+      set status = case when ${behind} then ${o.status} else status end, error_code = ${errorCode},
+          provider_id = coalesce(provider_id, ${o.providerId}), updated_at = ${now}
+      where id = ${attemptId} and (${behind} or provider_id is null)
     )
     select case_id from o`.execute(db);
   return moved.rows[0]?.case_id;
