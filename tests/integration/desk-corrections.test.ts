@@ -227,7 +227,7 @@ describe('desk corrections over HTTP', () => {
         const printed: string[] = [];
         const code = gateMain(['--candidate', out, '--testset', FIXTURE_TESTSET, '--history', path.join(dir, 'releases.json'), '--check'], (s) => void printed.push(s));
         expect([0, 1]).toContain(code);
-        expect(printed.join('')).toContain(`| candidate \`${version}\` | 28 |`);
+        expect(printed.join('')).toContain(`| candidate \`${version}\` | testset | 28 |`);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
