@@ -57,3 +57,21 @@ export function corpusHash(utterances: Utterance[]): string {
   for (const u of utterances) h.update(`${u.locale}\t${u.intent}\t${u.text}\n`);
   return h.digest('hex');
 }
+
+/** The writing wave of a corpus file, from its name (<intent>.waveN.yaml; no wave suffix = wave1). */
+export function waveOfFile(file: string): string {
+  return /\.(wave\d+)\.(ya?ml|json)$/.exec(file)?.[1] ?? 'wave1';
+}
+
+/** Each reply's writing wave, keyed `${locale}:${text}` as loadCorpus trims it. */
+export function corpusWaves(set: 'corpus' | 'dev' = 'corpus', root = NLU_ROOT): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { path, locale } of files(join(root, set))) {
+    const raw = readFileSync(path, 'utf8');
+    const parsed = FileSchema.safeParse(path.endsWith('.json') ? JSON.parse(raw) : parse(raw));
+    if (!parsed.success) continue;
+    const wave = waveOfFile(path);
+    for (const text of [...parsed.data.typed, ...parsed.data.voice]) out.set(`${locale}:${text.trim()}`, wave);
+  }
+  return out;
+}
