@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { INTENTS, NLU_LOCALES, isAtRisk, type Intent, type NluLocale } from './intents';
 import { corpusHash, corpusWaves, type Utterance } from './corpus';
 import { contentOf } from './text';
 import { analyse } from './cues';
 import { exportNlpjs, makeSyncScorer, trainNlpjs, type Scores } from './nlpjs';
-import { makeNgramScorer, trainNgram } from './ngram';
+import { FEATURE_SET, makeNgramScorer, trainNgram } from './ngram';
 import { blend, decide, type Calibration } from './decide';
 import { buildZhDict } from './zh-dict';
 import type { ModelFile } from './model-file';
@@ -235,6 +236,16 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
   };
 }
 
+/**
+ * A model's version names everything that decides its answers: what it was trained on, its calibration (the
+ * thresholds a wave chose) and its n-gram feature set. Two candidates on one corpus with different thresholds
+ * are different models (wave 7's candidate once shared wave 6's version, having the same corpus).
+ */
+export function modelVersionOf(trainingHash: string, cal: Calibration, featureSet = FEATURE_SET): string {
+  const h = createHash('sha256').update(`${trainingHash}\n${JSON.stringify(cal)}\nfeature set ${featureSet}`).digest('hex');
+  return `nlu-${h.slice(0, 12)}`;
+}
+
 export interface TrainOptions {
   log?: (m: string) => void;
   /** Reviewed desk corrections, trained on beside the corpus (already kept off the test and dev sets). */
@@ -266,7 +277,7 @@ export async function trainModel(corpus: Utterance[], opts: TrainOptions = {}): 
     trainNgram(usable.filter((u) => u.locale === loc).map((u) => ({ content: u.text, intent: u.intent as Intent, extra: u.extra })), loc);
   return {
     format: 1,
-    modelVersion: `nlu-${trainingHash.slice(0, 12)}`,
+    modelVersion: modelVersionOf(trainingHash, cal),
     corpusHash: hash,
     utterances: {
       zh: all.filter((u) => u.locale === 'zh').length,
