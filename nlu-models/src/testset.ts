@@ -12,8 +12,7 @@ export const TESTSET_DIR = join(NLU_ROOT, 'testset');
 /**
  * Every frozen set, oldest first. Each was written by a separate session from the same brief without reading
  * the corpus; a set stays frozen once written, and a new one is added beside the old rather than editing it
- * (each measurement spends a little of a set's independence). A set counts only once both locales are written:
- * testset-3 waits for its zh.yaml (nlu-models/testset-3/README.md).
+ * (each measurement spends a little of a set's independence). A set counts only once both locales are written.
  */
 export const TESTSET_DIRS = [TESTSET_DIR, join(NLU_ROOT, 'testset-2'), join(NLU_ROOT, 'testset-3')];
 
