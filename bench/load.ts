@@ -15,7 +15,9 @@ export function httpClient(baseUrl: string, maxSockets = 64) {
     post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
       const data = Buffer.from(JSON.stringify(body));
       const t0 = performance.now();
-      return new Promise((resolve, reject) => {
+      return new Promise<HttpResult>((resolve, reject) => send(resolve, reject, true));
+
+      function send(resolve: (r: HttpResult) => void, reject: (e: Error) => void, mayRetry: boolean): void {
         const req = http.request(
           { host: url.hostname, port: url.port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(data.length), ...headers } },
           (res) => {
@@ -25,9 +27,14 @@ export function httpClient(baseUrl: string, maxSockets = 64) {
             res.on('error', reject);
           },
         );
-        req.on('error', reject);
+        // A kept-alive socket the server closed as idle just as this request went out: the request never
+        // reached the app, so sending it again on a fresh socket is safe (Node's documented remedy).
+        req.on('error', (err: NodeJS.ErrnoException) => {
+          if (mayRetry && req.reusedSocket && err.code === 'ECONNRESET') send(resolve, reject, false);
+          else reject(err);
+        });
         req.end(data);
-      });
+      }
     },
     close: () => agent.destroy(),
   };

@@ -1,10 +1,11 @@
-// `npx tsx bench/round-trips.ts [--pg]` — how many database statements (on PostgreSQL: round trips) the
+// `npx tsx bench/round-trips.ts [--pg] [--time]` — how many database statements (on PostgreSQL: round trips) the
 // intake route costs per warning: warnings posted one at a time (each alone in its transaction), posted
 // concurrently (group commit shares transactions), and in one batch request. Counted in this process at the
 // driver (pg's Client#query; better-sqlite3's Statement#run/get/all/iterate), BEGIN and COMMIT included.
 // The web role runs in-process with no workers, so nothing else uses the database meanwhile. Then a second
 // stack runs every role in-process and counts the whole send: intake, the first decision, the outbox relay,
 // the provider request and the SMS's status callbacks, until each warning's SMS is delivered and settled.
+// --time (SQLite): also the time spent inside SQLite per warning, and the statements that cost most.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { start } from '../server/main';
@@ -12,7 +13,9 @@ import { postgresDatabase, sqliteDatabase } from '../tests/support/databases';
 import { prepareLocalRun, deleteRedisPrefix } from '../tests/support/stack';
 import { httpClient, withConcurrency } from './load';
 
-const count = { n: 0, byKind: new Map<string, number>() };
+const count = { n: 0, byKind: new Map<string, number>(), µsBySql: new Map<string, number>() };
+/** SQLite only (the statement runs inside the call): time per statement text, for --time. */
+const timed = (sql: string, µs: number) => count.µsBySql.set(sql, (count.µsBySql.get(sql) ?? 0) + µs);
 const note = (text: string) => {
   count.n += 1;
   const kind = /^\s*(\w+(?:\s+into\s+"?\w+"?|\s+"?\w+"?)?)/i.exec(text)?.[1]?.toLowerCase().replace(/"/g, '') ?? '?';
@@ -39,11 +42,18 @@ function countStatements(pg: boolean): void {
       const orig = proto[m]!;
       proto[m] = function (this: { source: string }, ...args: unknown[]) {
         note(this.source);
-        return orig.apply(this, args);
+        const t0 = process.hrtime.bigint();
+        try {
+          return orig.apply(this, args);
+        } finally {
+          timed(this.source, Number(process.hrtime.bigint() - t0) / 1000);
+        }
       };
     }
   }
 }
+
+const timeStatements = process.argv.includes('--time');
 
 async function main() {
   const pg = process.argv.includes('--pg');
@@ -58,9 +68,15 @@ async function main() {
   const measure = async (name: string, warnings: number, work: () => Promise<void>) => {
     count.n = 0;
     count.byKind.clear();
+    count.µsBySql.clear();
     await work();
     const kinds = [...count.byKind].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${Math.round((v / warnings) * 100) / 100}`);
     process.stdout.write(`${name.padEnd(34)} ${(count.n / warnings).toFixed(2).padStart(6)} statements per warning  (${kinds.join(', ')})\n`);
+    if (timeStatements && count.µsBySql.size) {
+      const total = [...count.µsBySql.values()].reduce((a, b) => a + b, 0);
+      process.stdout.write(`  SQLite time per warning ${(total / warnings).toFixed(0)} µs; the statements that cost most:\n`);
+      for (const [sql, µs] of [...count.µsBySql].sort((a, b) => b[1] - a[1]).slice(0, 12)) process.stdout.write(`  ${(µs / warnings).toFixed(0).padStart(6)} µs  ${sql.replace(/\s+/g, ' ').slice(0, 150)}\n`);
+    }
   };
   try {
     await withConcurrency(50, 8, () => post(warning()));
