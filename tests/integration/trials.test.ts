@@ -174,4 +174,17 @@ describe.each(ENGINES)('script trials on %s', (_name, make) => {
     expect(list.body.trials[0]).toMatchObject({ flowId: 'gaming_trade', status: 'running', assigned: { A: 0, B: 0 } });
     expect((await api('/api/trials/not-a-trial')).body.message).toBe('invalid trial id: id: must be a trial id');
   });
+
+  it('draws every warning of one batch on a flow under trial, beside warnings on flows without one', async () => {
+    // The gaming_trade trial of the test above is running; loan has none. One request: one shared transaction.
+    const warnings = Array.from({ length: 6 }, (_, i) => ({ source: 'province-centre', externalId: `W-BATCH-TRIAL-${i}`, phone: `+86138001384${String(i).padStart(2, '0')}`, locale: 'zh', scamType: i % 2 === 0 ? 'loan' : 'gaming_trade', riskLevel: 'medium' }));
+    const res = await managerFetch(h, '/api/warnings', { method: 'POST', as: 'intake', body: { warnings } });
+    expect(res.status).toBe(202);
+    const results = ((await res.json()) as { results: { status: string; caseId: string }[] }).results;
+    expect(results.map((r) => r.status)).toEqual(Array(6).fill('accepted'));
+    const trial = (await api('/api/trials?flowId=gaming_trade')).body.trials[0];
+    const assigned = await h.store.db.selectFrom('trial_assignments').select(['case_id', 'trial_id']).where('case_id', 'in', results.map((r) => r.caseId)).execute();
+    expect(assigned.map((a) => a.case_id).sort()).toEqual(results.filter((_, i) => i % 2 === 1).map((r) => r.caseId).sort());
+    expect(new Set(assigned.map((a) => a.trial_id))).toEqual(new Set([trial.id]));
+  });
 });

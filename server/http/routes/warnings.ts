@@ -10,6 +10,7 @@ import { AppError, NotFoundError, ValidationError } from '../../errors';
 import { findWarning, sourceThatOpened } from '../../store/repositories/warnings';
 import { getCase } from '../../store/repositories/cases';
 import { audit, bufferAudit, flushAudit } from '../../store/repositories/audit';
+import { rememberFlowsWithoutTrial } from '../../store/repositories/trials';
 import { isRetriableConflict, storeWarningOnce, validateWarning, type IntakeResult } from '../../cases/intake';
 import { MAX_BATCH } from '../../cases/warning-schema';
 import { dispatch } from '../../cases/outbox';
@@ -51,8 +52,13 @@ export function warningsRoutes(s: Services): Router {
   // Concurrent requests' warnings share transactions (group commit); their jobs share Redis round trips.
   const lockRows = s.store.dialect === 'postgres';
   const route = (hints: Parameters<typeof routeWarning>[1]) => routeWarning(s.org.units, hints);
-  // The group's audit trail (several rows per warning) is written in one statement before its commit.
-  const committer = new GroupCommitter(s.store.db, { lanes: lockRows ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict, begin: bufferAudit, finish: flushAudit, observe: intakeGroupMetrics });
+  // The group's audit trail (several rows per warning) is written in one statement before its commit, and
+  // a flow found without a running trial is not asked about again in the same group.
+  const begin = (trx: Parameters<typeof bufferAudit>[0]) => {
+    bufferAudit(trx);
+    rememberFlowsWithoutTrial(trx);
+  };
+  const committer = new GroupCommitter(s.store.db, { lanes: lockRows ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict, begin, finish: flushAudit, observe: intakeGroupMetrics });
   const jobs = batchedJobs(s.queues);
   router.post('/api/warnings', requireRole('intake'), async (req, res) => {
     const body = req.body as unknown;

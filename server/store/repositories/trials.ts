@@ -5,8 +5,25 @@ import { nowIso } from '../ids';
 
 export const getTrial = (db: Db, id: string): Promise<ScriptTrialRow | undefined> => db.selectFrom('script_trials').selectAll().where('id', '=', id).executeTakeFirst();
 
-export const runningTrialForFlow = (db: Db, flowId: string): Promise<ScriptTrialRow | undefined> =>
-  db.selectFrom('script_trials').selectAll().where('flow_id', '=', flowId).where('status', '=', 'running').executeTakeFirst();
+/** Transactions that remember which flows had no running trial (see rememberFlowsWithoutTrial). */
+const withoutTrial = new WeakMap<object, Set<string>>();
+
+/**
+ * From now on this transaction remembers the flows it found without a running trial, so a group of warnings
+ * on the same flows asks once per flow instead of once per warning. A trial started by another transaction
+ * meanwhile counts from the next group on, as if it had started a few milliseconds later.
+ */
+export function rememberFlowsWithoutTrial(trx: Db): void {
+  withoutTrial.set(trx, new Set());
+}
+
+export async function runningTrialForFlow(db: Db, flowId: string): Promise<ScriptTrialRow | undefined> {
+  const none = withoutTrial.get(db);
+  if (none?.has(flowId)) return undefined;
+  const trial = await db.selectFrom('script_trials').selectAll().where('flow_id', '=', flowId).where('status', '=', 'running').executeTakeFirst();
+  if (!trial) none?.add(flowId);
+  return trial;
+}
 
 export function listTrials(db: Db, flowId?: string): Promise<ScriptTrialRow[]> {
   let q = db.selectFrom('script_trials').selectAll();
