@@ -1,12 +1,12 @@
 // npx tsx nlu-models/src/cv-grouped.ts [--feature-set N] [--balance B] [--l2 L] [--epochs E] [--lr R] [--random] [--dev]
-//   [--errors zh|en|all] [--scan [--fine]] [--wave7-rule] [--since waveN]
+//   [--errors zh|en|all] [--scan [--fine]] [--wave7-rule] [--since waveN] [--low line]
 // Grouped (leave-one-wave-out) cross-validation first, per locale, for comparing one change to the n-gram model:
 // the thresholds training would choose on the grouped scores (lowest cost with the model alone, cue-blind,
 // ≥ 0.97 of at-risk replies out of wave), then accuracy, cue-aware and cue-blind at-risk recall, precision, misses,
 // false alarms and cost per locale, and which true intents the false alarms come from. --random and --dev add
 // the random 5-fold and the dev set under the same thresholds; --since splits the grouped figures into the replies
 // of one wave and the rest; --scan prints misses and false alarms at every threshold (--fine: every 0.01); --wave7-rule chooses the
-// thresholds without the cue-aware recall floor (MIN_GROUPED_RECALL). "to humans": the share below the low-confidence line
+// thresholds without the cue-aware recall floor (MIN_GROUPED_RECALL); --low fixes the low-confidence line. "to humans": the share below the low-confidence line
 // (chosen on the grouped scores, as training chooses it). Corpus and dev only: it never reads a test set.
 import { parseArgs } from 'node:util';
 import { corpusWaves, loadCorpus } from './corpus';
@@ -52,6 +52,7 @@ async function main() {
       fine: { type: 'boolean', default: false },
       'wave7-rule': { type: 'boolean', default: false },
       since: { type: 'string', default: 'wave8' },
+      low: { type: 'string' },
     },
     strict: true,
   });
@@ -68,7 +69,7 @@ async function main() {
   const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
   const th = (values['wave7-rule'] ? thresholdsByCost(grouped, base) : thresholdsByCost(grouped, base, MIN_MODEL_RECALL, MIN_GROUPED_RECALL)).byLocale;
   const thresholds: Calibration = { ...base, riskThreshold: Math.min(th.zh, th.en), riskThresholdByLocale: th };
-  const cal: Calibration = { ...thresholds, lowConfidence: lowConfidenceLine(grouped, thresholds) };
+  const cal: Calibration = { ...thresholds, lowConfidence: num(values.low) ?? lowConfidenceLine(grouped, thresholds) };
   const out: string[] = [`grouped thresholds zh ${th.zh} en ${th.en}, low-confidence line ${cal.lowConfidence}; options ${JSON.stringify(opts)}`];
   out.push('| scored on | locale | n | accuracy | recall | cue-blind recall | precision | missed | false alarms | cost | to humans |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   out.push(...table('grouped', grouped, cal));
