@@ -1,0 +1,66 @@
+// Feature set 3 (wave 8) and the grouped calibration rules: older sets keep their features and weights, so a model
+// file from before still scores as it was trained; the threshold floor and the low-confidence cap do what they say.
+import { INTENTS, type Intent, type NluLocale } from '../../../nlu-models/src/intents';
+import { featureWeight, makeNgramScorer, ngramFeatures, trainNgram } from '../../../nlu-models/src/ngram';
+import { lowConfidenceLine, thresholdsByCost, type Scored } from '../../../nlu-models/src/train-model';
+import type { Scores } from '../../../nlu-models/src/nlpjs';
+import type { Calibration } from '../../../nlu-models/src/decide';
+
+describe('n-gram feature set 3', () => {
+  it('weighs English character n-grams 0.4 and everything else 1; sets 1 and 2 weigh all features 1', () => {
+    const feats = ngramFeatures('he is helping me', 'en', ['c:on_the_line'], 3);
+    expect(feats).toEqual(ngramFeatures('he is helping me', 'en', ['c:on_the_line'], 2));
+    for (const f of feats) {
+      expect(featureWeight(f, 'en', 3)).toBe(f.includes(':') ? 1 : 0.4);
+      expect(featureWeight(f, 'en', 2)).toBe(1);
+    }
+    expect(feats.filter((f) => !f.includes(':'))).toContain('<he');
+    for (const f of ngramFeatures('我已经转了', 'zh', [], 3)) expect(featureWeight(f, 'zh', 3)).toBe(1);
+  });
+
+  it('records its set in the model, and the scorer uses the set the model was trained on', () => {
+    const items: Array<{ content: string; intent: Intent }> = [
+      { content: 'i already paid them', intent: 'already_paid' },
+      { content: 'thanks i blocked him', intent: 'safe_aware' },
+    ];
+    const m2 = trainNgram(items, 'en', { featureSet: 2, epochs: 5 });
+    const m3 = trainNgram(items, 'en', { featureSet: 3, epochs: 5 });
+    expect([m2.featureSet, m3.featureSet]).toEqual([2, 3]);
+    const s2 = makeNgramScorer(m2)('i paid');
+    expect(makeNgramScorer({ ...m2 })('i paid')).toEqual(s2);
+    expect(makeNgramScorer(m3)('i paid').already_paid).toBeGreaterThan(0.5);
+  });
+});
+
+const scores = (p: Partial<Record<Intent, number>>): Scores => Object.fromEntries(INTENTS.map((i) => [i, p[i] ?? 0])) as Scores;
+const scored = (intent: Intent, p: Partial<Record<Intent, number>>, locale: NluLocale = 'en'): Scored => ({
+  u: { text: `${intent} ${JSON.stringify(p)}`, intent, locale, voice: false },
+  nlp: scores({}),
+  ngram: scores(p),
+  cues: [],
+  cueNames: [],
+});
+const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
+
+describe('grouped calibration rules', () => {
+  it('drops thresholds whose cue-aware recall falls below the floor, even when they cost less', () => {
+    // One at-risk reply at risk 0.22, twenty non-risk replies at 0.21: by cost alone one miss (10) beats twenty alarms,
+    // and ties go to the highest threshold.
+    const folds = [
+      ...Array.from({ length: 40 }, () => scored('mid_scam', { mid_scam: 0.9, other: 0.1 })),
+      scored('mid_scam', { mid_scam: 0.22, distrust: 0.78 }),
+      ...Array.from({ length: 20 }, () => scored('distrust', { mid_scam: 0.21, distrust: 0.79 })),
+    ];
+    expect(thresholdsByCost(folds, base, 0).byLocale.en).toBe(0.6);
+    expect(thresholdsByCost(folds, base, 0, { en: 0.995 }).byLocale.en).toBe(0.2);
+  });
+
+  it('puts the low-confidence line no higher than sends the capped share to a human', () => {
+    // 30% of replies at confidence 0.5 and wrong: the coin-flip rule alone would put the line above them.
+    const folds = [
+      ...Array.from({ length: 70 }, () => scored('question', { question: 0.95, other: 0.05 })),
+      ...Array.from({ length: 30 }, () => scored('question', { other: 0.5, question: 0.45, distrust: 0.05 })),
+    ];
+    expect(lowConfidenceLine(folds, base)).toBe(0.3);
+  });
+});
