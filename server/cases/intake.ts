@@ -1,7 +1,7 @@
 // Warning → case. Idempotent by (source, externalId); one open case per phone number.
 import type { Kysely } from 'kysely';
 import type { CaseRow, Database, WarningRow } from '../store/schema';
-import { findOpenCaseByPhone, insertCase, updateCase } from '../store/repositories/cases';
+import { duplicateAndOpenCaseForUpdate, findOpenCaseByPhone, insertCase, updateCase } from '../store/repositories/cases';
 import { findWarning, insertWarning } from '../store/repositories/warnings';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
@@ -99,15 +99,19 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
   const lockRows = opts.lockRows ?? false;
   const route = opts.route;
   const { input } = w;
-  const seen = await findWarning(db, input.source, input.externalId);
-  if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
+  let open: CaseRow | undefined;
+  if (lockRows) {
+    // PostgreSQL: the duplicate check and the person's open case, locked, in one round trip.
+    const first = await duplicateAndOpenCaseForUpdate(db, input.source, input.externalId, w.phone);
+    if (first.duplicateOf) return { index, status: 'duplicate', caseId: first.duplicateOf };
+    open = first.open;
+  } else {
+    const seen = await findWarning(db, input.source, input.externalId);
+    if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
+    open = await findOpenCaseByPhone(db, w.phone);
+  }
 
   const now = nowIso();
-  // PostgreSQL: lock the open case so concurrent warnings for one person count one after the other.
-  // (SQLite has one writer at a time already.)
-  const open = lockRows
-    ? await db.selectFrom('cases').selectAll().where('phone', '=', w.phone).where('status', '=', 'open').forUpdate().executeTakeFirst()
-    : await findOpenCaseByPhone(db, w.phone);
   let caseId: string;
   let caseRef: string;
   let warningCount: number;
