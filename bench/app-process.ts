@@ -112,6 +112,12 @@ function processTree(pid: number): number[] {
   return out;
 }
 
+/** App processes still running: if the bench dies (an uncaught error), they must not go on using the machine. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 async function spawnRole(script: string, readyLines: Record<ProcessRole, string>, role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number; loader?: boolean }): Promise<AppProcess> {
   // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options for every app process, for profiles.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -127,7 +133,13 @@ async function spawnRole(script: string, readyLines: Record<ProcessRole, string>
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  running.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+    }),
+  );
 
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
