@@ -13,6 +13,7 @@ import { postgresDatabase, sqliteDatabase } from '../tests/support/databases';
 import { prepareLocalRun, deleteRedisPrefix } from '../tests/support/stack';
 import { httpClient, withConcurrency } from './load';
 
+const timeStatements = process.argv.includes('--time');
 const count = { n: 0, byKind: new Map<string, number>(), µsBySql: new Map<string, number>() };
 /** SQLite only (the statement runs inside the call): time per statement text, for --time. */
 const timed = (sql: string, µs: number) => count.µsBySql.set(sql, (count.µsBySql.get(sql) ?? 0) + µs);
@@ -42,6 +43,7 @@ function countStatements(pg: boolean): void {
       const orig = proto[m]!;
       proto[m] = function (this: { source: string }, ...args: unknown[]) {
         note(this.source);
+        if (!timeStatements) return orig.apply(this, args);
         const t0 = process.hrtime.bigint();
         try {
           return orig.apply(this, args);
@@ -53,7 +55,6 @@ function countStatements(pg: boolean): void {
   }
 }
 
-const timeStatements = process.argv.includes('--time');
 
 async function main() {
   const pg = process.argv.includes('--pg');
