@@ -168,8 +168,8 @@ async function main(): Promise<void> {
       res.status(202).json(batch ? { results } : results[0]);
     });
     await new Promise<void>((resolve, reject) => {
-      const srv = app.listen(Number(env.PORT ?? 3100), '127.0.0.1', () => resolve());
-      srv.once('error', reject);
+      // express 5 hands a bind error to the callback: a taken port must fail the reference, not hang it.
+      app.listen(Number(env.PORT ?? 3100), '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve()));
     });
     process.stdout.write(`${REFERENCE_READY.web}\n`);
   }

@@ -6,6 +6,7 @@ import { createLogger } from './log';
 import { createRuntime } from './bootstrap';
 import { startWorkers, type Workers } from './jobs/workers';
 import { Readiness } from './http/routes/health';
+import { listenOn, ListenError } from './http/listen';
 import { STREAMS_END } from './events';
 
 export type Role = 'web' | 'worker' | 'all';
@@ -58,6 +59,12 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
   const s = runtime.services;
   let server: Server | undefined;
   let workers: Workers | undefined;
+  // A start that fails half-way leaves no connection, worker or timer behind.
+  const closeAndThrow = async (err: unknown): Promise<never> => {
+    await workers?.stop().catch(() => undefined);
+    await runtime.close().catch(() => undefined);
+    throw err;
+  };
   let port = config.port;
   const readiness = new Readiness();
 
@@ -66,10 +73,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
     const { createApp } = await import('./http/app');
     const { TELEGRAM_WEBHOOK_PATH } = await import('./webhooks/telegram');
     const app = createApp(s, { readiness });
-    server = await new Promise<Server>((resolve, reject) => {
-      const srv = app.listen(config.port, config.host, () => resolve(srv));
-      srv.once('error', reject);
-    });
+    server = await listenOn(app, config.port, config.host).catch(closeAndThrow);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : config.port;
     if (!config.publicUrl) s.callbackBase = `http://127.0.0.1:${port}`;
@@ -92,10 +96,7 @@ export async function start(role: Role, env: NodeJS.ProcessEnv = process.env, op
     // A worker's job timings exist only in its own process: it serves its own health and metrics.
     const { createOpsApp } = await import('./http/ops-app');
     const ops = createOpsApp(s, { readiness });
-    server = await new Promise<Server>((resolve, reject) => {
-      const srv = ops.listen(metricsPort, config.host, () => resolve(srv));
-      srv.once('error', reject);
-    });
+    server = await listenOn(ops, metricsPort, config.host).catch(closeAndThrow);
     const addr = server.address();
     port = typeof addr === 'object' && addr ? addr.port : metricsPort;
     log.info({ port, role }, 'quanzu worker metrics listening');
@@ -174,6 +175,10 @@ if (require.main === module) {
       if (err instanceof ConfigError) {
         console.error(err.message);
         process.exit(78);
+      }
+      if (err instanceof ListenError) {
+        console.error(err.message);
+        process.exit(1);
       }
       console.error(err);
       process.exit(1);

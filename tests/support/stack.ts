@@ -3,6 +3,7 @@
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { start, type Role, type Running } from '../../server/main';
+import { ListenError } from '../../server/http/listen';
 import type { PhoneNetwork } from '../../tools/phone-network/server';
 import { localAppEnv, makeLocalCredentials, startLocalNetwork, type LocalCredentials } from '../../tools/local-env';
 import { sqliteDatabase, uniqueSuffix, type TestDatabase } from './databases';
@@ -60,18 +61,29 @@ export async function prepareLocalRun(opts: { db?: TestDatabase; redisUrl?: stri
   return { port, appUrl, prefix, db, creds, network, env };
 }
 
+/** freePort's port can be taken by another suite's server before the app binds it: then try another. */
+const PORT_ATTEMPTS = 3;
+
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
-  // On a loaded shared machine a request can take seconds: only tests of the deadline itself set a short one.
-  const { appUrl, prefix, db, creds, network, env } = await prepareLocalRun({ db: opts.db, ringMs: opts.ringMs, env: { LOG_LEVEL: 'silent', REQUEST_TIMEOUT_MS: '60000', ...opts.env } });
-  const keys = creds.keys;
-  let running: Running;
-  try {
-    running = await start(opts.role ?? 'all', env);
-  } catch (err) {
-    await network.close();
-    await db.cleanup();
-    throw err;
+  let db = opts.db;
+  for (let attempt = 1; ; attempt++) {
+    // On a loaded shared machine a request can take seconds: only tests of the deadline itself set a short one.
+    const run = await prepareLocalRun({ db, ringMs: opts.ringMs, env: { LOG_LEVEL: 'silent', REQUEST_TIMEOUT_MS: '60000', ...opts.env } });
+    db = run.db;
+    try {
+      return stackOf(run, await start(opts.role ?? 'all', run.env));
+    } catch (err) {
+      await run.network.close();
+      await deleteRedisPrefix(run.prefix);
+      if (err instanceof ListenError && err.code === 'EADDRINUSE' && attempt < PORT_ATTEMPTS) continue;
+      await run.db.cleanup();
+      throw err;
+    }
   }
+}
+
+function stackOf({ appUrl, prefix, db, creds, network, env }: LocalRun, running: Running): Stack {
+  const keys = creds.keys;
   return {
     appUrl,
     network,
