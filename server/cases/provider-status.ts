@@ -12,7 +12,7 @@
 // its unique index and then finds it taken.
 import type { Services } from '../services';
 import type { AttemptRow } from '../store/schema';
-import { firstDelivery } from '../store/repositories/provider-events';
+import { firstDelivery, firstDeliveryWithAttempt } from '../store/repositories/provider-events';
 import { recordProgressReport } from '../store/repositories/outbox';
 import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
 import { audit } from '../store/repositories/audit';
@@ -46,8 +46,8 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
   const pending = new PendingEvents();
   let confirmed: string | undefined;
   const advanced = await s.store.db.transaction().execute(async (trx): Promise<Advanced | undefined> => {
-    if (!(await firstDelivery(trx, st.key))) return undefined;
-    const attempt = await findAttempt(trx, st);
+    const { first, attempt } = await firstDeliveryOf(trx, s, st);
+    if (!first) return undefined;
     const c = attempt && (await lockCase(trx, s, attempt.case_id));
     if (mayNeedConfirming(st, attempt)) confirmed = await confirmFromCallback(trx, s.store.dialect, st.outboxId!, st.providerId);
     if (!attempt || !c) return undefined;
@@ -81,6 +81,13 @@ async function recordProgress(s: Services, st: ProviderStatus): Promise<void> {
   }
   if (attempt) await recordAttemptStatus(db, attempt, st.status, st.errorCode, st.providerId);
   if (confirmed) s.events.publish({ type: 'case', caseId: confirmed, change: 'delivered' });
+}
+
+/** Whether this report is new, and its attempt: one statement on PostgreSQL when the callback names the attempt. */
+async function firstDeliveryOf(trx: Tx, s: Services, st: ProviderStatus): Promise<{ first: boolean; attempt?: AttemptRow }> {
+  if (s.store.dialect === 'postgres' && st.attemptId) return firstDeliveryWithAttempt(trx, st.key, st.attemptId);
+  if (!(await firstDelivery(trx, st.key))) return { first: false };
+  return { first: true, attempt: await findAttempt(trx, st) };
 }
 
 const findAttempt = (db: Tx, st: ProviderStatus) => (st.attemptId ? getAttempt(db, st.attemptId) : findAttemptByProviderId(db, st.providerId));

@@ -3,7 +3,8 @@
 import type { Store } from '../../server/store/db';
 import { insertCase } from '../../server/store/repositories/cases';
 import { insertMessage } from '../../server/store/repositories/messages';
-import { advanceAttemptStatus, beginAttempt } from '../../server/store/repositories/attempts';
+import { advanceAttemptStatus, beginAttempt, getAttempt } from '../../server/store/repositories/attempts';
+import { firstDeliveryWithAttempt } from '../../server/store/repositories/provider-events';
 import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
@@ -126,6 +127,17 @@ describe.each(ENGINES)('outbox on %s', (engine, make) => {
     await store.db.updateTable('contact_attempts').set({ status: 'delivered' }).where('id', '=', attempt.id).execute();
     expect(await report('sent')).toBeUndefined();
     expect(await attemptNow()).toMatchObject({ status: 'delivered', provider_id: 'SMprogress1' });
+  });
+
+  (engine === 'postgres' ? it : it.skip)('remembers a status report once and reads its attempt in the same statement, as a plain read would', async () => {
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 11, dedupe_key: `${caseId}:attempt:11`, status: 'queued' });
+    const key = `SMdelivery1:delivered:${newId()}`;
+    const plainRead = await getAttempt(store.db, attempt.id);
+    expect(await firstDeliveryWithAttempt(store.db, key, attempt.id)).toEqual({ first: true, attempt: plainRead });
+    // Twilio delivers the same report again: not new, so nothing after it may run.
+    expect((await firstDeliveryWithAttempt(store.db, key, attempt.id)).first).toBe(false);
+    // A callback naming an attempt that does not exist is still remembered, with no attempt.
+    expect(await firstDeliveryWithAttempt(store.db, `${key}:other`, newId())).toEqual({ first: true, attempt: undefined });
   });
 
   it('does not claim before the row is due; calls off only what nobody started to send', async () => {
