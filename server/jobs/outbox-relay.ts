@@ -10,7 +10,7 @@ import type { Rendered } from '../../flows/engine';
 import { ChannelError } from '../../bots/channel';
 import { getAttempt } from '../store/repositories/attempts';
 import { getMessage, setMessageProviderId } from '../store/repositories/messages';
-import { claimDueOutbox, claimOutbox, getOutbox, knownProviderIds, moveOutbox, outboxDue, recordSent } from '../store/repositories/outbox';
+import { claimDueOutboxWithPayload, claimOutbox, getOutbox, knownProviderIds, moveOutbox, outboxDue, recordSent } from '../store/repositories/outbox';
 import type { Dialect } from '../store/db';
 import { audit } from '../store/repositories/audit';
 import { fromJson, isoIn, nowIso } from '../store/ids';
@@ -33,8 +33,8 @@ export async function processRelayJob(s: Services, job: Job<RelayJob>): Promise<
 
 export async function relayOutbox(s: Services, id: string): Promise<string> {
   // Usually the row is pending and due: claimed and read in one statement, straight to the provider.
-  const claimed = await claimDueOutbox(s.store.db, id);
-  if (claimed) return send(s, claimed, claimed.claim_token!);
+  const claimed = await claimDueOutboxWithPayload(s.store.db, s.store.dialect, id);
+  if (claimed) return send(s, claimed.row, claimed.row.claim_token!, claimed.messagePayload);
   const row = await getOutbox(s.store.db, id);
   if (!row) return 'no such outbox row';
   const now = nowIso();
@@ -63,7 +63,8 @@ export async function relayOutbox(s: Services, id: string): Promise<string> {
   }
 }
 
-async function send(s: Services, row: OutboxRow, token: string): Promise<string> {
+/** `messagePayload`: the message's payload when the claim read it already (undefined: read it here). */
+async function send(s: Services, row: OutboxRow, token: string, messagePayload?: string | null): Promise<string> {
   let request: () => Promise<{ providerId: string; status: string }>;
   try {
     // The row's case exists (a foreign key): its id is all the callback URLs need.
@@ -83,9 +84,9 @@ async function send(s: Services, row: OutboxRow, token: string): Promise<string>
           ...(recorded ? { recordingStatusCallbackUrl: `${base}/voice/recording?caseId=${c.id}&attemptId=${attemptId}` } : {}),
         });
     } else {
-      const m = row.message_id ? await getMessage(s.store.db, row.message_id) : undefined;
-      const rendered = fromJson<Rendered | null>(m?.payload, null);
-      if (!m || !rendered) throw new UnrecoverableJobError(`outbox ${row.id}: message ${row.message_id} has no rendering`);
+      const payload = messagePayload !== undefined ? messagePayload : row.message_id ? (await getMessage(s.store.db, row.message_id))?.payload : undefined;
+      const rendered = fromJson<Rendered | null>(payload, null);
+      if (!rendered) throw new UnrecoverableJobError(`outbox ${row.id}: message ${row.message_id} has no rendering`);
       if (row.channel === 'telegram') {
         const telegram = s.channels.telegram;
         if (!telegram) throw new ChannelError('telegram', 'Telegram is not configured', 'not_configured', true, 400);

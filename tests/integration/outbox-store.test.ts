@@ -5,7 +5,7 @@ import { insertCase } from '../../server/store/repositories/cases';
 import { insertMessage } from '../../server/store/repositories/messages';
 import { advanceAttemptStatus, beginAttempt, getAttempt } from '../../server/store/repositories/attempts';
 import { firstDeliveryWithAttempt } from '../../server/store/repositories/provider-events';
-import { cancelPendingForAttempts, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
+import { cancelPendingForAttempts, claimDueOutboxWithPayload, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
 import { confirmFromCallback } from '../../server/jobs/outbox-relay';
@@ -138,6 +138,20 @@ describe.each(ENGINES)('outbox on %s', (engine, make) => {
     expect((await firstDeliveryWithAttempt(store.db, key, attempt.id)).first).toBe(false);
     // A callback naming an attempt that does not exist is still remembered, with no attempt.
     expect(await firstDeliveryWithAttempt(store.db, `${key}:other`, newId())).toEqual({ first: true, attempt: undefined });
+  });
+
+  it("claims a due row once, and on PostgreSQL reads the message's payload in the same statement", async () => {
+    const m = await message();
+    const row = await insertOutbox(store.db, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'prompt', target: '+8613800138011', message_id: m.id });
+    const claimed = await claimDueOutboxWithPayload(store.db, store.dialect, row.id);
+    expect(claimed?.row).toMatchObject({ id: row.id, status: 'sending', message_id: m.id });
+    expect(claimed?.row.claim_token).toEqual(expect.any(String));
+    expect(claimed?.messagePayload).toBe(store.dialect === 'postgres' ? JSON.stringify({ channel: 'sms', text: 'hi', segments: 1 }) : undefined);
+    expect(claimed?.row).not.toHaveProperty('message_payload');
+    expect(await claimDueOutboxWithPayload(store.db, store.dialect, row.id)).toBeUndefined();
+    const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'voice', target: '+8613800138011', attempt_no: 12, dedupe_key: `${caseId}:attempt:12`, status: 'queued' });
+    const call = await insertOutbox(store.db, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: '+8613800138011', attempt_id: attempt.id });
+    expect((await claimDueOutboxWithPayload(store.db, store.dialect, call.id))?.messagePayload).toBe(store.dialect === 'postgres' ? null : undefined);
   });
 
   it('does not claim before the row is due; calls off only what nobody started to send', async () => {

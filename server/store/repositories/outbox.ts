@@ -71,6 +71,26 @@ export async function claimDueOutbox(db: Db, id: string, now = nowIso()): Promis
     .executeTakeFirst();
 }
 
+/**
+ * claimDueOutbox, and on PostgreSQL in the same statement the payload of the message the row sends (null when
+ * it sends none or the message has none); on SQLite the payload is left to the caller (undefined).
+ */
+export async function claimDueOutboxWithPayload(db: Db, dialect: Dialect, id: string, now = nowIso()): Promise<{ row: OutboxRow; messagePayload?: string | null } | undefined> {
+  if (dialect !== 'postgres') {
+    const row = await claimDueOutbox(db, id, now);
+    return row && { row };
+  }
+  const token = randomUUID();
+  const { rows } = await sql<OutboxRow & { message_payload: string | null }>`
+    with claimed as (
+      update outbox set status = 'sending', claim_token = ${token}, claimed_at = ${now}, updated_at = ${now}
+      where id = ${id} and status = 'pending' and due_at <= ${now} returning *)
+    select claimed.*, m.payload as message_payload from claimed left join messages m on m.id = claimed.message_id`.execute(db);
+  if (!rows[0]) return undefined;
+  const { message_payload: messagePayload, ...row } = rows[0];
+  return { row, messagePayload };
+}
+
 /** Moves a row on from one status to another; false when someone else moved it first. */
 export async function moveOutbox(
   db: Db,
