@@ -1,12 +1,13 @@
 // npx tsx nlu-models/src/cv-grouped.ts [--feature-set N] [--balance B] [--l2 L] [--epochs E] [--lr R] [--random] [--dev]
-//   [--errors zh|en|all] [--scan [--fine]] [--wave7-rule] [--since waveN] [--low line]
+//   [--errors zh|en|all] [--scan [--fine]] [--wave7-rule] [--since waveN] [--low line] [--cue-free]
 // Grouped (leave-one-wave-out) cross-validation first, per locale, for comparing one change to the n-gram model:
 // the thresholds training would choose on the grouped scores (lowest cost with the model alone, cue-blind,
 // ≥ 0.97 of at-risk replies out of wave), then accuracy, cue-aware and cue-blind at-risk recall, precision, misses,
 // false alarms and cost per locale, and which true intents the false alarms come from. --random and --dev add
 // the random 5-fold and the dev set under the same thresholds; --since splits the grouped figures into the replies
 // of one wave and the rest; --scan prints misses and false alarms at every threshold (--fine: every 0.01); --wave7-rule chooses the
-// thresholds without the cue-aware recall floor (MIN_GROUPED_RECALL); --low fixes the low-confidence line. "to humans": the share below the low-confidence line
+// thresholds without the cue-aware recall floor (MIN_GROUPED_RECALL); --low fixes the low-confidence line; --cue-free scores every reply as if no cue rule fired (no override, no c: signal
+// among the model's features: the model alone on a phrasing nobody wrote a rule for; thresholds then use it too). "to humans": the share below the low-confidence line
 // (chosen on the grouped scores, as training chooses it). Corpus and dev only: it never reads a test set.
 import { parseArgs } from 'node:util';
 import { corpusWaves, loadCorpus } from './corpus';
@@ -53,6 +54,7 @@ async function main() {
       'wave7-rule': { type: 'boolean', default: false },
       since: { type: 'string', default: 'wave8' },
       low: { type: 'string' },
+      'cue-free': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -60,6 +62,7 @@ async function main() {
   const opts: FoldOptions = {
     nlpjs: false,
     featureSet: num(values['feature-set']),
+    cueFree: values['cue-free'],
     ngram: { balance: num(values.balance), l2: num(values.l2), epochs: num(values.epochs), lr: num(values.lr) },
   };
   const log = (m: string) => process.stderr.write(`cv: ${m}\n`);

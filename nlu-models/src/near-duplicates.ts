@@ -45,7 +45,8 @@ export interface Text {
 export class NearDuplicateIndex {
   private readonly groups = new Map<NluLocale, { exact: Set<string>; items: Prepared[]; bySingle: Map<string, number[]> }>();
 
-  constructor(texts: Text[]) {
+  /** `threshold`: the Jaccard similarity that counts (NEAR_DUPLICATE_JACCARD unless given; harsher CV uses lower). */
+  constructor(texts: Text[], private readonly threshold = NEAR_DUPLICATE_JACCARD) {
     for (const t of texts) {
       let g = this.groups.get(t.locale);
       if (!g) this.groups.set(t.locale, (g = { exact: new Set(), items: [], bySingle: new Map() }));
@@ -70,8 +71,8 @@ export class NearDuplicateIndex {
     // Only replies sharing enough shingles can reach the threshold: |A∩B| ≥ J·|A|.
     const shared = new Map<number, number>();
     for (const s of p.shingles) for (const j of g.bySingle.get(s) ?? []) shared.set(j, (shared.get(j) ?? 0) + 1);
-    const need = NEAR_DUPLICATE_JACCARD * p.shingles.size;
-    for (const [j, n] of shared) if (n >= need && jaccard(p.shingles, g.items[j]!.shingles) >= NEAR_DUPLICATE_JACCARD) return true;
+    const need = this.threshold * p.shingles.size;
+    for (const [j, n] of shared) if (n >= need && jaccard(p.shingles, g.items[j]!.shingles) >= this.threshold) return true;
     return false;
   }
 }

@@ -20,8 +20,9 @@ export interface NgramModel {
  * what short replies usually are ("ok", "嗯", "有") instead of on the bias towards the largest (at-risk) classes.
  * 3 (wave 8): set 2's features, with English character n-grams weighted 0.4 beside the others (featureWeight);
  * chosen on grouped (leave-one-wave-out) cross-validation. Chinese is as in set 2.
+ * 4 (wave 9): set 3 without the cue rules' `c:` signals among the features (the other signals stay).
  */
-export const FEATURE_SET = 3;
+export const FEATURE_SET = 4;
 
 const ZH_NEGATORS = new Set(['没', '不', '别', '未']);
 const EN_NEGATORS = new Set(['not', 'no', 'never', 'didnt', 'dont', 'wont', 'havent', 'hasnt', 'cant', 'nothing', 'nobody', 'refused', 'wasnt', 'isnt', 'nor', 'almost', 'nearly']);
@@ -42,7 +43,9 @@ export function ngramFeatures(content: string, locale: NluLocale, extra: readonl
     const n = locale === 'zh' ? [...content.replace(/\s+/g, '')].length : content.split(/\s+/).filter(Boolean).length;
     out.add(`len:${lengthBucket(n)}`);
   }
-  for (const e of extra) out.add(`x:${e}`);
+  // Set 4: a cue rule that fires makes the reply at risk on its own (decide), so its signal as a feature adds nothing
+  // to recall and lets the model explain the at-risk replies of the corpus by the rule instead of by their words.
+  for (const e of extra) if (featureSet < 4 || !e.startsWith('c:')) out.add(`x:${e}`);
   if (REFUSES[locale].test(content.replace(/'/g, ''))) out.add('x:refuses');
   const words = content.replace(/'/g, '').split(/\s+/).filter(Boolean);
   if (locale === 'zh') {

@@ -54,6 +54,12 @@ export interface FoldOptions {
   featureSet?: number;
   /** n-gram training options (trainNgram's defaults unless given), to compare them on the same folds. */
   ngram?: NgramTrainOptions;
+  /**
+   * Score as if no cue rule fired on the held-out replies: no cue override and no `c:` cue signal among the n-gram
+   * model's features (the other signals stay). What the model does with a phrasing nobody wrote a rule for; the
+   * plain cue-blind figures drop only the override, and the model still reads the cue signals.
+   */
+  cueFree?: boolean;
 }
 
 export async function fitAndScore(train: Utterance[], test: Utterance[], opts: FoldOptions = {}): Promise<Scored[]> {
@@ -71,7 +77,9 @@ export async function fitAndScore(train: Utterance[], test: Utterance[], opts: F
   ) as Record<NluLocale, { nlp: (t: string) => Scores; ngram: (t: string, extra?: readonly string[]) => Scores }>;
   return test.map((u) => {
     const c = contentOf(u.text);
-    const { cues, features } = analyse(u.text, u.locale);
+    const a = analyse(u.text, u.locale);
+    const cues = opts.cueFree ? [] : a.cues;
+    const features = opts.cueFree ? a.features.filter((f) => !f.startsWith('c:')) : a.features;
     if (!c) return { u, nlp: EMPTY, ngram: EMPTY, cues, cueNames: cues.map((x) => x.name) };
     return { u, nlp: scorers[u.locale].nlp(c), ngram: scorers[u.locale].ngram(c, features), cues, cueNames: cues.map((x) => x.name) };
   });

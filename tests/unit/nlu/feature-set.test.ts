@@ -1,4 +1,4 @@
-// Feature set 3 (wave 8) and the grouped calibration rules: older sets keep their features and weights, so a model
+// Feature sets 3 (wave 8) and 4 (wave 9) and the grouped calibration rules: older sets keep their features and weights, so a model
 // file from before still scores as it was trained; the threshold floor and the low-confidence cap do what they say.
 import { INTENTS, type Intent, type NluLocale } from '../../../nlu-models/src/intents';
 import { featureWeight, makeNgramScorer, ngramFeatures, trainNgram } from '../../../nlu-models/src/ngram';
@@ -32,6 +32,31 @@ describe('n-gram feature set 3', () => {
   });
 });
 
+describe('n-gram feature set 4', () => {
+  it('drops the cue rules\' c: signals from the features and keeps the other signals and set 3\'s weights', () => {
+    const extra = ['c:on_the_line', 's:refusal'];
+    const f3 = ngramFeatures('he is helping me', 'en', extra, 3);
+    const f4 = ngramFeatures('he is helping me', 'en', extra, 4);
+    expect(f3).toContain('x:c:on_the_line');
+    expect(f4).not.toContain('x:c:on_the_line');
+    expect(f4).toContain('x:s:refusal');
+    expect(f4).toEqual(f3.filter((f) => f !== 'x:c:on_the_line'));
+    for (const f of f4) expect(featureWeight(f, 'en', 4)).toBe(featureWeight(f, 'en', 3));
+    expect(ngramFeatures('我已经转了', 'zh', ['c:safe_account'], 4)).not.toContain('x:c:safe_account');
+  });
+
+  it('scores the same reply alike whether a cue fired or not (the cue acts through decide only)', () => {
+    const items: Array<{ content: string; intent: Intent; extra?: string[] }> = [
+      { content: 'i already paid them', intent: 'already_paid', extra: ['c:paid'] },
+      { content: 'thanks i blocked him', intent: 'safe_aware' },
+    ];
+    const m4 = trainNgram(items, 'en', { featureSet: 4, epochs: 5 });
+    expect(m4.features.some((f) => f.startsWith('x:c:'))).toBe(false);
+    const score = makeNgramScorer(m4);
+    expect(score('i paid', ['c:paid'])).toEqual(score('i paid', []));
+  });
+});
+
 const scores = (p: Partial<Record<Intent, number>>): Scores => Object.fromEntries(INTENTS.map((i) => [i, p[i] ?? 0])) as Scores;
 const scored = (intent: Intent, p: Partial<Record<Intent, number>>, locale: NluLocale = 'en'): Scored => ({
   u: { text: `${intent} ${JSON.stringify(p)}`, intent, locale, voice: false },
@@ -62,5 +87,21 @@ describe('grouped calibration rules', () => {
       ...Array.from({ length: 30 }, () => scored('question', { other: 0.5, question: 0.45, distrust: 0.05 })),
     ];
     expect(lowConfidenceLine(folds, base)).toBe(0.3);
+  });
+});
+
+describe('cue-free scoring (cv --cue-free)', () => {
+  it('scores held-out replies with no cue override and no c: signal', async () => {
+    const { fitAndScore } = await import('../../../nlu-models/src/train-model');
+    const train = [
+      { text: 'i already paid them', intent: 'already_paid' as const, locale: 'en' as const, voice: false },
+      { text: 'thanks i blocked him', intent: 'safe_aware' as const, locale: 'en' as const, voice: false },
+    ];
+    const test = [{ text: 'they told me to move my money to a safe account', intent: 'mid_scam' as const, locale: 'en' as const, voice: false }];
+    const [plain] = await fitAndScore(train, test, { nlpjs: false, featureSet: 3, ngram: { epochs: 5 } });
+    const [free] = await fitAndScore(train, test, { nlpjs: false, featureSet: 3, ngram: { epochs: 5 }, cueFree: true });
+    expect(plain!.cueNames).toContain('safe_account');
+    expect(free!.cues).toEqual([]);
+    expect(free!.cueNames).toEqual([]);
   });
 });
