@@ -12,23 +12,31 @@
 import { parseArgs } from 'node:util';
 import { corpusWaves, loadCorpus } from './corpus';
 import { INTENTS, NLU_LOCALES, isAtRisk } from './intents';
-import { blend, decide, type Calibration } from './decide';
+import type { Calibration } from './decide';
 import { figures, fmt } from './figures';
-import { LOW_CONFIDENCE, MIN_GROUPED_RECALL, MIN_MODEL_RECALL, RISK_THRESHOLDS, fitAndScore, lowConfidenceLine, outOfFold, outOfWave, thresholdsByCost, type FoldOptions, type Scored } from './train-model';
+import {
+  LOW_CONFIDENCE,
+  MIN_GROUPED_RECALL,
+  MIN_MODEL_RECALL,
+  MODEL_ALONE,
+  RISK_THRESHOLDS,
+  fitAndScore,
+  lowConfidenceLine,
+  outOfFold,
+  outOfWave,
+  thresholdsByCost,
+  withThresholds,
+  type FoldOptions,
+  type Scored,
+} from './train-model';
+import { outcomesOf, thresholdScan } from './cv-outcomes';
 
 const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
 
-function rowsOf(scored: Scored[], cal: Calibration, cueBlind = false) {
-  return scored.map((s) => {
-    const d = decide(blend(s.nlp, s.ngram, 0), cueBlind ? [] : s.cues, cal, s.u.locale);
-    return { s, truth: s.u.intent, predicted: d.intent, atRisk: isAtRisk(d.intent), lowConfidence: d.lowConfidence, locale: s.u.locale };
-  });
-}
-
 function table(name: string, scored: Scored[], cal: Calibration): string[] {
   const out: string[] = [];
-  const rows = rowsOf(scored, cal);
-  const blind = rowsOf(scored, cal, true);
+  const rows = outcomesOf(scored, cal);
+  const blind = outcomesOf(scored, cal, true);
   for (const l of [...NLU_LOCALES, 'all'] as const) {
     const mine = rows.filter((r) => l === 'all' || r.locale === l);
     const f = figures(mine);
@@ -69,9 +77,9 @@ async function main() {
   const corpus = loadCorpus('corpus');
   const waves = corpusWaves('corpus');
   const grouped = await outOfWave(corpus, (u) => waves.get(`${u.locale}:${u.text}`), log, opts);
-  const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
+  const base = MODEL_ALONE;
   const th = (values['wave7-rule'] ? thresholdsByCost(grouped, base) : thresholdsByCost(grouped, base, MIN_MODEL_RECALL, MIN_GROUPED_RECALL)).byLocale;
-  const thresholds: Calibration = { ...base, riskThreshold: Math.min(th.zh, th.en), riskThresholdByLocale: th };
+  const thresholds = withThresholds(base, th);
   const cal: Calibration = { ...thresholds, lowConfidence: num(values.low) ?? lowConfidenceLine(grouped, thresholds) };
   const out: string[] = [`grouped thresholds zh ${th.zh} en ${th.en}, low-confidence line ${cal.lowConfidence}; options ${JSON.stringify(opts)}`];
   out.push('| scored on | locale | n | accuracy | recall | cue-blind recall | precision | missed | false alarms | cost | to humans |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -94,12 +102,12 @@ async function main() {
       .sort((a, b) => b - a);
     matched[l] = Math.min(eff[Math.ceil(0.97 * eff.length) - 1]!, 0.99);
   }
-  const mcal: Calibration = { ...base, riskThreshold: Math.min(matched.zh!, matched.en!), riskThresholdByLocale: matched };
+  const mcal = withThresholds(base, { zh: matched.zh!, en: matched.en! });
   out.push(`matched thresholds (cue-blind recall 0.97 exactly) zh ${matched.zh!.toFixed(3)} en ${matched.en!.toFixed(3)}`);
   out.push(...table('grouped@matched', grouped, mcal));
   // The low-confidence line: at each candidate, the share of grouped replies below it and how often those are right.
   const lows = LOW_CONFIDENCE.map((l) => {
-    const r = rowsOf(grouped, { ...thresholds, lowConfidence: l });
+    const r = outcomesOf(grouped, { ...thresholds, lowConfidence: l });
     const below = r.filter((x) => x.lowConfidence);
     return `${l}: ${fmt(below.length / r.length)} / ${fmt(below.filter((x) => x.truth === x.predicted).length / (below.length || 1))}`;
   });
@@ -108,15 +116,10 @@ async function main() {
     for (const l of NLU_LOCALES) {
       const mine = grouped.filter((s) => s.u.locale === l);
       const grid = values.fine ? Array.from({ length: 56 }, (_, i) => Math.round((0.6 - i * 0.01) * 100) / 100) : RISK_THRESHOLDS;
-      const cells = grid.map((t) => {
-        const c: Calibration = { ...base, riskThreshold: t };
-        const f = figures(rowsOf(mine, c));
-        return `${t}: ${f.missed}/${f.falseAlarms}/${fmt(figures(rowsOf(mine, c, true)).riskRecall)}`;
-      });
-      out.push(`${l} grouped scan (threshold: missed/false alarms/cue-blind recall): ${cells.join('  ')}`);
+      out.push(`${l} grouped scan (threshold: missed/false alarms/cue-blind recall): ${thresholdScan(mine, grid).join('  ')}`);
     }
   }
-  const rows = rowsOf(grouped, cal);
+  const rows = outcomesOf(grouped, cal);
   for (const l of NLU_LOCALES) {
     const fa = INTENTS.filter((i) => !isAtRisk(i)).map((i) => `${i} ${rows.filter((r) => r.locale === l && r.truth === i && r.atRisk).length}`);
     const wrong = INTENTS.map((i) => `${i} ${rows.filter((r) => r.locale === l && r.truth === i && r.predicted !== i).length}`);

@@ -14,45 +14,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { corpusWaves, loadCorpus, NLU_ROOT, type Utterance } from './corpus';
-import { INTENTS, NLU_LOCALES, isAtRisk, type NluLocale } from './intents';
-import { blend, decide, type Calibration } from './decide';
-import { figures, fmt } from './figures';
-import { RISK_THRESHOLDS, fitAndScore, type Scored } from './train-model';
+import { NLU_LOCALES, isAtRisk, type NluLocale } from './intents';
+import type { Calibration } from './decide';
+import { MODEL_ALONE, RISK_THRESHOLDS, fitAndScore, scoreModelFile, type Scored } from './train-model';
+import { outcomesOf, thresholdScan } from './cv-outcomes';
 import { NearDuplicateIndex } from './near-duplicates';
-import { contentOf } from './text';
-import { analyse } from './cues';
-import { makeNgramScorer } from './ngram';
 import type { ModelFile } from './model-file';
-
-const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
-
-function rowsOf(scored: Scored[], cal: Calibration, cueBlind = false) {
-  return scored.map((s) => {
-    const d = decide(blend(s.nlp, s.ngram, 0), cueBlind ? [] : s.cues, cal, s.u.locale);
-    return { s, truth: s.u.intent, predicted: d.intent, atRisk: isAtRisk(d.intent), lowConfidence: d.lowConfidence, locale: s.u.locale };
-  });
-}
 
 function scan(name: string, scored: Scored[]): string[] {
   return NLU_LOCALES.map((l) => {
     const mine = scored.filter((s) => s.u.locale === l);
-    const cells = RISK_THRESHOLDS.filter((t) => t <= 0.4).map((t) => {
-      const c: Calibration = { ...base, riskThreshold: t };
-      const f = figures(rowsOf(mine, c));
-      return `${t}: ${f.missed}/${f.falseAlarms}/${fmt(figures(rowsOf(mine, c, true)).riskRecall)}`;
-    });
     const atRisk = mine.filter((s) => isAtRisk(s.u.intent)).length;
-    return `${name} ${l} (n ${mine.length}, at risk ${atRisk}): ${cells.join('  ')}`;
-  });
-}
-
-function scoreFile(model: ModelFile, test: Utterance[]): Scored[] {
-  const scorers = { zh: makeNgramScorer(model.ngram.zh), en: makeNgramScorer(model.ngram.en) };
-  const empty = Object.fromEntries(INTENTS.map((i) => [i, i === 'other' ? 1 : 0])) as Scored['ngram'];
-  return test.map((u) => {
-    const c = contentOf(u.text);
-    const { cues, features } = analyse(u.text, u.locale);
-    return { u, nlp: empty, ngram: c ? scorers[u.locale](c, features) : empty, cues, cueNames: cues.map((x) => x.name) };
+    return `${name} ${l} (n ${mine.length}, at risk ${atRisk}): ${thresholdScan(mine, RISK_THRESHOLDS.filter((t) => t <= 0.4)).join('  ')}`;
   });
 }
 
@@ -78,8 +51,8 @@ async function main() {
   const out: string[] = [`scheme ${values.scheme}; per threshold: missed/false alarms/cue-blind recall (cue-aware misses)`];
   const errorsOf = (name: string, scored: Scored[]) => {
     if (!values.errors) return;
-    const cal: Calibration = { ...base, riskThreshold: 0.5, riskThresholdByLocale: at };
-    for (const r of rowsOf(scored, cal, true)) {
+    const cal: Calibration = { ...MODEL_ALONE, riskThresholdByLocale: at };
+    for (const r of outcomesOf(scored, cal, true)) {
       if (r.locale !== values.errors || !isAtRisk(r.truth) || r.atRisk) continue;
       const risk = r.s.ngram.mid_scam + r.s.ngram.already_paid;
       out.push(`  ${name} cue-blind miss at ${at[r.locale]}: ${waveOf(r.s.u)} ${r.truth} risk ${risk.toFixed(2)} [${r.s.cueNames.join(',')}] ${r.s.u.text}`);
@@ -92,7 +65,7 @@ async function main() {
     out.push(`trained on waves ≤ ${upto} (${train.length}), scored on the later waves (${test.length})`);
     if (upto === 4) {
       const released = JSON.parse(readFileSync(join(NLU_ROOT, 'model.json'), 'utf8')) as ModelFile;
-      const scored = scoreFile(released, test);
+      const scored = scoreModelFile(released, test);
       out.push(...scan(`released file ${released.modelVersion}`, scored));
       errorsOf('released', scored);
     }

@@ -6,27 +6,12 @@
 // n-gram alone unless --nlpjs (nlp.js has kept no vote since wave 2, and it is most of the training time).
 // --feature-set trains an older n-gram feature set; --no-floor chooses thresholds by cost alone, without the
 // model-alone recall floor (as before wave 6).
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
-import { corpusWaves, loadCorpus, NLU_ROOT } from './corpus';
-import { INTENTS, NLU_LOCALES, isAtRisk, type NluLocale } from './intents';
-import { blend, decide, type Calibration } from './decide';
+import { corpusWaves, loadCorpus } from './corpus';
+import { INTENTS, NLU_LOCALES, type NluLocale } from './intents';
 import { confusionTable, figures, fmt, type Outcome } from './figures';
-import { fitAndScore, outOfFold, outOfWave, thresholdsByCost, type Scored } from './train-model';
-
-function textsOfWave(wave: string): Set<string> {
-  const out = new Set<string>();
-  for (const locale of NLU_LOCALES) {
-    const dir = join(NLU_ROOT, 'corpus', locale);
-    for (const f of readdirSync(dir).filter((x) => x.endsWith(`.${wave}.yaml`))) {
-      const doc = parse(readFileSync(join(dir, f), 'utf8')) as { typed?: unknown[]; voice?: unknown[] };
-      for (const t of [...(doc.typed ?? []), ...(doc.voice ?? [])]) out.add(`${locale}:${String(t).trim()}`);
-    }
-  }
-  return out;
-}
+import { MODEL_ALONE, fitAndScore, outOfFold, outOfWave, thresholdsByCost, withThresholds, type Scored } from './train-model';
+import { outcomesOf } from './cv-outcomes';
 
 function line(name: string, rows: Array<Outcome & { locale: NluLocale }>): string {
   const f = figures(rows);
@@ -43,15 +28,11 @@ async function main() {
     nlpjs: values.nlpjs,
     featureSet: values['feature-set'] ? Number(values['feature-set']) : undefined,
   });
-  const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
+  const base = MODEL_ALONE;
   const { byLocale } = values['no-floor'] ? thresholdsByCost(folds, base, 0) : thresholdsByCost(folds, base);
-  const cal: Calibration = { ...base, riskThreshold: Math.min(byLocale.zh, byLocale.en), riskThresholdByLocale: byLocale };
-  const rows = folds.map((s) => {
-    const d = decide(blend(s.nlp, s.ngram, 0), s.cues, cal, s.u.locale);
-    return { s, truth: s.u.intent, predicted: d.intent, atRisk: isAtRisk(d.intent), lowConfidence: false, locale: s.u.locale };
-  });
-  const wave = textsOfWave(values.since);
-  const old = rows.filter((r) => !wave.has(`${r.locale}:${r.s.u.text}`));
+  const rows = outcomesOf(folds, withThresholds(base, byLocale));
+  const waves = corpusWaves('corpus');
+  const old = rows.filter((r) => waves.get(`${r.locale}:${r.s.u.text}`) !== values.since);
   const out: string[] = [];
   out.push(`thresholds zh ${byLocale.zh} en ${byLocale.en} (${Math.round((Date.now() - started) / 1000)} s)`);
   out.push('| subset | n | accuracy (zh / en) | at-risk recall (zh / en) | precision | missed | false alarms | cost |', '|---|---:|---|---|---:|---:|---:|---:|');
@@ -68,22 +49,16 @@ async function main() {
   }
   // Grouped (leave-one-wave-out) cross-validation and the dev set, under thresholds chosen on the random folds and
   // on the grouped folds (each with the model-alone recall floor, cue-blind), so the choice can be compared.
-  const waves = corpusWaves('corpus');
   const grouped = await outOfWave(corpus, (u) => waves.get(`${u.locale}:${u.text}`), (m) => process.stderr.write(`cv: ${m}\n`), {
     featureSet: values['feature-set'] ? Number(values['feature-set']) : undefined,
   });
   const dev = await fitAndScore(corpus, loadCorpus('dev'), { nlpjs: false, featureSet: values['feature-set'] ? Number(values['feature-set']) : undefined });
-  const rowsOf = (scored: Scored[], c: Calibration) =>
-    scored.map((s) => {
-      const d = decide(blend(s.nlp, s.ngram, 0), s.cues, c, s.u.locale);
-      return { s, truth: s.u.intent, predicted: d.intent, atRisk: isAtRisk(d.intent), lowConfidence: false, locale: s.u.locale };
-    });
   const groupedTh = (values['no-floor'] ? thresholdsByCost(grouped, base, 0) : thresholdsByCost(grouped, base)).byLocale;
   out.push('', '| thresholds chosen on | zh / en | scored on | n | accuracy (zh / en) | at-risk recall (zh / en) | precision | missed | false alarms | cost |', '|---|---|---|---:|---|---|---:|---:|---:|---:|');
   for (const [name, th] of [['random 5-fold', byLocale], ['grouped (by wave)', groupedTh]] as const) {
-    const c: Calibration = { ...base, riskThreshold: Math.min(th.zh, th.en), riskThresholdByLocale: th };
+    const c = withThresholds(base, th);
     for (const [set, scored] of [['random 5-fold', folds], ['grouped', grouped], ['dev', dev]] as const) {
-      out.push(line(`${name} | ${th.zh} / ${th.en} | ${set}`, rowsOf(scored, c)));
+      out.push(line(`${name} | ${th.zh} / ${th.en} | ${set}`, outcomesOf(scored, c)));
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);

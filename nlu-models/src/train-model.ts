@@ -34,6 +34,16 @@ const MAX_SHARE_BELOW_LINE = 0.15;
 // classification time: it gets a vote only if that lowers the out-of-fold cost by more than this share.
 const NLPJS_MIN_GAIN = 0.05;
 
+/** The n-gram model alone (no nlp.js vote, no low-confidence line): the base every threshold search starts from. */
+export const MODEL_ALONE: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
+
+/** The calibration with these per-locale at-risk thresholds (riskThreshold, the fallback, is the lower). */
+export const withThresholds = (cal: Calibration, byLocale: Record<NluLocale, number>): Calibration => ({
+  ...cal,
+  riskThreshold: Math.min(byLocale.zh, byLocale.en),
+  riskThresholdByLocale: byLocale,
+});
+
 export interface Scored {
   u: Utterance;
   nlp: Scores;
@@ -74,12 +84,27 @@ export async function fitAndScore(train: Utterance[], test: Utterance[], opts: F
       );
       return [loc, { nlp: nlp ? makeSyncScorer(nlp, loc) : () => EMPTY, ngram: makeNgramScorer(ng) }];
     }),
-  ) as Record<NluLocale, { nlp: (t: string) => Scores; ngram: (t: string, extra?: readonly string[]) => Scores }>;
+  ) as Record<NluLocale, LocaleScorers>;
+  return scoreWith(scorers, test, opts.cueFree);
+}
+
+/** A model file's n-gram scores on these replies, with no vote for nlp.js (as the released calibrations give it). */
+export function scoreModelFile(model: ModelFile, test: Utterance[]): Scored[] {
+  const scorer = (loc: NluLocale): LocaleScorers => ({ nlp: () => EMPTY, ngram: makeNgramScorer(model.ngram[loc]) });
+  return scoreWith({ zh: scorer('zh'), en: scorer('en') }, test);
+}
+
+interface LocaleScorers {
+  nlp: (t: string) => Scores;
+  ngram: (t: string, extra?: readonly string[]) => Scores;
+}
+
+function scoreWith(scorers: Record<NluLocale, LocaleScorers>, test: Utterance[], cueFree = false): Scored[] {
   return test.map((u) => {
     const c = contentOf(u.text);
     const a = analyse(u.text, u.locale);
-    const cues = opts.cueFree ? [] : a.cues;
-    const features = opts.cueFree ? a.features.filter((f) => !f.startsWith('c:')) : a.features;
+    const cues = cueFree ? [] : a.cues;
+    const features = cueFree ? a.features.filter((f) => !f.startsWith('c:')) : a.features;
     if (!c) return { u, nlp: EMPTY, ngram: EMPTY, cues, cueNames: cues.map((x) => x.name) };
     return { u, nlp: scorers[u.locale].nlp(c), ngram: scorers[u.locale].ngram(c, features), cues, cueNames: cues.map((x) => x.name) };
   });
@@ -188,12 +213,12 @@ export function thresholdsByCost(folds: Scored[], cal: Calibration, minModelReca
  * (ties: the more accurate), nlp.js keeping a vote only if it earns NLPJS_MIN_GAIN; then the low-confidence line.
  */
 export function chooseCalibration(folds: Scored[], log: (m: string) => void = () => {}, record: Record<string, number> = {}): Calibration {
-  const base: Calibration = { nlpjsWeight: 0, riskThreshold: 0.5, lowConfidence: 0 };
+  const base = MODEL_ALONE;
   let best: { cal: Calibration; cost: number; accuracy: number } | undefined;
   const results: Array<{ cal: Calibration; cost: number; accuracy: number }> = [];
   for (const w of WEIGHTS) {
     const { byLocale, cost } = thresholdsByCost(folds, { ...base, nlpjsWeight: w });
-    const cal: Calibration = { ...base, nlpjsWeight: w, riskThreshold: Math.min(byLocale.zh, byLocale.en), riskThresholdByLocale: byLocale };
+    const cal = withThresholds({ ...base, nlpjsWeight: w }, byLocale);
     const { accuracy } = evaluate(folds, cal);
     log(`nlp.js weight ${w}: thresholds zh ${byLocale.zh} en ${byLocale.en}, out-of-fold cost ${cost}, accuracy ${accuracy.toFixed(4)}`);
     results.push({ cal, cost, accuracy });
@@ -239,7 +264,7 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
   if (grouped.length) {
     const { byLocale, cost } = thresholdsByCost(grouped, cal, MIN_MODEL_RECALL, MIN_GROUPED_RECALL);
     log(`grouped cross-validation: thresholds zh ${byLocale.zh} en ${byLocale.en}, cost ${cost}`);
-    cal = { ...cal, riskThreshold: Math.min(byLocale.zh, byLocale.en), riskThresholdByLocale: byLocale };
+    cal = withThresholds(cal, byLocale);
     // The low-confidence line too, on the same grouped scores and thresholds (before wave 8: on the random folds,
     // with the random folds' thresholds).
     cal = { ...cal, lowConfidence: lowConfidenceLine(grouped, cal) };

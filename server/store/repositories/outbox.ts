@@ -59,7 +59,7 @@ export async function claimOutbox(db: Db, id: string, now = nowIso()): Promise<s
  * The relay's usual case in one statement: takes a pending row that is due and answers it as claimed
  * (undefined when it is not pending, not due, or someone else took it: the caller then reads it).
  */
-export async function claimDueOutbox(db: Db, id: string, now = nowIso()): Promise<OutboxRow | undefined> {
+async function claimDueOutbox(db: Db, id: string, now = nowIso()): Promise<OutboxRow | undefined> {
   const token = randomUUID();
   return db
     .updateTable('outbox')
