@@ -1,8 +1,9 @@
 // Warning → case. Idempotent by (source, externalId); one open case per phone number.
 import type { Kysely } from 'kysely';
 import type { CaseRow, Database, WarningRow } from '../store/schema';
-import { duplicateAndOpenCaseForUpdate, findOpenCaseByPhone, insertCase, updateCase } from '../store/repositories/cases';
-import { findWarning, insertWarning } from '../store/repositories/warnings';
+import { duplicateAndOpenCaseForUpdate, findOpenCaseByPhone, updateCase } from '../store/repositories/cases';
+import { findWarning, insertWarning, insertWarningOpeningCase } from '../store/repositories/warnings';
+import type { Dialect } from '../store/db';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
 import { describeZodIssues } from '../errors';
@@ -60,8 +61,11 @@ function defaultLocale(phone: string): 'zh' | 'en' {
 }
 
 export interface StoreOptions {
-  /** PostgreSQL: lock the open case so concurrent warnings for one person count one after the other. */
-  lockRows?: boolean;
+  /**
+   * The engine (SQLite unless given). PostgreSQL locks the open case, so concurrent warnings for one person count
+   * one after the other, and writes a new case with its warning in one statement.
+   */
+  dialect?: Dialect;
   /**
    * The services to decide with: the lifecycle triages the warning in the same transaction and its first
    * contacts go to the outbox with it. Without them the case is left due for triage by a worker.
@@ -96,11 +100,11 @@ export async function storeWarning(db: Kysely<Database>, index: number, w: Norma
  * publish after commit), so it can run again after a rollback with a fresh `pending`.
  */
 export async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions, pending: PendingEvents): Promise<IntakeResult> {
-  const lockRows = opts.lockRows ?? false;
+  const dialect = opts.dialect ?? 'sqlite';
   const route = opts.route;
   const { input } = w;
   let open: CaseRow | undefined;
-  if (lockRows) {
+  if (dialect === 'postgres') {
     // PostgreSQL: the duplicate check and the person's open case, locked, in one round trip.
     const first = await duplicateAndOpenCaseForUpdate(db, input.source, input.externalId, w.phone);
     if (first.duplicateOf) return { index, status: 'duplicate', caseId: first.duplicateOf };
@@ -112,7 +116,6 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
   }
 
   const now = nowIso();
-  let caseId: string;
   let caseRef: string;
   let warningCount: number;
   // The case as this transaction left it, for the decision (no read back of what was just written).
@@ -120,8 +123,30 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
   const routed = route?.({ unitCode: input.unitCode, address: input.address, precinct: input.precinct });
 
+  const caseId = open?.id ?? newId();
+  const warning: WarningRow = {
+    id: newId(),
+    source: input.source,
+    external_id: input.externalId,
+    case_id: caseId,
+    phone: w.phone,
+    name: input.name ?? null,
+    locale: input.locale ?? null,
+    scam_type: w.scamType,
+    upstream_scam_type: w.upstreamScamType,
+    risk_level: input.riskLevel ?? 'medium',
+    signals: toJson(input.signals ?? []),
+    amount: input.amount ?? null,
+    relatives: toJson(w.relatives),
+    precinct: input.precinct ?? null,
+    telegram_chat_id: telegramChatId,
+    unit_code: input.unitCode ?? null,
+    address: input.address ?? null,
+    received_at: input.receivedAt ? new Date(input.receivedAt).toISOString() : now,
+    created_at: now,
+  };
+
   if (open) {
-    caseId = open.id;
     caseRef = open.case_ref;
     warningCount = open.warning_count + 1;
     const relatives = fromJson<NormalisedWarning['relatives']>(open.relatives, []);
@@ -139,10 +164,10 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
       ...reroute(open, routed, input.address),
     };
     await updateCase(db, open.id, patch);
+    await insertWarning(db, warning);
     c = { ...open, ...patch, updated_at: now };
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {
-    caseId = newId();
     caseRef = newCaseRef();
     warningCount = 1;
     c = {
@@ -177,32 +202,9 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
       routing_hint: routed?.hint ?? null,
       address: input.address ?? null,
     };
-    await insertCase(db, c);
+    await insertWarningOpeningCase(db, dialect, c, warning);
     await audit(db, { caseId, actor, action: 'case_opened', detail: { source: input.source, externalId: input.externalId } });
   }
-
-  const row: WarningRow = {
-    id: newId(),
-    source: input.source,
-    external_id: input.externalId,
-    case_id: caseId,
-    phone: w.phone,
-    name: input.name ?? null,
-    locale: input.locale ?? null,
-    scam_type: w.scamType,
-    upstream_scam_type: w.upstreamScamType,
-    risk_level: input.riskLevel ?? 'medium',
-    signals: toJson(input.signals ?? []),
-    amount: input.amount ?? null,
-    relatives: toJson(w.relatives),
-    precinct: input.precinct ?? null,
-    telegram_chat_id: telegramChatId,
-    unit_code: input.unitCode ?? null,
-    address: input.address ?? null,
-    received_at: input.receivedAt ? new Date(input.receivedAt).toISOString() : now,
-    created_at: now,
-  };
-  await insertWarning(db, row);
 
   // Every warning is a lifecycle event (re-triage included), decided here with its warning.
   if (opts.decide) {

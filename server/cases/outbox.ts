@@ -5,9 +5,9 @@
 import type { Kysely } from 'kysely';
 import type { CaseRow, CaseUpdate, Database, MessageRow, OutboxRow } from '../store/schema';
 import { updateCase } from '../store/repositories/cases';
-import { attemptsByNo, beginAttempt } from '../store/repositories/attempts';
+import { attemptsByNo, beginAttempt, type NewAttempt } from '../store/repositories/attempts';
 import { activeHandoffForCase, appendHandoffNote } from '../store/repositories/handoffs';
-import { cancelPendingForAttempts, insertOutbox } from '../store/repositories/outbox';
+import { beginAttemptWithOutbox, cancelPendingForAttempts, insertOutbox } from '../store/repositories/outbox';
 import { audit } from '../store/repositories/audit';
 import { fromJson, nowIso, toJson } from '../store/ids';
 import type { PendingEvents } from '../events';
@@ -65,24 +65,48 @@ export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Trans
   return applied;
 }
 
+/**
+ * A message contact: its attempt, the message the script renders, the outbox row that sends it. An attempt
+ * decided before renders nothing. A case opened in this transaction has no attempts yet, so its message is
+ * rendered first and the attempt written with its outbox row (one statement on PostgreSQL).
+ */
+async function beginMessageContact(
+  trx: Tx,
+  s: Services,
+  c: CaseRow,
+  cmd: Extract<LifecycleCommand, { type: 'contact' }>,
+  channel: 'sms' | 'telegram',
+  attempt: NewAttempt,
+  ctx: { patch: CaseUpdate; pending: PendingEvents; port: ConversationPort; actor: string; newCase: boolean },
+): Promise<OutboxRow | undefined> {
+  const earlier = ctx.newCase ? undefined : await beginAttempt(trx, attempt);
+  if (earlier && !earlier.created) return undefined;
+  const message = await ctx.port.begin(trx, s, c, channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', ctx.pending, ctx.patch, ctx.newCase);
+  if (!message) {
+    if (!earlier) await beginAttempt(trx, attempt);
+    await audit(trx, { caseId: c.id, actor: ctx.actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
+    return undefined;
+  }
+  const outbox = { case_id: c.id, kind: 'message' as const, channel, purpose: cmd.purpose, target: attempt.target, message_id: message.id };
+  if (earlier) return insertOutbox(trx, { ...outbox, attempt_id: earlier.attempt.id });
+  const begun = await beginAttemptWithOutbox(trx, s.store.dialect, attempt, outbox);
+  if (!begun) throw new Error(`case ${c.id} was opened in this transaction, yet its attempt ${cmd.attempt} exists`);
+  return begun.outbox;
+}
+
 async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: CaseUpdate, pending: PendingEvents, port: ConversationPort, actor: string, newCase: boolean): Promise<void> {
   switch (cmd.type) {
     case 'contact': {
       const target = cmd.channel === 'telegram' ? c.telegram_chat_id : c.phone;
       if (!target) return;
-      const { attempt, created } = await beginAttempt(trx, { case_id: c.id, channel: cmd.channel, target, attempt_no: cmd.attempt, dedupe_key: `${c.id}:attempt:${cmd.attempt}`, status: 'queued' });
-      if (!created) return; // decided before: never a second contact for the same attempt
-      let row: OutboxRow;
-      if (cmd.channel === 'voice') {
-        row = await insertOutbox(trx, { case_id: c.id, kind: 'call', channel: 'voice', purpose: cmd.purpose, target, attempt_id: attempt.id, payload: toJson({ machineDetection: true }) });
-      } else {
-        const message = await port.begin(trx, s, c, cmd.channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', pending, patch, newCase);
-        if (!message) {
-          await audit(trx, { caseId: c.id, actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
-          return;
-        }
-        row = await insertOutbox(trx, { case_id: c.id, kind: 'message', channel: cmd.channel, purpose: cmd.purpose, target, attempt_id: attempt.id, message_id: message.id });
-      }
+      const attempt: NewAttempt = { case_id: c.id, channel: cmd.channel, target, attempt_no: cmd.attempt, dedupe_key: `${c.id}:attempt:${cmd.attempt}`, status: 'queued' };
+      // undefined: decided before (never a second contact for the same attempt), or nothing to send
+      const { channel } = cmd;
+      const row =
+        channel === 'voice'
+          ? (await beginAttemptWithOutbox(trx, s.store.dialect, attempt, { case_id: c.id, kind: 'call', channel, purpose: cmd.purpose, target, payload: toJson({ machineDetection: true }) }))?.outbox
+          : await beginMessageContact(trx, s, c, cmd, channel, attempt, { patch, pending, port, actor, newCase });
+      if (!row) return;
       applied.outbox.push({ id: row.id, due_at: row.due_at });
       if (cmd.purpose !== 'follow_up') patch.active_channel = cmd.channel;
       await audit(trx, { caseId: c.id, actor, action: 'contact_attempt', detail: { channel: cmd.channel, attemptNo: cmd.attempt, purpose: cmd.purpose } });

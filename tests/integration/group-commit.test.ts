@@ -32,7 +32,6 @@ describe.each(ENGINES)('group commit on %s', (_name, make) => {
   });
   // As the intake route runs it: the group's audit rows held and written in one statement before the commit.
   const committer = (lanes = 1) => new GroupCommitter(store.db, { lanes, maxBatch: 200, retriable: isRetriableConflict, begin: bufferAudit, finish: flushAudit });
-  const lockRows = () => store.dialect === 'postgres';
 
   it('stores 60 concurrent warnings in a few transactions, each exactly as if alone: duplicates, repeats, one case per phone', async () => {
     const gc = committer(2);
@@ -41,7 +40,7 @@ describe.each(ENGINES)('group commit on %s', (_name, make) => {
     for (let i = 0; i < 30; i++) raws.push({ externalId: `A-${i}`, phone: `+8613700${String(137000 + i)}`, riskLevel: 'medium' });
     for (let i = 0; i < 30; i += 3) raws.push({ externalId: `B-${i}`, phone: `+8613700${String(137000 + i)}`, riskLevel: 'high', amount: 80_000 });
     for (let i = 0; i < 30; i += 5) raws.push({ externalId: `A-${i}`, phone: `+8613700${String(137000 + i)}` });
-    const results = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { lockRows: lockRows() }, new PendingEvents()))));
+    const results = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { dialect: store.dialect }, new PendingEvents()))));
 
     expect(gc.stats.units).toBe(raws.length);
     expect(gc.stats.transactions).toBeLessThan(raws.length / 4);
@@ -121,7 +120,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
       [newId(), newCaseRef(), phone, now],
     );
     const pid = (await other.query('select pg_backend_pid() as pid')).rows[0].pid as number;
-    const result = gc.run((trx) => storeWarningOnce(trx, 0, valid({ externalId: 'race-1', phone }), 'test', { lockRows: true }, new PendingEvents()));
+    const result = gc.run((trx) => storeWarningOnce(trx, 0, valid({ externalId: 'race-1', phone }), 'test', { dialect: 'postgres' }, new PendingEvents()));
     await blockedBy(pid);
     await other.query('commit');
     other.release();
@@ -145,7 +144,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
       { externalId: 'mid-3', phone: held },
       { externalId: 'mid-4', phone: '+8613722137224' },
     ];
-    const answers = Promise.allSettled(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { lockRows: true }, new PendingEvents()))));
+    const answers = Promise.allSettled(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { dialect: 'postgres' }, new PendingEvents()))));
     const blocked = await blockedBy(lockerPid);
     // The first two warnings are written in the group's transaction, not committed: the connection dies.
     await admin.query('select pg_terminate_backend($1)', [blocked]);
@@ -159,7 +158,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
     expect(stored.map((w) => w.external_id)).toEqual(['mid-1', 'mid-2', 'mid-4']);
 
     // The upstream sends the refused one again: stored once; the others are duplicates.
-    const again = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { lockRows: true }, new PendingEvents()))));
+    const again = await Promise.all(raws.map((raw, i) => gc.run((trx) => storeWarningOnce(trx, i, valid(raw), 'test', { dialect: 'postgres' }, new PendingEvents()))));
     expect(again.map((r) => r.status)).toEqual(['duplicate', 'duplicate', 'accepted', 'duplicate']);
     const cases = await store.db.selectFrom('cases').select(['phone', 'warning_count']).where('phone', 'like', '+8613722%').orderBy('phone').execute();
     expect(cases.map((c) => [c.phone.slice(-1), c.warning_count])).toEqual([['0', 2], ['1', 1], ['2', 1], ['4', 1]]);
@@ -167,7 +166,7 @@ describe('group commit on PostgreSQL against other sessions', () => {
 });
 
 async function storeWarningOnceAlone(store: Store, raw: Record<string, unknown>): Promise<void> {
-  await store.db.transaction().execute((trx) => storeWarningOnce(trx, 0, valid(raw), 'test', { lockRows: store.dialect === 'postgres' }, new PendingEvents()));
+  await store.db.transaction().execute((trx) => storeWarningOnce(trx, 0, valid(raw), 'test', { dialect: store.dialect }, new PendingEvents()));
 }
 
 describe.each(ENGINES)('the intake API on %s when the database refuses one warning of a group', (_name, make) => {

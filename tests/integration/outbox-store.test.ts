@@ -5,7 +5,7 @@ import { insertCase } from '../../server/store/repositories/cases';
 import { insertMessage } from '../../server/store/repositories/messages';
 import { advanceAttemptStatus, beginAttempt, getAttempt } from '../../server/store/repositories/attempts';
 import { firstDeliveryWithAttempt } from '../../server/store/repositories/provider-events';
-import { cancelPendingForAttempts, claimDueOutboxWithPayload, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
+import { beginAttemptWithOutbox, cancelPendingForAttempts, claimDueOutboxWithPayload, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
 import { confirmFromCallback } from '../../server/jobs/outbox-relay';
@@ -127,6 +127,22 @@ describe.each(ENGINES)('outbox on %s', (engine, make) => {
     await store.db.updateTable('contact_attempts').set({ status: 'delivered' }).where('id', '=', attempt.id).execute();
     expect(await report('sent')).toBeUndefined();
     expect(await attemptNow()).toMatchObject({ status: 'delivered', provider_id: 'SMprogress1' });
+  });
+
+  it('writes an attempt with the outbox row that sends it, and nothing at all for an attempt decided before', async () => {
+    const spec = { case_id: caseId, channel: 'voice', target: '+8613800138011', attempt_no: 13, dedupe_key: `${caseId}:attempt:13`, status: 'queued' };
+    const begun = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: spec.target, payload: '{"machineDetection":true}' });
+    expect(begun).toBeDefined();
+    // What was written is what the caller was given, read back through the plain reads.
+    expect(await getAttempt(store.db, begun!.attempt.id)).toEqual(begun!.attempt);
+    expect(await getOutbox(store.db, begun!.outbox.id)).toEqual(begun!.outbox);
+    expect(begun!.outbox).toMatchObject({ attempt_id: begun!.attempt.id, status: 'pending', tries: 0, payload: '{"machineDetection":true}', message_id: null });
+    // The same decision again (a retried job): no second attempt, no second send.
+    const again = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: spec.target });
+    expect(again).toBeUndefined();
+    const attempts = await store.db.selectFrom('contact_attempts').select('id').where('dedupe_key', '=', spec.dedupe_key).execute();
+    expect(attempts).toEqual([{ id: begun!.attempt.id }]);
+    expect(await store.db.selectFrom('outbox').select('id').where('attempt_id', '=', begun!.attempt.id).execute()).toHaveLength(1);
   });
 
   (engine === 'postgres' ? it : it.skip)('remembers a status report once and reads its attempt in the same statement, as a plain read would', async () => {

@@ -50,7 +50,7 @@ const statusParams = z.object({ source: z.string().min(1).max(100), externalId: 
 export function warningsRoutes(s: Services): Router {
   const router = express.Router();
   // Concurrent requests' warnings share transactions (group commit); their jobs share Redis round trips.
-  const lockRows = s.store.dialect === 'postgres';
+  const { dialect } = s.store;
   const route = (hints: Parameters<typeof routeWarning>[1]) => routeWarning(s.org.units, hints);
   // The group's audit trail (several rows per warning) is written in one statement before its commit, and
   // a flow found without a running trial is not asked about again in the same group.
@@ -58,7 +58,7 @@ export function warningsRoutes(s: Services): Router {
     bufferAudit(trx);
     rememberFlowsWithoutTrial(trx);
   };
-  const committer = new GroupCommitter(s.store.db, { lanes: lockRows ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict, begin, finish: flushAudit, observe: intakeGroupMetrics });
+  const committer = new GroupCommitter(s.store.db, { lanes: dialect === 'postgres' ? PG_LANES : 1, maxBatch: MAX_GROUP, retriable: isRetriableConflict, begin, finish: flushAudit, observe: intakeGroupMetrics });
   const jobs = batchedJobs(s.queues);
   router.post('/api/warnings', requireRole('intake'), async (req, res) => {
     const body = req.body as unknown;
@@ -78,7 +78,7 @@ export function warningsRoutes(s: Services): Router {
         if (!mayUseSource(principal, v.value.input.source)) return { index, status: 'rejected', reason: `${SCOPE_REASON}${scopeMessage(principal, v.value.input.source).slice('this key may post'.length)}` };
         const { result, pending } = await committer.run(async (trx) => {
           const pending = new PendingEvents();
-          return { result: await storeWarningOnce(trx, index, v.value, principal.id, { lockRows, decide: s, route }, pending), pending };
+          return { result: await storeWarningOnce(trx, index, v.value, principal.id, { dialect, decide: s, route }, pending), pending };
         }, v.value.phone);
         pending.flushTo(s.events);
         return result;

@@ -18,8 +18,17 @@ export interface NewAttempt {
  * job reaches this point again, it gets the existing attempt back (created=false) and must not send.
  */
 export async function beginAttempt(db: Db, a: NewAttempt): Promise<{ attempt: AttemptRow; created: boolean }> {
+  const row = attemptRow(a);
+  const inserted = await db.insertInto('contact_attempts').values(row).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { attempt: row, created: true };
+  const existing = await db.selectFrom('contact_attempts').selectAll().where('dedupe_key', '=', a.dedupe_key).executeTakeFirstOrThrow();
+  return { attempt: existing, created: false };
+}
+
+/** The row beginAttempt writes, not yet written. */
+export function attemptRow(a: NewAttempt): AttemptRow {
   const now = nowIso();
-  const row: AttemptRow = {
+  return {
     id: newId(),
     case_id: a.case_id,
     channel: a.channel,
@@ -34,10 +43,6 @@ export async function beginAttempt(db: Db, a: NewAttempt): Promise<{ attempt: At
     created_at: now,
     updated_at: now,
   };
-  const inserted = await db.insertInto('contact_attempts').values(row).onConflict((oc) => oc.column('dedupe_key').doNothing()).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { attempt: row, created: true };
-  const existing = await db.selectFrom('contact_attempts').selectAll().where('dedupe_key', '=', a.dedupe_key).executeTakeFirstOrThrow();
-  return { attempt: existing, created: false };
 }
 
 export async function updateAttempt(db: Db, id: string, patch: Partial<Pick<AttemptRow, 'provider_id' | 'status' | 'error_code' | 'detail'>>): Promise<void> {

@@ -5,16 +5,22 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './cases';
 import type { Dialect } from '../db';
-import { advanceAttemptStatus, furtherThan } from './attempts';
+import { advanceAttemptStatus, attemptRow, beginAttempt, furtherThan, type NewAttempt } from './attempts';
 import { setMessageProviderId } from './messages';
-import type { OutboxRow, OutboxStatus, OutboxTable } from '../schema';
+import type { AttemptRow, OutboxRow, OutboxStatus, OutboxTable } from '../schema';
 import { newId, nowIso } from '../ids';
 
 export type NewOutbox = Pick<OutboxTable, 'case_id' | 'kind' | 'channel' | 'purpose' | 'target'> & Partial<Pick<OutboxTable, 'attempt_id' | 'message_id' | 'payload' | 'due_at'>>;
 
 export async function insertOutbox(db: Db, o: NewOutbox): Promise<OutboxRow> {
+  const row = outboxRow(o);
+  await db.insertInto('outbox').values(row).execute();
+  return row;
+}
+
+function outboxRow(o: NewOutbox): OutboxRow {
   const now = nowIso();
-  const row: OutboxRow = {
+  return {
     id: newId(),
     attempt_id: null,
     message_id: null,
@@ -30,8 +36,30 @@ export async function insertOutbox(db: Db, o: NewOutbox): Promise<OutboxRow> {
     created_at: now,
     updated_at: now,
   };
-  await db.insertInto('outbox').values(row).execute();
-  return row;
+}
+
+/**
+ * A contact attempt and the outbox row that sends it, written together: one statement on PostgreSQL (the
+ * outbox row is inserted from the attempt's insert, so only when that inserted). Undefined when the attempt
+ * was decided before (its dedupe key is taken): nothing is written, nothing may be sent again.
+ */
+export async function beginAttemptWithOutbox(db: Db, dialect: Dialect, a: NewAttempt, o: Omit<NewOutbox, 'attempt_id'>): Promise<{ attempt: AttemptRow; outbox: OutboxRow } | undefined> {
+  if (dialect !== 'postgres') {
+    const { attempt, created } = await beginAttempt(db, a);
+    return created ? { attempt, outbox: await insertOutbox(db, { ...o, attempt_id: attempt.id }) } : undefined;
+  }
+  const attempt = attemptRow(a);
+  const outbox = outboxRow({ ...o, attempt_id: attempt.id });
+  // Every outbox column but `tries` (its default, 0) is text, so the selected parameters need no casts.
+  const { tries: _tries, attempt_id: _attemptId, ...rest } = outbox;
+  const columns = Object.keys(rest) as Array<keyof typeof rest>;
+  const { rows } = await sql<{ id: string }>`
+    with begun as (
+      insert into contact_attempts (${sql.join(Object.keys(attempt).map((k) => sql.ref(k)))}) values (${sql.join(Object.values(attempt))})
+      on conflict (dedupe_key) do nothing returning id)
+    insert into outbox (${sql.join(columns.map((k) => sql.ref(k)))}, attempt_id)
+    select ${sql.join(columns.map((k) => rest[k]))}, begun.id from begun returning id`.execute(db);
+  return rows.length ? { attempt, outbox } : undefined;
 }
 
 export const getOutbox = (db: Db, id: string): Promise<OutboxRow | undefined> => db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,11 +1,25 @@
-import type { Db } from './cases';
-import type { WarningRow } from '../schema';
+import { insertCase, type Db } from './cases';
+import type { Dialect } from '../db';
+import type { NewCase, WarningRow } from '../schema';
 
 export const findWarning = (db: Db, source: string, externalId: string): Promise<WarningRow | undefined> =>
   db.selectFrom('warnings').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
 
 export async function insertWarning(db: Db, row: WarningRow): Promise<void> {
   await db.insertInto('warnings').values(row).execute();
+}
+
+/** A warning and the case it opens, written together: one statement on PostgreSQL. */
+export async function insertWarningOpeningCase(db: Db, dialect: Dialect, opened: NewCase, row: WarningRow): Promise<void> {
+  if (dialect !== 'postgres') {
+    await insertCase(db, opened);
+    return insertWarning(db, row);
+  }
+  await db
+    .with('opened', (q) => q.insertInto('cases').values(opened))
+    .insertInto('warnings')
+    .values(row)
+    .execute();
 }
 
 export const listWarningsForCase = (db: Db, caseId: string): Promise<WarningRow[]> =>
