@@ -84,7 +84,7 @@ async function beginMessageContact(
   const message = await ctx.port.begin(trx, s, c, channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', ctx.pending, ctx.patch, ctx.newCase);
   if (!message) {
     if (!earlier) await beginAttempt(trx, attempt);
-    await audit(trx, { caseId: c.id, actor: ctx.actor, action: 'contact_skipped', detail: { channel: cmd.channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
+    await audit(trx, { caseId: c.id, actor: ctx.actor, action: 'contact_skipped', detail: { channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
     return undefined;
   }
   const outbox = { case_id: c.id, kind: 'message' as const, channel, purpose: cmd.purpose, target: attempt.target, message_id: message.id };
