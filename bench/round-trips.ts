@@ -1,7 +1,8 @@
 // `npx tsx bench/round-trips.ts [--pg] [--time]` — how many database statements (on PostgreSQL: round trips) the
 // intake route costs per warning: warnings posted one at a time (each alone in its transaction), posted
-// concurrently (group commit shares transactions), and in one batch request. Counted in this process at the
-// driver (pg's Client#query; better-sqlite3's Statement#run/get/all/iterate), BEGIN and COMMIT included.
+// concurrently (group commit shares transactions), in one batch request, and repeat warnings (a person whose case
+// is open). Counted in this process at the driver (pg's Client#query; better-sqlite3's Statement#run/get/all/
+// iterate), BEGIN and COMMIT included.
 // The web role runs in-process with no workers, so nothing else uses the database meanwhile. Then a second
 // stack runs every role in-process and counts the whole send: intake, the first decision, the outbox relay,
 // the provider request and the SMS's status callbacks, until each warning's SMS is delivered and settled.
@@ -62,9 +63,16 @@ async function main() {
   const { post, close } = await localApp(pg, 'web');
   let seq = 0;
   const base = 10_000_000 + Math.floor(Math.random() * 80_000_000);
+  const phoneOf = (i: number) => `+86139${String(base + i).padStart(8, '0')}`;
   const warning = () => {
     const i = seq++;
-    return { source: 'bench', externalId: `RT-${base}-${i}`, phone: `+86139${String(base + i).padStart(8, '0')}`, scamType: 'investment', riskLevel: 'medium', amount: 5000 };
+    return { source: 'bench', externalId: `RT-${base}-${i}`, phone: phoneOf(i), scamType: 'investment', riskLevel: 'medium', amount: 5000 };
+  };
+  // A second warning for a person whose case is open (the n-th warning posted so far).
+  let repeats = 0;
+  const repeatWarning = () => {
+    const i = repeats++;
+    return { source: 'bench', externalId: `RT-${base}-again-${i}`, phone: phoneOf(i), scamType: 'investment', riskLevel: 'high', amount: 8000 };
   };
   const measure = async (name: string, warnings: number, work: () => Promise<void>) => {
     count.n = 0;
@@ -85,6 +93,7 @@ async function main() {
     await measure('one at a time (200)', 200, () => withConcurrency(200, 1, () => post(warning())));
     await measure('32 concurrent requests (1000)', 1000, () => withConcurrency(1000, 32, () => post(warning())));
     await measure('batches of 100, 1 at a time (5)', 500, () => withConcurrency(5, 1, () => post({ warnings: Array.from({ length: 100 }, warning) })));
+    await measure('repeat warnings, 1 at a time (200)', 200, () => withConcurrency(200, 1, () => post(repeatWarning())));
   } finally {
     await close();
   }

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { CaseRow, Database, WarningRow } from '../store/schema';
 import { duplicateAndOpenCaseForUpdate, findOpenCaseByPhone, updateCase } from '../store/repositories/cases';
-import { findWarning, insertWarning, insertWarningOpeningCase } from '../store/repositories/warnings';
+import { findWarning, insertWarningOpeningCase, insertWarningUpdatingCase } from '../store/repositories/warnings';
 import type { Dialect } from '../store/db';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
@@ -163,8 +163,7 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
       relatives: toJson(relatives),
       ...reroute(open, routed, input.address),
     };
-    await updateCase(db, open.id, patch);
-    await insertWarning(db, warning);
+    await insertWarningUpdatingCase(db, dialect, open.id, patch, warning);
     c = { ...open, ...patch, updated_at: now };
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {

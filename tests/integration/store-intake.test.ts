@@ -33,7 +33,7 @@ describe.each(ENGINES)('intake storage on %s', (_name, make) => {
   });
 
   it('stores a warning as a new case due for triage, with the relative normalised to E.164', async () => {
-    const r = await storeWarning(store.db, 0, valid(warning()), 'test');
+    const r = await storeWarning(store.db, 0, valid(warning()), 'test', { dialect: store.dialect });
     expect(r).toMatchObject({ status: 'accepted', newCase: true, warningCount: 1 });
     const c = await store.db.selectFrom('cases').selectAll().where('phone', '=', '+8613800138000').executeTakeFirstOrThrow();
     expect(c.next_action).toBe('triage');
@@ -42,18 +42,24 @@ describe.each(ENGINES)('intake storage on %s', (_name, make) => {
   });
 
   it('answers duplicate for a re-sent warning and changes nothing', async () => {
-    const again = await storeWarning(store.db, 0, valid(warning()), 'test');
+    const again = await storeWarning(store.db, 0, valid(warning()), 'test', { dialect: store.dialect });
     expect(again.status).toBe('duplicate');
     const count = await store.db.selectFrom('warnings').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(1);
   });
 
   it('raises the warning count of the open case instead of opening another', async () => {
-    const r = await storeWarning(store.db, 0, valid(warning({ externalId: 'W2026-000124', phone: '138 0013 8000', riskLevel: 'high' })), 'test');
+    const r = await storeWarning(store.db, 0, valid(warning({ externalId: 'W2026-000124', phone: '138 0013 8000', riskLevel: 'high' })), 'test', { dialect: store.dialect });
     expect(r).toMatchObject({ status: 'accepted', newCase: false, warningCount: 2 });
     const cases = await store.db.selectFrom('cases').selectAll().where('phone', '=', '+8613800138000').execute();
     expect(cases).toHaveLength(1);
     expect(cases[0]!.risk_level).toBe('high');
+    expect(cases[0]!.warning_count).toBe(2);
+    const warnings = await store.db.selectFrom('warnings').select(['external_id', 'case_id']).where('phone', '=', '+8613800138000').orderBy('external_id').execute();
+    expect(warnings).toEqual([
+      { external_id: 'W2026-000123', case_id: cases[0]!.id },
+      { external_id: 'W2026-000124', case_id: cases[0]!.id },
+    ]);
   });
 
   it('keeps one case when two warnings for a new number arrive at the same moment', async () => {

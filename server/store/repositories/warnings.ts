@@ -1,6 +1,7 @@
-import { insertCase, type Db } from './cases';
+import { insertCase, updateCase, type Db } from './cases';
+import { nowIso } from '../ids';
 import type { Dialect } from '../db';
-import type { NewCase, WarningRow } from '../schema';
+import type { CaseUpdate, NewCase, WarningRow } from '../schema';
 
 export const findWarning = (db: Db, source: string, externalId: string): Promise<WarningRow | undefined> =>
   db.selectFrom('warnings').selectAll().where('source', '=', source).where('external_id', '=', externalId).executeTakeFirst();
@@ -17,6 +18,19 @@ export async function insertWarningOpeningCase(db: Db, dialect: Dialect, opened:
   }
   await db
     .with('opened', (q) => q.insertInto('cases').values(opened))
+    .insertInto('warnings')
+    .values(row)
+    .execute();
+}
+
+/** A repeat warning and what it changes on its person's open case, written together: one statement on PostgreSQL. */
+export async function insertWarningUpdatingCase(db: Db, dialect: Dialect, caseId: string, patch: CaseUpdate, row: WarningRow): Promise<void> {
+  if (dialect !== 'postgres') {
+    await updateCase(db, caseId, patch);
+    return insertWarning(db, row);
+  }
+  await db
+    .with('updated', (q) => q.updateTable('cases').set({ ...patch, updated_at: nowIso() }).where('id', '=', caseId))
     .insertInto('warnings')
     .values(row)
     .execute();
