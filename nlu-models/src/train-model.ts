@@ -308,7 +308,11 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
  * are different models (wave 7's candidate once shared wave 6's version, having the same corpus).
  */
 export function modelVersionOf(trainingHash: string, cal: Calibration, featureSet = FEATURE_SET): string {
-  const h = createHash('sha256').update(`${trainingHash}\n${JSON.stringify(cal)}\nfeature set ${featureSet}`).digest('hex');
+  // Keys in one fixed order (training's), so a calibration read back from the model file, whose schema orders
+  // them differently, names the same version.
+  const { nlpjsWeight, riskThreshold, lowConfidence, riskThresholdByLocale } = cal;
+  const fixed = JSON.stringify({ nlpjsWeight, riskThreshold, lowConfidence, riskThresholdByLocale });
+  const h = createHash('sha256').update(`${trainingHash}\n${fixed}\nfeature set ${featureSet}`).digest('hex');
   return `nlu-${h.slice(0, 12)}`;
 }
 

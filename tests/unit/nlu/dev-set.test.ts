@@ -26,8 +26,10 @@ describe('dev set', () => {
   // busy and officer requests full of scam words), so its precision guard sits below the 0.85 target, which is
   // measured on the independent test set (nlu-models/REPORT.md). Wave 5 added 106 dev replies, many of them
   // "yes …" openings and refusals full of scam words; the released model (the gate refused wave 5's candidate,
-  // which reaches 0.829) reads 0.814 on the grown set, so the guard is 0.81 until a candidate passes the gate.
-  it('finds at least 97% of at-risk replies with at least 81% precision', async () => {
+  // which reaches 0.829) reads 0.814 on the grown set. Wave 10's released model (nlu-293516866d07) puts English's
+  // threshold at 0.1 (the grouped-recall floor binds) and so trades precision for recall: 0.805 on the dev set,
+  // with the new writers' replies in it. The guard is 0.78: a broken model falls far below it.
+  it('finds at least 97% of at-risk replies with at least 78% precision', async () => {
     const { rows } = await evaluateDev();
     const f = riskFigures(rows);
     const atRisk = rows.filter((r) => isAtRisk(r.u.intent));
@@ -35,7 +37,7 @@ describe('dev set', () => {
     // On failure the missed replies are listed.
     expect(missed.length <= 0.03 * atRisk.length ? [] : missed).toEqual([]);
     expect(f.riskRecall).toBeGreaterThanOrEqual(0.97);
-    expect(f.riskPrecision).toBeGreaterThanOrEqual(0.81);
+    expect(f.riskPrecision).toBeGreaterThanOrEqual(0.78);
     expect(f.accuracy).toBeGreaterThanOrEqual(0.85);
   });
 });
