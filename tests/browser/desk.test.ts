@@ -30,7 +30,7 @@ describe('desk console in chromium, Chinese, 1440×900', () => {
     await zhao.login('zhao.min');
     // Two other people already waiting, so the queue looks like a working day.
     for (const [phone, name, text, locale] of [
-      ['+8613700137001', '陈某', 'they said move it to a safe account', 'en'],
+      ['+8613700137001', '陈某', 'they told me to move my savings to a safe account', 'en'],
       ['+8613600136002', '刘某', '他们让我把存款转到安全账户，现在还在电话里催我', 'zh'],
     ] as const) {
       const w = await warnCitizen(h, { phone, name, scamType: 'investment', riskLevel: 'medium', locale });

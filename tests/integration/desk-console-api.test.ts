@@ -31,7 +31,7 @@ describe.each(ENGINES)('desk console API on %s', (_engine, makeDb) => {
     expect(await citizenTexts(h, PAID_PHONE, '我刚才已经用支付宝转了8000元')).toBe(200);
     paid = { ...a, handoffId: (await handoffOf(h, a.caseId, 'already_paid')).id };
     const b = await warnCitizen(h, { phone: SCAM_PHONE, name: 'Alex Chen', scamType: 'investment', riskLevel: 'medium', locale: 'en' });
-    expect(await citizenTexts(h, SCAM_PHONE, 'they said move it to a safe account')).toBe(200);
+    expect(await citizenTexts(h, SCAM_PHONE, 'they told me to move my savings to a safe account')).toBe(200);
     scam = { ...b, handoffId: (await handoffOf(h, b.caseId, 'mid_scam')).id };
   });
   afterAll(() => h?.close());

@@ -166,7 +166,7 @@ describe.each(ENGINES)('flow editor API on %s', (_name, make) => {
     expect(typeof freshRow.conversation === 'string' ? JSON.parse(freshRow.conversation) : freshRow.conversation).toMatchObject({ flowVersion: 1, baseVersion: 2 });
 
     // The citizen who began on v1 answers after the publication: the conversation goes on, still on v1.
-    await h.stack.network.control.sendSms(OLD_CITIZEN, 'No, I have not sent them any money');
+    await h.stack.network.control.sendSms(OLD_CITIZEN, 'No, I have not paid them anything');
     const pinned = await eventually(async () => {
       const c = await caseRow(inProgress);
       const conv = typeof c.conversation === 'string' ? JSON.parse(c.conversation) : c.conversation;
