@@ -1,7 +1,7 @@
 // Near-duplicates between sets that must stay apart: the training corpus (and desk corrections) against the
 // frozen test set, and the dev set against it. Two replies are near-duplicates when they are the same after
 // normalisation, or when their character shingles overlap by at least NEAR_DUPLICATE_JACCARD.
-import { contentOf } from './text';
+import { canonical, contentOf } from './text';
 import type { NluLocale } from './intents';
 
 /** Jaccard similarity of shingle sets at or above which two replies count as near-duplicates. */
@@ -15,14 +15,17 @@ interface Prepared {
 /** zh: character bigrams without spaces; en: character trigrams of the words, padded. */
 function prepare(text: string, locale: NluLocale): Prepared {
   const c = contentOf(text).replace(/'/g, '');
-  const key = locale === 'zh' ? c.replace(/\s+/g, '') : c;
+  const content = locale === 'zh' ? c.replace(/\s+/g, '') : c;
   const shingles = new Set<string>();
+  // A reply of punctuation, emoji or fillers alone ("。", "👍", "嗯") has no content: it matches only itself.
+  const key = content || canonical(text).trim();
+  if (!content) return { key, shingles };
   if (locale === 'zh') {
-    const chars = [...key];
+    const chars = [...content];
     if (chars.length === 1) shingles.add(chars[0]!);
     for (let i = 0; i + 1 < chars.length; i += 1) shingles.add(chars[i]! + chars[i + 1]!);
   } else {
-    const padded = ` ${key} `;
+    const padded = ` ${content} `;
     for (let i = 0; i + 3 <= padded.length; i += 1) shingles.add(padded.slice(i, i + 3));
   }
   return { key, shingles };

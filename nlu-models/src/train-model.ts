@@ -309,9 +309,9 @@ async function calibrate(corpus: Utterance[], log: (m: string) => void) {
  */
 export function modelVersionOf(trainingHash: string, cal: Calibration, featureSet = FEATURE_SET): string {
   // Keys in one fixed order (training's), so a calibration read back from the model file, whose schema orders
-  // them differently, names the same version.
+  // them differently, names the same version; `satisfies` makes a new calibration field join the version.
   const { nlpjsWeight, riskThreshold, lowConfidence, riskThresholdByLocale } = cal;
-  const fixed = JSON.stringify({ nlpjsWeight, riskThreshold, lowConfidence, riskThresholdByLocale });
+  const fixed = JSON.stringify({ nlpjsWeight, riskThreshold, lowConfidence, riskThresholdByLocale } satisfies Record<keyof Calibration, unknown>);
   const h = createHash('sha256').update(`${trainingHash}\n${fixed}\nfeature set ${featureSet}`).digest('hex');
   return `nlu-${h.slice(0, 12)}`;
 }

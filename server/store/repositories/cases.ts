@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { CaseRow, CaseUpdate, Database, NewCase } from '../schema';
 import { nowIso } from '../ids';
 
@@ -50,12 +50,12 @@ export async function insertCase(db: Db, row: NewCase): Promise<void> {
 }
 
 export async function updateCase(db: Db, id: string, patch: CaseUpdate): Promise<void> {
-  await db
-    .updateTable('cases')
-    .set({ ...patch, updated_at: nowIso() })
-    .where('id', '=', id)
-    .execute();
+  await caseUpdate(db, id, patch).execute();
 }
+
+/** The update updateCase runs, not yet run (a statement of its own, or a CTE in another). */
+export const caseUpdate = (q: QueryCreator<Database>, id: string, patch: CaseUpdate) =>
+  q.updateTable('cases').set({ ...patch, updated_at: nowIso() }).where('id', '=', id);
 
 /** Cases whose next action is due (open ones, and closed ones with a follow-up): what the sweeper re-queues. */
 export const casesWithDueAction = (db: Db, now: string, limit: number): Promise<Pick<CaseRow, 'id' | 'next_action' | 'next_action_at'>[]> =>

@@ -1,5 +1,4 @@
-import { insertCase, updateCase, type Db } from './cases';
-import { nowIso } from '../ids';
+import { caseUpdate, insertCase, updateCase, type Db } from './cases';
 import type { Dialect } from '../db';
 import type { CaseUpdate, NewCase, WarningRow } from '../schema';
 
@@ -30,7 +29,7 @@ export async function insertWarningUpdatingCase(db: Db, dialect: Dialect, caseId
     return insertWarning(db, row);
   }
   await db
-    .with('updated', (q) => q.updateTable('cases').set({ ...patch, updated_at: nowIso() }).where('id', '=', caseId))
+    .with('updated', (q) => caseUpdate(q, caseId, patch))
     .insertInto('warnings')
     .values(row)
     .execute();

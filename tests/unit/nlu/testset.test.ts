@@ -71,6 +71,11 @@ describe('near-duplicate check', () => {
     expect(nearDuplicateIndexes(protectedSet, [u('my family knows nothing about the case', 'en')])).toEqual([]);
   });
 
+  it('matches a reply of punctuation, emoji or fillers alone only to the same reply', () => {
+    const protectedSet = [u('。', 'zh'), u('👍', 'en'), u('嗯', 'zh'), u('？', 'zh')];
+    expect(nearDuplicateIndexes(protectedSet, [u('。', 'zh'), u(' 👍 ', 'en'), u('嗯嗯', 'zh'), u('好的。', 'zh')])).toEqual([0, 1]);
+  });
+
   it('compares within a locale only', () => {
     expect(nearDuplicateIndexes([u('ok', 'en')], [u('ok', 'zh')])).toEqual([]);
   });
