@@ -29,9 +29,10 @@ const DATE_OR_TIME = /\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|年\d{1,2}月\d{1,2}日?)
 
 /**
  * A run of digits with the separators phone numbers are written with, optionally after + / 00 / %2B.
- * Not glued to a word (case refs, hex ids) nor to a word followed by a dash or dot (the tail of a UUID).
+ * Not glued to a word (case refs, hex ids), nor to a word followed by a dash or dot (the tail of a UUID), nor
+ * followed by a dash and four hex digits and a dash (the head of a UUID whose first groups are digits).
  */
-const CANDIDATE = /(?<![A-Za-z0-9_])(?<![A-Za-z0-9][-.])(?:\+|%2[Bb])?\(?\d(?:[ \-./()]{0,3}\d)+(?![A-Za-z0-9_])/g;
+const CANDIDATE = /(?<![A-Za-z0-9_])(?<![A-Za-z0-9][-.])(?:\+|%2[Bb])?\(?\d(?:[ \-./()]{0,3}\d)+(?![A-Za-z0-9_])(?!-[0-9A-Fa-f]{4}-)/g;
 const GROUP = /\d+/g;
 
 const CN_MOBILE = /^(?:86)?1[3-9]\d{9}$/;

@@ -53,6 +53,9 @@ const NOT_PHONES = [
   '20260908',
   '10:30:00',
   '550e8400-e29b-41d4-a716-446655440000',
+  // A random id whose first groups are all digits (a desk API test once saw its case id masked).
+  '40984626-8840-4e82-a49d-e013ccd63a95',
+  '13800138-0013-4382-a49d-e013ccd63a95',
   'CA0123456789abcdef0123456789abcdef',
   '回复 1：没有转过钱',
   '96110',
