@@ -1,4 +1,4 @@
-// Feature sets 3 (wave 8) and 4 (wave 9) and the grouped calibration rules: older sets keep their features and weights, so a model
+// Feature sets 3 (wave 8), 4 (wave 9) and 5 (after wave 10) and the grouped calibration rules: older sets keep their features and weights, so a model
 // file from before still scores as it was trained; the threshold floor and the low-confidence cap do what they say.
 import { INTENTS, type Intent, type NluLocale } from '../../../nlu-models/src/intents';
 import { featureWeight, makeNgramScorer, ngramFeatures, trainNgram } from '../../../nlu-models/src/ngram';
@@ -54,6 +54,44 @@ describe('n-gram feature set 4', () => {
     expect(m4.features.some((f) => f.startsWith('x:c:'))).toBe(false);
     const score = makeNgramScorer(m4);
     expect(score('i paid', ['c:paid'])).toEqual(score('i paid', []));
+  });
+});
+
+describe('n-gram feature set 5', () => {
+  it('gives a negated English word only its negated feature, so a denial does not spell the payment', () => {
+    const f4 = ngramFeatures('i have not sent them any money', 'en', [], 4);
+    const f5 = ngramFeatures('i have not sent them any money', 'en', [], 5);
+    expect(f4).toEqual(expect.arrayContaining(['w:sent', 'b:sent them', 'n:sent']));
+    expect(f5).toContain('n:sent');
+    expect(f5).not.toContain('w:sent');
+    expect(f5.filter((f) => f.startsWith('b:') && /\b(sent|them|any)\b/.test(f.slice(2)) && !f.startsWith('b:not'))).toEqual([]);
+    // Outside the scope, and the negator's own bigram, stay as they were.
+    expect(f5).toEqual(expect.arrayContaining(['w:money', 'w:not', 'b:not sent', '<sen']));
+  });
+
+  it("reads a reply's opening 'no' as an answer, not as negating what follows", () => {
+    const f5 = ngramFeatures('no i already sent it', 'en', [], 5);
+    expect(f5).toEqual(expect.arrayContaining(['w:sent', 'w:already']));
+    expect(f5.some((f) => f.startsWith('n:'))).toBe(false);
+    expect(ngramFeatures('no i already sent it', 'en', [], 4)).toContain('n:already');
+    expect(ngramFeatures('i have no money left', 'en', [], 5)).toContain('n:money');
+  });
+
+  it('leaves Chinese features as set 4 has them', () => {
+    expect(ngramFeatures('我没有转钱', 'zh', [], 5)).toEqual(ngramFeatures('我没有转钱', 'zh', [], 4));
+  });
+
+  it('makes a denial and a payment differ where set 4 could not tell them apart by the plain words', () => {
+    const items: Array<{ content: string; intent: Intent }> = [
+      { content: 'i sent them the money', intent: 'already_paid' },
+      { content: 'i sent it yesterday', intent: 'already_paid' },
+      { content: 'i did not send anything', intent: 'safe_aware' },
+      { content: 'i blocked them', intent: 'safe_aware' },
+    ];
+    const denial = 'i have not sent them any money';
+    const m4 = makeNgramScorer(trainNgram(items, 'en', { featureSet: 4 }))(denial);
+    const m5 = makeNgramScorer(trainNgram(items, 'en', { featureSet: 5 }))(denial);
+    expect(m5.already_paid).toBeLessThan(m4.already_paid);
   });
 });
 
