@@ -112,6 +112,23 @@ function processTree(pid: number): number[] {
   return out;
 }
 
+/**
+ * The node options in package.json's `start` script ("node --max-old-space-size=512 dist/server/main.js" gives
+ * ["--max-old-space-size=512"]): every process the bench and the process tests start, quanzu's and the
+ * reference's alike, runs with them, so they measure what `npm start` runs and compare code, not flags.
+ */
+export function startNodeArgs(): string[] {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [node, ...rest] = pkg.scripts.start.split(/\s+/);
+  if (node !== 'node') throw new Error(`package.json's start script does not run node: ${pkg.scripts.start}`);
+  const options: string[] = [];
+  for (const arg of rest) {
+    if (!arg.startsWith('--')) break;
+    options.push(arg);
+  }
+  return options;
+}
+
 /** App processes still running: if the bench dies (an uncaught error), they must not go on using the machine. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -119,8 +136,9 @@ process.once('exit', () => {
 });
 
 async function spawnRole(script: string, readyLines: Record<ProcessRole, string>, role: ProcessRole, env: Record<string, string>, opts: { readyTimeoutMs?: number; loader?: boolean }): Promise<AppProcess> {
-  // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node options for every app process, for profiles.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The node options `npm start` gives (its heap limit), then BENCH_NODE_ARGS (e.g. "--cpu-prof
+  // --cpu-prof-dir=/tmp/prof"), for profiles or to try another option: the later of two wins.
+  const nodeArgs = [...startNodeArgs(), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const loader = opts.loader === false ? [] : ['--import', 'tsx'];
   const child = spawn(process.execPath, [...nodeArgs, ...loader, script, '--role', role], {
     cwd: ROOT,

@@ -1,7 +1,9 @@
 // Split roles as separate OS processes: the web process, which answers replies with the next prompt, holds
 // the reply classifier; the worker, which places contacts, never loads it (it would cost every worker the
 // model's memory for nothing).
+import fs from 'node:fs';
 import path from 'node:path';
+import { startNodeArgs } from '../../bench/app-process';
 import { startProcessStack, type ProcessStack } from '../../bench/process-stack';
 import { freePort } from '../support/stack';
 import { warningFor } from '../faults/reconcile';
@@ -38,5 +40,13 @@ describe('web + worker processes', () => {
     expect(worker.output()).toMatch(/"queue":"delivery"[^\n]*"msg":"job done"/);
     expect(await metrics(`${stack.appUrl}/metrics`)).toContain('quanzu_classifier_loaded 1');
     expect(await metrics(workerMetrics)).toContain('quanzu_classifier_loaded 0');
+  });
+
+  it("runs each process with npm start's node options (its heap limit), as production does", () => {
+    expect(startNodeArgs()).toEqual([expect.stringMatching(/^--max-old-space-size=\d+$/)]);
+    for (const p of stack.processes) {
+      const argv = fs.readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toEqual(expect.arrayContaining(startNodeArgs()));
+    }
   });
 });
