@@ -3,20 +3,23 @@
 // entries have a near-duplicate in the corpus and in the dev set and, given files, how many of those files' replies
 // are near-duplicates of a test-set entry (or of a reply in the other set: corpus against dev). It never prints a
 // test-set text, nor the reply that matched one (that would show the test text). --drop removes such replies from
-// the given files, unseen, so that nothing close to the test set is trained on or measured with.
+// the given files, unseen, so that nothing close to the test set is trained on or measured with; generic replies
+// ("ok", "1", "好": isGenericReply) are counted and kept, since every writer writes them alike.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { loadCorpus } from './corpus';
 import { NLU_LOCALES, type NluLocale } from './intents';
-import { NearDuplicateIndex, nearDuplicateIndexes, type Text } from './near-duplicates';
+import { NearDuplicateIndex, isGenericReply, nearDuplicateIndexes, type Text } from './near-duplicates';
 import { loadTestsets, presentTestsets, testsetPresent } from './testset';
 
 interface FileCheck {
   file: string;
   replies: number;
   nearTestset: number;
+  /** Of those near a test-set entry, the generic ones (isGenericReply): reported, never dropped. */
+  generic: number;
   nearOtherSet: number;
   dropped: number;
 }
@@ -44,7 +47,9 @@ function dropReplies(file: string, replies: Set<string>): number {
     dropped += 1;
     return false;
   });
-  writeFileSync(file, kept.join('\n'));
+  // A list whose every item was dropped would read as null, which the loader refuses: it becomes [].
+  const emptied = kept.map((line, i) => (/^(typed|voice):\s*$/.test(line) && !/^\s*-\s/.test(kept[i + 1] ?? '') ? `${line.trimEnd()} []` : line));
+  writeFileSync(file, emptied.join('\n'));
   return dropped;
 }
 
@@ -63,8 +68,11 @@ export function nearDuplicateCheck(opts: { files?: string[]; drop?: boolean; tes
     const replies = repliesOf(file);
     const nearTest = replies.filter((text) => testIndex.has({ text, locale }));
     const nearOther = replies.filter((text) => otherSet.has({ text, locale }));
-    const dropped = opts.drop ? dropReplies(file, new Set([...nearTest, ...nearOther])) : 0;
-    return { file, replies: replies.length, nearTestset: nearTest.length, nearOtherSet: nearOther.length, dropped };
+    // Generic replies are kept against the test sets only: corpus and dev never share a reply, generic or not.
+    const droppable = [...nearTest.filter((text) => !isGenericReply(text, locale)), ...nearOther];
+    const dropped = opts.drop ? dropReplies(file, new Set(droppable)) : 0;
+    const generic = nearTest.filter((text) => isGenericReply(text, locale)).length;
+    return { file, replies: replies.length, nearTestset: nearTest.length, generic, nearOtherSet: nearOther.length, dropped };
   });
   const after = opts.drop ? { corpus: loadCorpus('corpus'), dev: loadCorpus('dev') } : { corpus, dev };
   return { testsetInCorpus: nearDuplicateIndexes(test, after.corpus).length, testsetInDev: nearDuplicateIndexes(test, after.dev).length, files };
@@ -75,7 +83,7 @@ if (require.main === module) {
   try {
     const r = nearDuplicateCheck({ files: positionals, drop: values.drop, testsetDirs: values.testset });
     for (const f of r.files) {
-      process.stdout.write(`${f.file}: ${f.replies} replies, ${f.nearTestset} near a test-set entry, ${f.nearOtherSet} near the ${f.file.includes('/dev/') ? 'corpus' : 'dev set'}${values.drop ? `, ${f.dropped} dropped` : ''}\n`);
+      process.stdout.write(`${f.file}: ${f.replies} replies, ${f.nearTestset} near a test-set entry${f.generic ? ` (${f.generic} generic, kept)` : ''}, ${f.nearOtherSet} near the ${f.file.includes('/dev/') ? 'corpus' : 'dev set'}${values.drop ? `, ${f.dropped} dropped` : ''}\n`);
     }
     process.stdout.write(`test-set entries with a near-duplicate: ${r.testsetInCorpus} in the corpus, ${r.testsetInDev} in the dev set\n`);
   } catch (err) {

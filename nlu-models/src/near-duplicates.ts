@@ -31,6 +31,17 @@ function prepare(text: string, locale: NluLocale): Prepared {
   return { key, shingles };
 }
 
+/**
+ * A reply too short to carry anyone's phrasing ("ok", "1", "好", "在吗", "嗯", "👍"): at most two characters of
+ * Chinese content or one English word. Every writer writes these the same way, so one in a test set says nothing
+ * about what the corpus leaked; dropping them from the corpus only teaches the model to misread them (a model
+ * trained without "1" read it as already_paid).
+ */
+export function isGenericReply(text: string, locale: NluLocale): boolean {
+  const c = contentOf(text).replace(/'/g, '');
+  return locale === 'zh' ? [...c.replace(/\s+/g, '')].length <= 2 : c.split(/\s+/).filter(Boolean).length <= 1;
+}
+
 function jaccard(a: Set<string>, b: Set<string>): number {
   if (!a.size || !b.size) return 0;
   let inter = 0;
