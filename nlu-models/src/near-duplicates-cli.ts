@@ -69,10 +69,9 @@ export function nearDuplicateCheck(opts: { files?: string[]; drop?: boolean; tes
     const nearTest = replies.filter((text) => testIndex.has({ text, locale }));
     const nearOther = replies.filter((text) => otherSet.has({ text, locale }));
     // Generic replies are kept against the test sets only: corpus and dev never share a reply, generic or not.
-    const droppable = [...nearTest.filter((text) => !isGenericReply(text, locale)), ...nearOther];
-    const dropped = opts.drop ? dropReplies(file, new Set(droppable)) : 0;
-    const generic = nearTest.filter((text) => isGenericReply(text, locale)).length;
-    return { file, replies: replies.length, nearTestset: nearTest.length, generic, nearOtherSet: nearOther.length, dropped };
+    const specific = nearTest.filter((text) => !isGenericReply(text, locale));
+    const dropped = opts.drop ? dropReplies(file, new Set([...specific, ...nearOther])) : 0;
+    return { file, replies: replies.length, nearTestset: nearTest.length, generic: nearTest.length - specific.length, nearOtherSet: nearOther.length, dropped };
   });
   const after = opts.drop ? { corpus: loadCorpus('corpus'), dev: loadCorpus('dev') } : { corpus, dev };
   return { testsetInCorpus: nearDuplicateIndexes(test, after.corpus).length, testsetInDev: nearDuplicateIndexes(test, after.dev).length, files };

@@ -84,12 +84,15 @@ export function ngramFeatures(content: string, locale: NluLocale, extra: readonl
       else if (i <= negatedUntil) negated[i] = true;
     }
     for (let i = 0; i < words.length; i += 1) {
+      // Before set 5 a word a refusal answers is only its negated self, a word after a negator is both.
+      const refused = i < refusedBefore;
+      const plain = scopeReplaces ? !negated[i] : !refused;
       if (negated[i]) out.add(`n:${words[i]}`);
-      if (i < refusedBefore && !scopeReplaces) continue;
-      if (!(scopeReplaces && negated[i])) {
+      if (plain) {
         out.add(`w:${words[i]}`);
         if (i + 1 < words.length) out.add(`b:${words[i]} ${words[i + 1]}`);
       }
+      if (refused && !scopeReplaces) continue;
       const padded = `<${words[i]}>`;
       for (let n = 3; n <= 4; n += 1) for (let j = 0; j + n <= padded.length; j += 1) out.add(padded.slice(j, j + n));
     }

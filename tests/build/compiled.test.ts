@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startNodeArgs } from '../../bench/app-process';
 import { deleteRedisPrefix, eventually, prepareLocalRun, type LocalRun } from '../support/stack';
 
 jest.setTimeout(300_000);
@@ -36,10 +37,8 @@ describe('the compiled build', () => {
 
     // The shipped policy has quiet hours; this run must text at any hour.
     run = await prepareLocalRun({ env: { LOG_LEVEL: 'info', POLICY_FILE: path.join(ROOT, 'tests/support/policies/no-quiet-hours.yaml') } });
-    const [command, ...args] = pkg.scripts.start.split(' ');
-    expect(command).toBe('node');
-    const options = args.filter((a) => a.startsWith('--'));
-    const script = args.find((a) => !a.startsWith('--'))!;
+    const options = startNodeArgs();
+    const script = pkg.scripts.start.split(' ')[options.length + 1]!;
     // From another working directory: the compiled code finds its files beside itself, not in the cwd.
     app = spawn(process.execPath, [...options, path.join(ROOT, script), '--role', 'all'], { cwd: '/', env: { PATH: process.env.PATH, ...run.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     app.stdout!.on('data', (c: Buffer) => (output += c.toString()));
