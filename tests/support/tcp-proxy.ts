@@ -8,18 +8,38 @@ export interface TcpProxy {
   url(template: string): string;
   hang(): void;
   refuse(): void;
-  /** Back to passing bytes through; connections that hung resume where they were. */
+  /** Back to passing bytes through; connections that hung resume where they were. Healing a healthy proxy changes nothing. */
   heal(): void;
   close(): Promise<void>;
 }
 
 export async function tcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: 'pass' | 'hang' | 'refuse' = 'pass';
-  const pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  // `flowing` is whether the pair's pipes are attached: piping a pair twice would deliver every byte twice.
+  type Pair = { client: net.Socket; upstream: net.Socket; flowing: boolean };
+  const pairs = new Set<Pair>();
+  const stop = (pair: Pair) => {
+    if (pair.flowing) {
+      pair.client.unpipe(pair.upstream);
+      pair.upstream.unpipe(pair.client);
+      pair.flowing = false;
+    }
+    pair.client.pause();
+    pair.upstream.pause();
+  };
+  const flow = (pair: Pair) => {
+    if (!pair.flowing) {
+      pair.client.pipe(pair.upstream);
+      pair.upstream.pipe(pair.client);
+      pair.flowing = true;
+    }
+    pair.client.resume();
+    pair.upstream.resume();
+  };
   const server = net.createServer((client) => {
     if (mode === 'refuse') return client.destroy();
     const upstream = net.connect(target);
-    const pair = { client, upstream };
+    const pair: Pair = { client, upstream, flowing: false };
     pairs.add(pair);
     const end = () => {
       pairs.delete(pair);
@@ -28,27 +48,18 @@ export async function tcpProxy(target: { host: string; port: number }): Promise<
     };
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    if (mode === 'hang') {
-      client.pause();
-      upstream.pause();
-    }
+    if (mode === 'hang') stop(pair);
+    else flow(pair);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
-  const each = (fn: (p: { client: net.Socket; upstream: net.Socket }) => void) => [...pairs].forEach(fn);
+  const each = (fn: (p: Pair) => void) => [...pairs].forEach(fn);
   return {
     port,
     url: (template) => template.replace(`:${target.port}`, `:${port}`),
     hang() {
       mode = 'hang';
-      each(({ client, upstream }) => {
-        client.unpipe(upstream);
-        upstream.unpipe(client);
-        client.pause();
-        upstream.pause();
-      });
+      each(stop);
     },
     refuse() {
       mode = 'refuse';
@@ -59,12 +70,7 @@ export async function tcpProxy(target: { host: string; port: number }): Promise<
     },
     heal() {
       mode = 'pass';
-      each(({ client, upstream }) => {
-        client.pipe(upstream);
-        upstream.pipe(client);
-        client.resume();
-        upstream.resume();
-      });
+      each(flow);
     },
     async close() {
       mode = 'refuse';
