@@ -1,9 +1,9 @@
 // The release gate on a throwaway fixture in the test set's format: it refuses a candidate that misses more
-// at-risk replies or costs more, promotes one that does not, and records the figures per model version.
+// at-risk replies, leaves a locale worse off beyond chance, or costs more, promotes one that does not, and records the figures per model version.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decideRelease, gateMain } from '../../../nlu-models/src/gate';
+import { decideRelease, gateMain, signTestP } from '../../../nlu-models/src/gate';
 import type { TestOutcome } from '../../../nlu-models/src/eval';
 import { readReleases } from '../../../nlu-models/src/releases';
 import { DEFAULT_MODEL_FILE, readModelFile, writeModelFile } from '../../../nlu-models/src/model-file';
@@ -34,14 +34,58 @@ describe('release rule', () => {
     row('en#3', 'en', 'distrust', 'mid_scam'),
   ];
 
-  it('refuses a candidate that misses an at-risk reply the current model caught, even if it gains elsewhere', () => {
+  it('refuses a candidate that misses more at-risk replies overall', () => {
+    const candidate = [...current];
+    candidate[0] = row('zh#0', 'zh', 'mid_scam', 'busy_later');
+    const d = decideRelease(current, candidate);
+    expect(d).toEqual({ accepted: false, reason: 'refused: at-risk recall falls (overall 0.750 → 0.500, 1 → 2 missed); a release may never miss more people at risk' });
+  });
+
+  it('refuses a candidate below the 0.97 target in a locale, even when overall recall holds', () => {
     const candidate = [...current];
     candidate[0] = row('zh#0', 'zh', 'mid_scam', 'busy_later');
     candidate[3] = row('en#1', 'en', 'already_paid', 'already_paid');
     const d = decideRelease(current, candidate);
     expect(d.accepted).toBe(false);
-    // Overall recall holds (3 of 4 either way), zh falls: the locale alone is enough to refuse.
-    expect(d.reason).toBe('refused: at-risk recall falls (zh 1.000 → 0.500 (0 → 1 missed)); a release may never miss more people at risk');
+    expect(d.reason).toContain('zh at-risk recall 1.000 → 0.500, below the 0.97 target');
+  });
+
+  describe('a locale that loses caught replies while the other gains more', () => {
+    // 300 at-risk replies per locale: zh loses `lost` the current model caught and gains `gained`; en gains enough
+    // that overall recall and cost hold, and both stay above the 0.97 target and within parity.
+    const many = (lost: number, gained: number) => {
+      const cur: TestOutcome[] = [];
+      const cand: TestOutcome[] = [];
+      for (let i = 0; i < 300; i++) {
+        const zhCaughtBefore = !(i >= lost && i < lost + gained);
+        const zhCaughtAfter = !(i < lost);
+        cur.push(row(`zh#${i}`, 'zh', 'mid_scam', zhCaughtBefore ? 'mid_scam' : 'busy_later'));
+        cand.push(row(`zh#${i}`, 'zh', 'mid_scam', zhCaughtAfter ? 'mid_scam' : 'busy_later'));
+        const enMissedBefore = i < 6;
+        cur.push(row(`en#${i}`, 'en', 'already_paid', enMissedBefore ? 'safe_aware' : 'already_paid'));
+        cand.push(row(`en#${i}`, 'en', 'already_paid', 'already_paid'));
+      }
+      return decideRelease(cur, cand);
+    };
+
+    it('accepts losses chance explains (zh loses 4 and gains 2: sign test p 0.34)', () => {
+      const d = many(4, 2);
+      expect(d.accepted).toBe(true);
+      expect(d.reason).toContain('zh 0.993 → 0.987');
+    });
+
+    it('refuses losses chance does not explain (zh loses 5 and gains none: p 0.031)', () => {
+      const d = many(5, 0);
+      expect(d.accepted).toBe(false);
+      expect(d.reason).toBe('refused: zh misses 5 at-risk replies the current model catches and catches 0 it misses (0 → 5 missed; sign test p = 0.031 < 0.05); a release may not leave one locale\'s people at risk worse off');
+    });
+  });
+
+  it('computes the one-sided sign test exactly', () => {
+    expect(signTestP(0, 0)).toBe(1);
+    expect(signTestP(4, 6)).toBeCloseTo(22 / 64, 10);
+    expect(signTestP(5, 5)).toBeCloseTo(1 / 32, 10);
+    expect(signTestP(6, 6)).toBeCloseTo(1 / 64, 10);
   });
 
   it('refuses a candidate that keeps recall but raises more false alarms', () => {
@@ -57,7 +101,7 @@ describe('release rule', () => {
     candidate[4] = row('en#2', 'en', 'safe_aware', 'mid_scam');
     const d = decideRelease(current, candidate);
     expect(d.accepted).toBe(true);
-    expect(d.reason).toBe('accepted: at-risk recall kept or raised (0.750 → 1.000), cost 11 → 2, accuracy 0.667 → 0.667');
+    expect(d.reason).toBe('accepted: at-risk recall kept or raised (0.750 → 1.000; zh 1.000 → 1.000, en 0.500 → 1.000), cost 11 → 2, accuracy 0.667 → 0.667');
   });
 });
 
