@@ -1,8 +1,8 @@
 // Warning → case. Idempotent by (source, externalId); one open case per phone number.
 import type { Kysely } from 'kysely';
 import type { CaseRow, Database, WarningRow } from '../store/schema';
-import { duplicateAndOpenCaseForUpdate, findOpenCaseByPhone, updateCase } from '../store/repositories/cases';
-import { findWarning, insertWarningOpeningCase, insertWarningUpdatingCase } from '../store/repositories/warnings';
+import { findOpenCaseByPhone, updateCase } from '../store/repositories/cases';
+import { findWarning, insertWarningOpeningCase, insertWarningUpdatingCase, openCaseUnlessKnown } from '../store/repositories/warnings';
 import type { Dialect } from '../store/db';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson, fromJson } from '../store/ids';
@@ -101,30 +101,11 @@ export async function storeWarning(db: Kysely<Database>, index: number, w: Norma
  */
 export async function storeWarningOnce(db: Kysely<Database>, index: number, w: NormalisedWarning, actor: string, opts: StoreOptions, pending: PendingEvents): Promise<IntakeResult> {
   const dialect = opts.dialect ?? 'sqlite';
-  const route = opts.route;
   const { input } = w;
-  let open: CaseRow | undefined;
-  if (dialect === 'postgres') {
-    // PostgreSQL: the duplicate check and the person's open case, locked, in one round trip.
-    const first = await duplicateAndOpenCaseForUpdate(db, input.source, input.externalId, w.phone);
-    if (first.duplicateOf) return { index, status: 'duplicate', caseId: first.duplicateOf };
-    open = first.open;
-  } else {
-    const seen = await findWarning(db, input.source, input.externalId);
-    if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
-    open = await findOpenCaseByPhone(db, w.phone);
-  }
-
   const now = nowIso();
-  let caseRef: string;
-  let warningCount: number;
-  // The case as this transaction left it, for the decision (no read back of what was just written).
-  let c: CaseRow;
   const telegramChatId = input.telegramChatId == null ? null : String(input.telegramChatId);
-  const routed = route?.({ unitCode: input.unitCode, address: input.address, precinct: input.precinct });
-
-  const caseId = open?.id ?? newId();
-  const warning: WarningRow = {
+  const routed = opts.route?.({ unitCode: input.unitCode, address: input.address, precinct: input.precinct });
+  const warningOn = (caseId: string): WarningRow => ({
     id: newId(),
     source: input.source,
     external_id: input.externalId,
@@ -144,11 +125,30 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
     address: input.address ?? null,
     received_at: input.receivedAt ? new Date(input.receivedAt).toISOString() : now,
     created_at: now,
-  };
+  });
+
+  // The case as this transaction leaves it, for the decision (no read back of what was just written).
+  let c: CaseRow;
+  let open: CaseRow | undefined;
+  let written = false;
+  if (dialect === 'postgres') {
+    // One statement: the duplicate check, the person's open case (locked), or else the new case and its warning.
+    const draft = newCaseRow(w, now, telegramChatId, routed);
+    const first = await openCaseUnlessKnown(db, draft, warningOn(draft.id));
+    if (first.duplicateOf) return { index, status: 'duplicate', caseId: first.duplicateOf };
+    open = first.open;
+    written = !open;
+    c = open ?? draft;
+  } else {
+    const seen = await findWarning(db, input.source, input.externalId);
+    if (seen) return { index, status: 'duplicate', caseId: seen.case_id };
+    open = await findOpenCaseByPhone(db, w.phone);
+    c = open ?? newCaseRow(w, now, telegramChatId, routed);
+  }
+  const caseId = c.id;
 
   if (open) {
-    caseRef = open.case_ref;
-    warningCount = open.warning_count + 1;
+    const warningCount = open.warning_count + 1;
     const relatives = fromJson<NormalisedWarning['relatives']>(open.relatives, []);
     for (const r of w.relatives) if (!relatives.some((x) => x.phone === r.phone)) relatives.push(r);
     // The facts only grow: risk only goes up, the largest amount counts, a known scam type replaces `other`.
@@ -163,47 +163,14 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
       relatives: toJson(relatives),
       ...reroute(open, routed, input.address),
     };
-    await insertWarningUpdatingCase(db, dialect, open.id, patch, warning);
+    await insertWarningUpdatingCase(db, dialect, open.id, patch, warningOn(open.id));
     c = { ...open, ...patch, updated_at: now };
     await audit(db, { caseId, actor, action: 'warning_added', detail: { source: input.source, externalId: input.externalId, warningCount } });
   } else {
-    caseRef = newCaseRef();
-    warningCount = 1;
-    c = {
-      id: caseId,
-      case_ref: caseRef,
-      phone: w.phone,
-      status: 'open',
-      name: input.name ?? null,
-      locale: input.locale ?? defaultLocale(w.phone),
-      scam_type: w.scamType,
-      risk_level: input.riskLevel ?? 'medium',
-      warning_count: 1,
-      amount: input.amount ?? null,
-      precinct: input.precinct ?? null,
-      telegram_chat_id: telegramChatId,
-      relatives: toJson(w.relatives),
-      conversation: null,
-      flow_id: null,
-      flow_version: null,
-      active_channel: null,
-      next_action: null,
-      next_action_at: null,
-      plan: null,
-      lifecycle: null,
-      opted_out: 0,
-      outcome: null,
-      opened_at: now,
-      updated_at: now,
-      closed_at: null,
-      unit_id: routed?.unit.id ?? null,
-      routing: routed?.routing ?? null,
-      routing_hint: routed?.hint ?? null,
-      address: input.address ?? null,
-    };
-    await insertWarningOpeningCase(db, dialect, c, warning);
+    if (!written) await insertWarningOpeningCase(db, c, warningOn(caseId));
     await audit(db, { caseId, actor, action: 'case_opened', detail: { source: input.source, externalId: input.externalId } });
   }
+  const { case_ref: caseRef, warning_count: warningCount } = c;
 
   // Every warning is a lifecycle event (re-triage included), decided here with its warning.
   if (opts.decide) {
@@ -212,6 +179,43 @@ export async function storeWarningOnce(db: Kysely<Database>, index: number, w: N
   }
   const next = await deferTriage(db, c, now);
   return { index, status: 'accepted', caseId, caseRef, newCase: !open, warningCount, work: { caseId, outbox: [], next } };
+}
+
+/** A new case for the warned person, as its first warning opens it. */
+function newCaseRow(w: NormalisedWarning, now: string, telegramChatId: string | null, routed: Routed | undefined): CaseRow {
+  const { input } = w;
+  return {
+    id: newId(),
+    case_ref: newCaseRef(),
+    phone: w.phone,
+    status: 'open',
+    name: input.name ?? null,
+    locale: input.locale ?? defaultLocale(w.phone),
+    scam_type: w.scamType,
+    risk_level: input.riskLevel ?? 'medium',
+    warning_count: 1,
+    amount: input.amount ?? null,
+    precinct: input.precinct ?? null,
+    telegram_chat_id: telegramChatId,
+    relatives: toJson(w.relatives),
+    conversation: null,
+    flow_id: null,
+    flow_version: null,
+    active_channel: null,
+    next_action: null,
+    next_action_at: null,
+    plan: null,
+    lifecycle: null,
+    opted_out: 0,
+    outcome: null,
+    opened_at: now,
+    updated_at: now,
+    closed_at: null,
+    unit_id: routed?.unit.id ?? null,
+    routing: routed?.routing ?? null,
+    routing_hint: routed?.hint ?? null,
+    address: input.address ?? null,
+  };
 }
 
 /** No services to decide with: the case is left due for triage now; a worker's lifecycle decides. */

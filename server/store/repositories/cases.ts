@@ -1,4 +1,4 @@
-import { sql, type Kysely, type QueryCreator } from 'kysely';
+import type { Kysely, QueryCreator } from 'kysely';
 import type { CaseRow, CaseUpdate, Database, NewCase } from '../schema';
 import { nowIso } from '../ids';
 
@@ -12,20 +12,6 @@ export const getCaseByRef = (db: Db, ref: string): Promise<CaseRow | undefined> 
 
 export const findOpenCaseByPhone = (db: Db, phone: string): Promise<CaseRow | undefined> =>
   db.selectFrom('cases').selectAll().where('phone', '=', phone).where('status', '=', 'open').executeTakeFirst();
-
-/**
- * PostgreSQL, one round trip for what intake reads first: the case a warning of this source and id already
- * went to (a duplicate), and the person's open case, locked until commit so that concurrent warnings for one
- * person count one after the other. (SQLite asks the two questions apart: it has one writer at a time, and
- * a statement there costs microseconds.)
- */
-export async function duplicateAndOpenCaseForUpdate(db: Db, source: string, externalId: string, phone: string): Promise<{ duplicateOf?: string; open?: CaseRow }> {
-  const { rows } = await sql<{ duplicate_of: string | null; open_case: CaseRow | null }>`
-    select (select case_id from warnings where source = ${source} and external_id = ${externalId}) as duplicate_of,
-           (select row_to_json(c) from (select * from cases where phone = ${phone} and status = 'open' for update) c) as open_case`.execute(db);
-  const r = rows[0];
-  return { duplicateOf: r?.duplicate_of ?? undefined, open: r?.open_case ?? undefined };
-}
 
 /** The most recent case for a phone, open or closed (citizens who call back after a case closed). */
 export const findLatestCaseByPhone = (db: Db, phone: string): Promise<CaseRow | undefined> =>
