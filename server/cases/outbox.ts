@@ -59,11 +59,27 @@ export async function applyTransition(trx: Tx, s: Services, c: CaseRow, t: Trans
   const patch: CaseUpdate = { lifecycle: toJson(t.state) };
   // The scripts a command starts read the decided state (the flow triage chose, the follow-up script).
   c.lifecycle = patch.lifecycle!;
-  for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor, newCase);
-  await updateCase(trx, c.id, patch);
+  // The next action is known before any command runs (nothing reads it meanwhile): a contact's statement can
+  // then carry the whole update.
+  for (const cmd of t.commands) if (cmd.type === 'schedule') Object.assign(patch, { next_action: cmd.action, next_action_at: cmd.at });
+  const written: CaseWritten = {};
+  for (const cmd of t.commands) await run(trx, s, c, cmd, applied, patch, pending, port, actor, newCase, written);
+  // A contact's statement may have carried the case's update already; any later change is written here.
+  if (written.patch !== patchKey(patch)) await updateCase(trx, c.id, patch);
   Object.assign(c, patch);
   return applied;
 }
+
+/** The case patch as a contact's statement last wrote it (patchKey), if one did. */
+interface CaseWritten {
+  patch?: string;
+}
+
+/** A patch's fields and values, whatever order they were set in. */
+const patchKey = (patch: CaseUpdate): string => JSON.stringify(Object.entries(patch).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+/** The case's patch as it stands once a contact on `channel` is written: what that contact's statement may carry. */
+const patchWithContact = (patch: CaseUpdate, cmd: Extract<LifecycleCommand, { type: 'contact' }>): CaseUpdate => (cmd.purpose !== 'follow_up' ? { ...patch, active_channel: cmd.channel } : patch);
 
 /**
  * A message contact: its attempt, the message the script renders, the outbox row that sends it. An attempt
@@ -77,7 +93,7 @@ async function beginMessageContact(
   cmd: Extract<LifecycleCommand, { type: 'contact' }>,
   channel: 'sms' | 'telegram',
   attempt: NewAttempt,
-  ctx: { patch: CaseUpdate; pending: PendingEvents; port: ConversationPort; actor: string; newCase: boolean },
+  ctx: { patch: CaseUpdate; pending: PendingEvents; port: ConversationPort; actor: string; newCase: boolean; written: CaseWritten },
 ): Promise<OutboxRow | undefined> {
   const earlier = ctx.newCase ? undefined : await beginAttempt(trx, attempt);
   if (earlier && !earlier.created) return undefined;
@@ -89,12 +105,22 @@ async function beginMessageContact(
   }
   const outbox = { case_id: c.id, kind: 'message' as const, channel, purpose: cmd.purpose, target: attempt.target, message_id: message.id };
   if (earlier) return insertOutbox(trx, { ...outbox, attempt_id: earlier.attempt.id });
-  const begun = await beginAttemptWithOutbox(trx, s.store.dialect, attempt, outbox);
+  const carried = patchWithContact(ctx.patch, cmd);
+  const begun = await beginAttemptWithOutbox(trx, s.store.dialect, attempt, outbox, { id: c.id, patch: carried });
   if (!begun) throw new Error(`case ${c.id} was opened in this transaction, yet its attempt ${cmd.attempt} exists`);
+  if (begun.caseWritten) ctx.written.patch = patchKey(carried);
   return begun.outbox;
 }
 
-async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: CaseUpdate, pending: PendingEvents, port: ConversationPort, actor: string, newCase: boolean): Promise<void> {
+/** A call contact: its attempt and the outbox row that places the call, with the case's update on PostgreSQL. */
+async function beginCallContact(trx: Tx, s: Services, c: CaseRow, cmd: Extract<LifecycleCommand, { type: 'contact' }>, attempt: NewAttempt, patch: CaseUpdate, written: CaseWritten): Promise<OutboxRow | undefined> {
+  const carried = patchWithContact(patch, cmd);
+  const begun = await beginAttemptWithOutbox(trx, s.store.dialect, attempt, { case_id: c.id, kind: 'call', channel: 'voice', purpose: cmd.purpose, target: attempt.target, payload: toJson({ machineDetection: true }) }, { id: c.id, patch: carried });
+  if (begun?.caseWritten) written.patch = patchKey(carried);
+  return begun?.outbox;
+}
+
+async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, applied: Applied, patch: CaseUpdate, pending: PendingEvents, port: ConversationPort, actor: string, newCase: boolean, written: CaseWritten): Promise<void> {
   switch (cmd.type) {
     case 'contact': {
       const target = cmd.channel === 'telegram' ? c.telegram_chat_id : c.phone;
@@ -102,10 +128,7 @@ async function run(trx: Tx, s: Services, c: CaseRow, cmd: LifecycleCommand, appl
       const attempt: NewAttempt = { case_id: c.id, channel: cmd.channel, target, attempt_no: cmd.attempt, dedupe_key: `${c.id}:attempt:${cmd.attempt}`, status: 'queued' };
       // undefined: decided before (never a second contact for the same attempt), or nothing to send
       const { channel } = cmd;
-      const row =
-        channel === 'voice'
-          ? (await beginAttemptWithOutbox(trx, s.store.dialect, attempt, { case_id: c.id, kind: 'call', channel, purpose: cmd.purpose, target, payload: toJson({ machineDetection: true }) }))?.outbox
-          : await beginMessageContact(trx, s, c, cmd, channel, attempt, { patch, pending, port, actor, newCase });
+      const row = channel === 'voice' ? await beginCallContact(trx, s, c, cmd, attempt, patch, written) : await beginMessageContact(trx, s, c, cmd, channel, attempt, { patch, pending, port, actor, newCase, written });
       if (!row) return;
       applied.outbox.push({ id: row.id, due_at: row.due_at });
       if (cmd.purpose !== 'follow_up') patch.active_channel = cmd.channel;

@@ -145,6 +145,28 @@ describe.each(ENGINES)('outbox on %s', (engine, make) => {
     expect(await store.db.selectFrom('outbox').select('id').where('attempt_id', '=', begun!.attempt.id).execute()).toHaveLength(1);
   });
 
+  it("carries the case's update with the attempt on PostgreSQL only when the attempt is written", async () => {
+    const caseNow = () => store.db.selectFrom('cases').select(['active_channel', 'next_action', 'next_action_at']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    const before = await caseNow();
+    const spec = { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 14, dedupe_key: `${caseId}:attempt:14`, status: 'queued' };
+    const patch = { active_channel: 'sms', next_action: 'contact_timeout', next_action_at: '2026-12-03T20:00:00.000Z' };
+    const begun = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: spec.target }, { id: caseId, patch });
+    expect(begun).toBeDefined();
+    if (engine === 'postgres') {
+      expect(begun!.caseWritten).toBe(true);
+      expect(await caseNow()).toEqual(patch);
+    } else {
+      // SQLite writes the case in the decision's own statement: nothing carried, nothing changed here.
+      expect(begun!.caseWritten).toBe(false);
+      expect(await caseNow()).toEqual(before);
+    }
+    const written = await caseNow();
+    // The same attempt again: nothing written, and the case update it carries is not applied either.
+    const again = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: spec.target }, { id: caseId, patch: { ...patch, next_action: 'something_else' } });
+    expect(again).toBeUndefined();
+    expect(await caseNow()).toEqual(written);
+  });
+
   (engine === 'postgres' ? it : it.skip)('remembers a status report once and reads its attempt in the same statement, as a plain read would', async () => {
     const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 11, dedupe_key: `${caseId}:attempt:11`, status: 'queued' });
     const key = `SMdelivery1:delivered:${newId()}`;

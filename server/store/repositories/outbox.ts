@@ -7,7 +7,7 @@ import type { Db } from './cases';
 import type { Dialect } from '../db';
 import { advanceAttemptStatus, attemptRow, beginAttempt, furtherThan, type NewAttempt } from './attempts';
 import { setMessageProviderId } from './messages';
-import type { AttemptRow, OutboxRow, OutboxStatus, OutboxTable } from '../schema';
+import type { AttemptRow, CaseUpdate, OutboxRow, OutboxStatus, OutboxTable } from '../schema';
 import { newId, nowIso } from '../ids';
 
 export type NewOutbox = Pick<OutboxTable, 'case_id' | 'kind' | 'channel' | 'purpose' | 'target'> & Partial<Pick<OutboxTable, 'attempt_id' | 'message_id' | 'payload' | 'due_at'>>;
@@ -43,23 +43,41 @@ function outboxRow(o: NewOutbox): OutboxRow {
  * outbox row is inserted from the attempt's insert, so only when that inserted). Undefined when the attempt
  * was decided before (its dedupe key is taken): nothing is written, nothing may be sent again.
  */
-export async function beginAttemptWithOutbox(db: Db, dialect: Dialect, a: NewAttempt, o: Omit<NewOutbox, 'attempt_id'>): Promise<{ attempt: AttemptRow; outbox: OutboxRow } | undefined> {
+/**
+ * A contact attempt and the outbox row that sends it; nothing when the attempt was decided before (its dedupe
+ * key exists). On PostgreSQL one statement, which may also carry the case's update (`caseUpdate`: written only
+ * when the attempt is, `caseWritten` says so), so a decision ending in a contact writes no statement of its own.
+ */
+export async function beginAttemptWithOutbox(
+  db: Db,
+  dialect: Dialect,
+  a: NewAttempt,
+  o: Omit<NewOutbox, 'attempt_id'>,
+  caseUpdate?: { id: string; patch: CaseUpdate },
+): Promise<{ attempt: AttemptRow; outbox: OutboxRow; caseWritten: boolean } | undefined> {
   if (dialect !== 'postgres') {
     const { attempt, created } = await beginAttempt(db, a);
-    return created ? { attempt, outbox: await insertOutbox(db, { ...o, attempt_id: attempt.id }) } : undefined;
+    return created ? { attempt, outbox: await insertOutbox(db, { ...o, attempt_id: attempt.id }), caseWritten: false } : undefined;
   }
   const attempt = attemptRow(a);
   const outbox = outboxRow({ ...o, attempt_id: attempt.id });
   // Every outbox column but `tries` (its default, 0) is text, so the selected parameters need no casts.
   const { tries: _tries, attempt_id: _attemptId, ...rest } = outbox;
   const columns = Object.keys(rest) as Array<keyof typeof rest>;
+  const assignments = caseUpdate
+    ? Object.entries({ ...caseUpdate.patch, updated_at: nowIso() })
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => sql`${sql.ref(k)} = ${v}`)
+    : [];
   const { rows } = await sql<{ id: string }>`
     with begun as (
       insert into contact_attempts (${sql.join(Object.keys(attempt).map((k) => sql.ref(k)))}) values (${sql.join(Object.values(attempt))})
-      on conflict (dedupe_key) do nothing returning id)
+      on conflict (dedupe_key) do nothing returning id)${
+        caseUpdate ? sql`, updated as (update cases set ${sql.join(assignments)} where id = ${caseUpdate.id} and exists (select 1 from begun))` : sql``
+      }
     insert into outbox (${sql.join(columns.map((k) => sql.ref(k)))}, attempt_id)
     select ${sql.join(columns.map((k) => rest[k]))}, begun.id from begun returning id`.execute(db);
-  return rows.length ? { attempt, outbox } : undefined;
+  return rows.length ? { attempt, outbox, caseWritten: !!caseUpdate } : undefined;
 }
 
 export const getOutbox = (db: Db, id: string): Promise<OutboxRow | undefined> => db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
