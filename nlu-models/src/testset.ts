@@ -14,7 +14,7 @@ export const TESTSET_DIR = join(NLU_ROOT, 'testset');
  * the corpus; a set stays frozen once written, and a new one is added beside the old rather than editing it
  * (each measurement spends a little of a set's independence). A set counts only once both locales are written.
  */
-export const TESTSET_DIRS = [TESTSET_DIR, join(NLU_ROOT, 'testset-2'), join(NLU_ROOT, 'testset-3'), join(NLU_ROOT, 'testset-4'), join(NLU_ROOT, 'testset-5'), join(NLU_ROOT, 'testset-6')];
+export const TESTSET_DIRS = [TESTSET_DIR, join(NLU_ROOT, 'testset-2'), join(NLU_ROOT, 'testset-3'), join(NLU_ROOT, 'testset-4'), join(NLU_ROOT, 'testset-5'), join(NLU_ROOT, 'testset-6'), join(NLU_ROOT, 'testset-7')];
 
 export const CHANNELS = ['voice', 'sms', 'telegram'] as const;
 export type TestChannel = (typeof CHANNELS)[number];
