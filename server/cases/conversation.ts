@@ -18,7 +18,7 @@ import type { Classification } from '../../nlu-models/src/intents';
 import { usablePersonName } from '../../flows/engine/person-name';
 import { optionClassification } from '../../flows/engine/options';
 import type { Database, CaseRow, CaseUpdate, MessageRow } from '../store/schema';
-import { insertMessage } from '../store/repositories/messages';
+import { insertMessage, messageRow, type NewMessage } from '../store/repositories/messages';
 import { activeHandoffForCase } from '../store/repositories/handoffs';
 import { audit } from '../store/repositories/audit';
 import { fromJson, toJson } from '../store/ids';
@@ -122,7 +122,7 @@ async function recordStep(
   channel: ChannelName,
   result: StepResult,
   pending: PendingEvents,
-  opts: { voice?: VoiceRenderContext; actor: string; casePatch?: CaseUpdate },
+  opts: { voice?: VoiceRenderContext; actor: string; casePatch?: CaseUpdate; /** The caller writes the outbound message row itself (with the row that sends it). */ callerWritesMessage?: boolean },
 ): Promise<{ outbound?: MessageRow; rendered?: Rendered }> {
   let outbound: MessageRow | undefined;
   let rendered: Rendered | undefined;
@@ -138,7 +138,7 @@ async function recordStep(
         : undefined,
     });
     const last = result.prompts[result.prompts.length - 1]!;
-    outbound = await insertMessage(db, {
+    const message: NewMessage = {
       case_id: c.id,
       direction: 'out',
       channel,
@@ -150,7 +150,8 @@ async function recordStep(
       // Voice prompts are spoken in the webhook's answer: they are "sent" once returned.
       provider_id: channel === 'voice' ? (opts.voice?.turnKey ? `twiml:${opts.voice.turnKey}` : 'twiml') : null,
       author: 'flow',
-    });
+    };
+    outbound = opts.callerWritesMessage ? messageRow(message) : await insertMessage(db, message);
   }
   const patch = { conversation: toJson(result.state), flow_id: flow.id, flow_version: flow.version, active_channel: channel };
   // Inside a lifecycle decision the case row is written once, with the decision's own changes.
@@ -177,6 +178,8 @@ export async function beginConversation(
     notice?: string;
     /** The caller writes the case row itself: the conversation's columns go into this patch instead. */
     casePatch?: CaseUpdate;
+    /** The caller writes the first prompt's message row itself (`outbound`, not yet written). */
+    callerWritesMessage?: boolean;
   },
 ): Promise<TurnOutput> {
   const result = startConversation(flow, flowContext(s, c, channel));
@@ -382,10 +385,10 @@ export function fallbackFlowId(s: Services): string {
 
 /** The conversation side of the case's lifecycle: the scripts a decision needs, inside its transaction. */
 export const conversationPort: CasePort = {
-  async begin(trx, s, c, channel, script, pending, casePatch, newCase) {
+  async begin(trx, s, c, channel, script, pending, casePatch, newCase, callerWritesMessage) {
     const flow = script === 'follow_up' ? s.flows.current(s.policy.flows.followUp) : await flowForCase(s, c, trx, { newCase });
     if (!flow) return undefined;
-    const turn = await beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach', casePatch });
+    const turn = await beginConversation(trx, s, c, flow, channel, pending, { actor: 'outreach', casePatch, callerWritesMessage });
     return turn.outbound;
   },
   async relativePrompt(trx, s, c, relative) {

@@ -30,8 +30,9 @@ export interface ConversationPort {
    * Starts the case's conversation on a text channel (its script, or the follow-up): records the first prompt.
    * The conversation's case columns go into `casePatch`, which the decision writes with its own. `newCase`: the
    * case was opened in this transaction (nothing about it is stored yet but what this decision writes).
+   * `callerWritesMessage`: the message comes back unwritten, for the caller to write with the row that sends it.
    */
-  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents, casePatch: CaseUpdate, newCase?: boolean): Promise<MessageRow | undefined>;
+  begin(trx: Tx, s: Services, c: CaseRow, channel: 'sms' | 'telegram', script: 'case' | 'follow_up', pending: PendingEvents, casePatch: CaseUpdate, newCase?: boolean, callerWritesMessage?: boolean): Promise<MessageRow | undefined>;
   /** The relative flow's first prompt for one relative, stored on the person's case (not their conversation). */
   relativePrompt(trx: Tx, s: Services, c: CaseRow, relative: { phone: string; relation: string | null }): Promise<MessageRow | undefined>;
 }
@@ -97,7 +98,9 @@ async function beginMessageContact(
 ): Promise<OutboxRow | undefined> {
   const earlier = ctx.newCase ? undefined : await beginAttempt(trx, attempt);
   if (earlier && !earlier.created) return undefined;
-  const message = await ctx.port.begin(trx, s, c, channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', ctx.pending, ctx.patch, ctx.newCase);
+  // A new case's first message is written with its attempt and outbox row (one statement on PostgreSQL).
+  const deferred = ctx.newCase && s.store.dialect === 'postgres';
+  const message = await ctx.port.begin(trx, s, c, channel, cmd.purpose === 'follow_up' ? 'follow_up' : 'case', ctx.pending, ctx.patch, ctx.newCase, deferred);
   if (!message) {
     if (!earlier) await beginAttempt(trx, attempt);
     await audit(trx, { caseId: c.id, actor: ctx.actor, action: 'contact_skipped', detail: { channel, attemptNo: cmd.attempt, why: 'no published script to send' } });
@@ -106,7 +109,7 @@ async function beginMessageContact(
   const outbox = { case_id: c.id, kind: 'message' as const, channel, purpose: cmd.purpose, target: attempt.target, message_id: message.id };
   if (earlier) return insertOutbox(trx, { ...outbox, attempt_id: earlier.attempt.id });
   const carried = patchWithContact(ctx.patch, cmd);
-  const begun = await beginAttemptWithOutbox(trx, s.store.dialect, attempt, outbox, { id: c.id, patch: carried });
+  const begun = await beginAttemptWithOutbox(trx, s.store.dialect, attempt, outbox, { id: c.id, patch: carried }, deferred ? message : undefined);
   if (!begun) throw new Error(`case ${c.id} was opened in this transaction, yet its attempt ${cmd.attempt} exists`);
   if (begun.caseWritten) ctx.written.patch = patchKey(carried);
   return begun.outbox;

@@ -2,7 +2,7 @@
 // stale re-run that cannot take it again, and the sweeper's view of what is due or stuck.
 import type { Store } from '../../server/store/db';
 import { insertCase } from '../../server/store/repositories/cases';
-import { insertMessage } from '../../server/store/repositories/messages';
+import { insertMessage, messageRow as unwrittenMessage } from '../../server/store/repositories/messages';
 import { advanceAttemptStatus, beginAttempt, getAttempt } from '../../server/store/repositories/attempts';
 import { firstDeliveryWithAttempt } from '../../server/store/repositories/provider-events';
 import { beginAttemptWithOutbox, cancelPendingForAttempts, claimDueOutboxWithPayload, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
@@ -165,6 +165,19 @@ describe.each(ENGINES)('outbox on %s', (engine, make) => {
     const again = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'call', channel: 'voice', purpose: 'warning', target: spec.target }, { id: caseId, patch: { ...patch, next_action: 'something_else' } });
     expect(again).toBeUndefined();
     expect(await caseNow()).toEqual(written);
+  });
+
+  it('writes the message a new attempt sends with it, and no message for an attempt decided before', async () => {
+    const spec = { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 15, dedupe_key: `${caseId}:attempt:15`, status: 'queued' };
+    const message = unwrittenMessage({ case_id: caseId, direction: 'out', channel: 'sms', body: '您好，这里是市反诈中心。', payload: JSON.stringify({ channel: 'sms', text: '您好，这里是市反诈中心。', segments: 1 }), author: 'flow' });
+    const begun = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: spec.target, message_id: message.id }, undefined, message);
+    expect(begun).toBeDefined();
+    expect(await store.db.selectFrom('messages').selectAll().where('id', '=', message.id).executeTakeFirst()).toEqual(message);
+    expect(await getOutbox(store.db, begun!.outbox.id)).toMatchObject({ message_id: message.id });
+    const other = unwrittenMessage({ case_id: caseId, direction: 'out', channel: 'sms', body: 'again', author: 'flow' });
+    const again = await beginAttemptWithOutbox(store.db, store.dialect, spec, { case_id: caseId, kind: 'message', channel: 'sms', purpose: 'warning', target: spec.target, message_id: other.id }, undefined, other);
+    expect(again).toBeUndefined();
+    expect(await store.db.selectFrom('messages').select('id').where('id', '=', other.id).execute()).toEqual([]);
   });
 
   (engine === 'postgres' ? it : it.skip)('remembers a status report once and reads its attempt in the same statement, as a plain read would', async () => {

@@ -5,8 +5,9 @@ import { newId, nowIso } from '../ids';
 export type NewMessage = Omit<MessageRow, 'id' | 'created_at' | 'flow_id' | 'flow_version' | 'state_id' | 'intent' | 'confidence' | 'at_risk' | 'classification' | 'payload' | 'provider_id' | 'author'> &
   Partial<Pick<MessageRow, 'flow_id' | 'flow_version' | 'state_id' | 'intent' | 'confidence' | 'at_risk' | 'classification' | 'payload' | 'provider_id' | 'author'>>;
 
-export async function insertMessage(db: Db, m: NewMessage): Promise<MessageRow> {
-  const row: MessageRow = {
+/** A message row as insertMessage writes it, not yet written. */
+export function messageRow(m: NewMessage): MessageRow {
+  return {
     id: newId(),
     created_at: nowIso(),
     flow_id: null,
@@ -21,6 +22,10 @@ export async function insertMessage(db: Db, m: NewMessage): Promise<MessageRow> 
     author: null,
     ...m,
   };
+}
+
+export async function insertMessage(db: Db, m: NewMessage): Promise<MessageRow> {
+  const row = messageRow(m);
   await db.insertInto('messages').values(row).execute();
   return row;
 }

@@ -7,7 +7,7 @@ import type { Db } from './cases';
 import type { Dialect } from '../db';
 import { advanceAttemptStatus, attemptRow, beginAttempt, furtherThan, type NewAttempt } from './attempts';
 import { setMessageProviderId } from './messages';
-import type { AttemptRow, CaseUpdate, OutboxRow, OutboxStatus, OutboxTable } from '../schema';
+import type { AttemptRow, CaseUpdate, MessageRow, OutboxRow, OutboxStatus, OutboxTable } from '../schema';
 import { newId, nowIso } from '../ids';
 
 export type NewOutbox = Pick<OutboxTable, 'case_id' | 'kind' | 'channel' | 'purpose' | 'target'> & Partial<Pick<OutboxTable, 'attempt_id' | 'message_id' | 'payload' | 'due_at'>>;
@@ -46,7 +46,8 @@ function outboxRow(o: NewOutbox): OutboxRow {
 /**
  * A contact attempt and the outbox row that sends it; nothing when the attempt was decided before (its dedupe
  * key exists). On PostgreSQL one statement, which may also carry the case's update (`caseUpdate`: written only
- * when the attempt is, `caseWritten` says so), so a decision ending in a contact writes no statement of its own.
+ * when the attempt is, `caseWritten` says so), so a decision ending in a contact writes no statement of its own,
+ * and the message the row sends (`message`, rendered but not yet written: a case opened in this transaction).
  */
 export async function beginAttemptWithOutbox(
   db: Db,
@@ -54,10 +55,13 @@ export async function beginAttemptWithOutbox(
   a: NewAttempt,
   o: Omit<NewOutbox, 'attempt_id'>,
   caseUpdate?: { id: string; patch: CaseUpdate },
+  message?: MessageRow,
 ): Promise<{ attempt: AttemptRow; outbox: OutboxRow; caseWritten: boolean } | undefined> {
   if (dialect !== 'postgres') {
     const { attempt, created } = await beginAttempt(db, a);
-    return created ? { attempt, outbox: await insertOutbox(db, { ...o, attempt_id: attempt.id }), caseWritten: false } : undefined;
+    if (!created) return undefined;
+    if (message) await db.insertInto('messages').values(message).execute();
+    return { attempt, outbox: await insertOutbox(db, { ...o, attempt_id: attempt.id }), caseWritten: false };
   }
   const attempt = attemptRow(a);
   const outbox = outboxRow({ ...o, attempt_id: attempt.id });
@@ -69,10 +73,15 @@ export async function beginAttemptWithOutbox(
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => sql`${sql.ref(k)} = ${v}`)
     : [];
+  const messageEntries = message ? Object.entries(message).filter(([, v]) => v !== undefined) : [];
   const { rows } = await sql<{ id: string }>`
     with begun as (
       insert into contact_attempts (${sql.join(Object.keys(attempt).map((k) => sql.ref(k)))}) values (${sql.join(Object.values(attempt))})
       on conflict (dedupe_key) do nothing returning id)${
+        message
+          ? sql`, written_message as (insert into messages (${sql.join(messageEntries.map(([k]) => sql.ref(k)))}) select ${sql.join(messageEntries.map(([, v]) => v))} where exists (select 1 from begun))`
+          : sql``
+      }${
         caseUpdate ? sql`, updated as (update cases set ${sql.join(assignments)} where id = ${caseUpdate.id} and exists (select 1 from begun))` : sql``
       }
     insert into outbox (${sql.join(columns.map((k) => sql.ref(k)))}, attempt_id)
