@@ -2,7 +2,8 @@
 // something for the case (delivered, undelivered, unanswered, ended…) is carried out in one transaction:
 // remembered once by its natural key, the outbox row confirmed, the attempt's status recorded, a failure
 // audited and the case's lifecycle told the attempt's outcome; the lifecycle's new work is dispatched after
-// commit. Progress (queued, sent, ringing) only records the status: two statements, one on PostgreSQL. Each
+// commit. On PostgreSQL the key, the attempt's read, the case's lock and (for a send already confirmed) the
+// attempt's status are one statement: a delivered SMS is five statements, BEGIN and COMMIT included. Progress (queued, sent, ringing) only records the status: two statements, one on PostgreSQL. Each
 // step used to commit on its own, five to eight commits per callback and two or three callbacks per message,
 // and that commit traffic was most of the cost of a send (docs/performance.md). One transaction also means a failure
 // half-way forgets the key with everything else, so the provider's retry is processed whole.
@@ -12,7 +13,7 @@
 // its unique index and then finds it taken.
 import type { Services } from '../services';
 import type { AttemptRow } from '../store/schema';
-import { firstDelivery, firstDeliveryWithAttempt } from '../store/repositories/provider-events';
+import { firstDelivery, firstDeliveryLockingCase, type FirstDeliveryLocked } from '../store/repositories/provider-events';
 import { recordProgressReport } from '../store/repositories/outbox';
 import { findAttemptByProviderId, getAttempt, recordAttemptStatus } from '../store/repositories/attempts';
 import { audit } from '../store/repositories/audit';
@@ -46,12 +47,12 @@ export async function recordProviderStatus(s: Services, st: ProviderStatus, mean
   const pending = new PendingEvents();
   let confirmed: string | undefined;
   const advanced = await s.store.db.transaction().execute(async (trx): Promise<Advanced | undefined> => {
-    const { first, attempt } = await firstDeliveryOf(trx, s, st);
+    const { first, attempt, locked, statusRecorded } = await firstDeliveryOf(trx, s, st);
     if (!first) return undefined;
-    const c = attempt && (await lockCase(trx, s, attempt.case_id));
+    const c = locked ?? (attempt && (await lockCase(trx, s, attempt.case_id)));
     if (mayNeedConfirming(st, attempt)) confirmed = await confirmFromCallback(trx, s.store.dialect, st.outboxId!, st.providerId);
     if (!attempt || !c) return undefined;
-    await recordAttemptStatus(trx, attempt, st.status, st.errorCode, st.providerId);
+    if (!statusRecorded) await recordAttemptStatus(trx, attempt, st.status, st.errorCode, st.providerId);
     if (meaning.failure) await audit(trx, { caseId: attempt.case_id, actor: 'twilio', action: meaning.failure, detail: { status: st.status, errorCode: st.errorCode, attemptNo: attempt.attempt_no } });
     // The lifecycle matches the outcome to its own attempt: one for an attempt it moved past changes nothing.
     const event = { type: 'attempt_outcome' as const, attempt: attempt.attempt_no, outcome: meaning.outcome, ...(meaning.permanent ? { permanent: true } : {}) };
@@ -83,11 +84,14 @@ async function recordProgress(s: Services, st: ProviderStatus): Promise<void> {
   if (confirmed) s.events.publish({ type: 'case', caseId: confirmed, change: 'delivered' });
 }
 
-/** Whether this report is new, and its attempt: one statement on PostgreSQL when the callback names the attempt. */
-async function firstDeliveryOf(trx: Tx, s: Services, st: ProviderStatus): Promise<{ first: boolean; attempt?: AttemptRow }> {
-  if (s.store.dialect === 'postgres' && st.attemptId) return firstDeliveryWithAttempt(trx, st.key, st.attemptId);
-  if (!(await firstDelivery(trx, st.key))) return { first: false };
-  return { first: true, attempt: await findAttempt(trx, st) };
+/**
+ * Whether this report is new, and its attempt. On PostgreSQL, when the callback names the attempt, one statement
+ * also locks the case and records the status on an attempt that needs no confirming.
+ */
+async function firstDeliveryOf(trx: Tx, s: Services, st: ProviderStatus): Promise<FirstDeliveryLocked> {
+  if (s.store.dialect === 'postgres' && st.attemptId) return firstDeliveryLockingCase(trx, { key: st.key, attemptId: st.attemptId, providerId: st.providerId, status: st.status, errorCode: st.errorCode });
+  if (!(await firstDelivery(trx, st.key))) return { first: false, statusRecorded: false };
+  return { first: true, attempt: await findAttempt(trx, st), statusRecorded: false };
 }
 
 const findAttempt = (db: Tx, st: ProviderStatus) => (st.attemptId ? getAttempt(db, st.attemptId) : findAttemptByProviderId(db, st.providerId));

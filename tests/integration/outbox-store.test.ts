@@ -1,10 +1,11 @@
 // The outbox on both engines: one send per message and per attempt, a claim only one run can take, a
 // stale re-run that cannot take it again, and the sweeper's view of what is due or stuck.
+import { sql } from 'kysely';
 import type { Store } from '../../server/store/db';
 import { insertCase } from '../../server/store/repositories/cases';
 import { insertMessage, messageRow as unwrittenMessage } from '../../server/store/repositories/messages';
 import { advanceAttemptStatus, beginAttempt, getAttempt } from '../../server/store/repositories/attempts';
-import { firstDeliveryWithAttempt } from '../../server/store/repositories/provider-events';
+import { firstDeliveryLockingCase } from '../../server/store/repositories/provider-events';
 import { beginAttemptWithOutbox, cancelPendingForAttempts, claimDueOutboxWithPayload, claimOutbox, getOutbox, insertOutbox, moveOutbox, outboxDue, recordProgressReport, recordSent } from '../../server/store/repositories/outbox';
 import { newCaseRef, newId, nowIso } from '../../server/store/ids';
 import { isUniqueViolation } from '../../server/cases/intake';
@@ -180,15 +181,38 @@ describe.each(ENGINES)('outbox on %s', (engine, make) => {
     expect(await store.db.selectFrom('messages').select('id').where('id', '=', other.id).execute()).toEqual([]);
   });
 
-  (engine === 'postgres' ? it : it.skip)('remembers a status report once and reads its attempt in the same statement, as a plain read would', async () => {
+  (engine === 'postgres' ? it : it.skip)('remembers a status report once, reads its attempt as a plain read would, locks its case and records a confirmed send\'s status', async () => {
     const { attempt } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 11, dedupe_key: `${caseId}:attempt:11`, status: 'queued' });
+    await advanceAttemptStatus(store.db, attempt.id, 'sent', undefined, 'SMdelivery1');
     const key = `SMdelivery1:delivered:${newId()}`;
     const plainRead = await getAttempt(store.db, attempt.id);
-    expect(await firstDeliveryWithAttempt(store.db, key, attempt.id)).toEqual({ first: true, attempt: plainRead });
-    // Twilio delivers the same report again: not new, so nothing after it may run.
-    expect((await firstDeliveryWithAttempt(store.db, key, attempt.id)).first).toBe(false);
-    // A callback naming an attempt that does not exist is still remembered, with no attempt.
-    expect(await firstDeliveryWithAttempt(store.db, `${key}:other`, newId())).toEqual({ first: true, attempt: undefined });
+    const report = { key, attemptId: attempt.id, providerId: 'SMdelivery1', status: 'delivered' };
+    const caseLockedElsewhere = () =>
+      store.db
+        .transaction()
+        .execute(async (other) => {
+          await sql`set local lock_timeout = '200ms'`.execute(other);
+          await other.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().execute();
+        })
+        .then(() => 'free', (err: unknown) => (/lock timeout/.test(String(err)) ? 'locked' : String(err)));
+    await store.db.transaction().execute(async (trx) => {
+      const found = await firstDeliveryLockingCase(trx, report);
+      expect(found).toMatchObject({ first: true, attempt: plainRead, statusRecorded: true });
+      expect(found.locked).toMatchObject({ id: caseId, status: 'open', warning_count: 1 });
+      // Another transaction cannot take the case while this report is processed.
+      expect(await caseLockedElsewhere()).toBe('locked');
+    });
+    expect(await caseLockedElsewhere()).toBe('free');
+    expect(await getAttempt(store.db, attempt.id)).toMatchObject({ status: 'delivered', provider_id: 'SMdelivery1' });
+    // Twilio delivers the same report again: not new, nothing locked, nothing written.
+    expect(await firstDeliveryLockingCase(store.db, report)).toMatchObject({ first: false, locked: undefined, statusRecorded: false });
+    // A report on a send the relay has not confirmed (another provider id) leaves the status to the caller.
+    const { attempt: unconfirmed } = await beginAttempt(store.db, { case_id: caseId, channel: 'sms', target: '+8613800138011', attempt_no: 12, dedupe_key: `${caseId}:attempt:12`, status: 'sending' });
+    const early = await firstDeliveryLockingCase(store.db, { key: `SMearly:delivered:${newId()}`, attemptId: unconfirmed.id, providerId: 'SMearly', status: 'delivered' });
+    expect(early).toMatchObject({ first: true, statusRecorded: false, locked: { id: caseId } });
+    expect(await getAttempt(store.db, unconfirmed.id)).toMatchObject({ status: 'sending', provider_id: null });
+    // A callback naming an attempt that does not exist is still remembered, with no attempt and no case.
+    expect(await firstDeliveryLockingCase(store.db, { ...report, key: `${key}:other`, attemptId: newId() })).toEqual({ first: true, attempt: undefined, locked: undefined, statusRecorded: false });
   });
 
   it("claims a due row once, and on PostgreSQL reads the message's payload in the same statement", async () => {
