@@ -1,7 +1,7 @@
 // Warning → case. Idempotent by (source, externalId); one open case per phone number.
 import type { Kysely } from 'kysely';
 import type { CaseRow, Database, WarningRow } from '../store/schema';
-import { findOpenCaseByPhone, updateCase } from '../store/repositories/cases';
+import { findOpenCaseByPhone, untouchedCaseState, updateCase } from '../store/repositories/cases';
 import { findWarning, insertWarningOpeningCase, insertWarningUpdatingCase, openCaseUnlessKnown } from '../store/repositories/warnings';
 import type { Dialect } from '../store/db';
 import { audit } from '../store/repositories/audit';
@@ -198,19 +198,7 @@ function newCaseRow(w: NormalisedWarning, now: string, telegramChatId: string | 
     precinct: input.precinct ?? null,
     telegram_chat_id: telegramChatId,
     relatives: toJson(w.relatives),
-    conversation: null,
-    flow_id: null,
-    flow_version: null,
-    active_channel: null,
-    next_action: null,
-    next_action_at: null,
-    plan: null,
-    lifecycle: null,
-    opted_out: 0,
-    outcome: null,
-    opened_at: now,
-    updated_at: now,
-    closed_at: null,
+    ...untouchedCaseState(now),
     unit_id: routed?.unit.id ?? null,
     routing: routed?.routing ?? null,
     routing_hint: routed?.hint ?? null,

@@ -3,7 +3,7 @@
 import type { ChannelName } from '../../flows/engine/vocabulary';
 import type { Services } from '../services';
 import type { CaseRow } from '../store/schema';
-import { findLatestCaseByPhone, findOpenCaseByPhone, getCase, insertCase } from '../store/repositories/cases';
+import { findLatestCaseByPhone, findOpenCaseByPhone, getCase, insertCase, untouchedCaseState } from '../store/repositories/cases';
 import { audit } from '../store/repositories/audit';
 import { newCaseRef, newId, nowIso, toJson } from '../store/ids';
 import { PendingEvents } from '../events';
@@ -32,19 +32,8 @@ export async function openReturnContactCase(s: Services, phone: string, channel:
         precinct: previous?.precinct ?? null,
         telegram_chat_id: telegramChatId ?? previous?.telegram_chat_id ?? null,
         relatives: previous?.relatives ?? toJson([]),
-        conversation: null,
-        flow_id: null,
-        flow_version: null,
+        ...untouchedCaseState(now),
         active_channel: channel,
-        next_action: null,
-        next_action_at: null,
-        plan: null,
-        lifecycle: null,
-        opted_out: 0,
-        outcome: null,
-        opened_at: now,
-        updated_at: now,
-        closed_at: null,
         // Organisation (issue 15): back to the unit that had the person before, else the default unit.
         unit_id: previous?.unit_id ?? s.org.units.defaultUnit.id,
         routing: previous?.routing ?? 'default',

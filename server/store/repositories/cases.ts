@@ -4,6 +4,27 @@ import { nowIso } from '../ids';
 
 export type Db = Kysely<Database>;
 
+/**
+ * The columns of a case nothing has happened to yet: no conversation, flow, channel, plan, lifecycle or outcome,
+ * opened now. Intake and a return contact open cases from it.
+ */
+export const untouchedCaseState = (now: string) =>
+  ({
+    conversation: null,
+    flow_id: null,
+    flow_version: null,
+    active_channel: null,
+    next_action: null,
+    next_action_at: null,
+    plan: null,
+    lifecycle: null,
+    opted_out: 0,
+    outcome: null,
+    opened_at: now,
+    updated_at: now,
+    closed_at: null,
+  }) satisfies Partial<CaseRow>;
+
 export const getCase = (db: Db, id: string): Promise<CaseRow | undefined> =>
   db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
 
