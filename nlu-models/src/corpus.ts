@@ -63,6 +63,16 @@ export function waveOfFile(file: string): string {
   return /\.(wave\d+)\.(ya?ml|json)$/.exec(file)?.[1] ?? 'wave1';
 }
 
+/**
+ * The waves written from a brief by people other than the corpus's main writer: those with a
+ * `BRIEF-<wave>.md` beside the corpus. They are the nearest the corpus comes to how the frozen sets and real
+ * replies are written.
+ */
+export function briefedWaves(root = NLU_ROOT): Set<string> {
+  const dir = join(root, 'corpus');
+  return new Set(readdirSync(dir).flatMap((f) => /^BRIEF-(wave\d+)\.md$/.exec(f)?.[1] ?? []));
+}
+
 /** Each reply's writing wave, keyed `${locale}:${text}` as loadCorpus trims it. */
 export function corpusWaves(set: 'corpus' | 'dev' = 'corpus', root = NLU_ROOT): Map<string, string> {
   const out = new Map<string, string>();

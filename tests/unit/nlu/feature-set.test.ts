@@ -118,6 +118,20 @@ describe('grouped calibration rules', () => {
     expect(thresholdsByCost(folds, base, 0, { en: 0.995 }).byLocale.en).toBe(0.2);
   });
 
+  it('counts the cost on the replies it is told to (the waves written from a brief), and picks another threshold than the cost on all', () => {
+    // The main writer's replies: a sure at-risk forty and twenty non-risk replies just under a low threshold.
+    // Another writer's: the one at-risk reply only a low threshold finds, and three non-risk replies beside it.
+    const main = [...Array.from({ length: 40 }, () => scored('mid_scam', { mid_scam: 0.9, other: 0.1 })), ...Array.from({ length: 20 }, () => scored('distrust', { mid_scam: 0.21, distrust: 0.79 }))];
+    const briefed = [scored('mid_scam', { mid_scam: 0.22, distrust: 0.78 }), ...Array.from({ length: 3 }, () => scored('question', { mid_scam: 0.21, question: 0.79 }))];
+    const folds = [...main, ...briefed];
+    const fromBrief = new Set(briefed);
+    // On all replies one miss (10) is cheaper than 23 false alarms; on the briefed ones, 3 false alarms beat the miss.
+    expect(thresholdsByCost(folds, base, 0).byLocale.en).toBe(0.6);
+    expect(thresholdsByCost(folds, base, 0, {}, (s) => fromBrief.has(s)).byLocale.en).toBe(0.2);
+    // A locale with no briefed replies is priced on all of its replies.
+    expect(thresholdsByCost(main.concat(briefed), base, 0, {}, () => false).byLocale.en).toBe(0.6);
+  });
+
   it('puts the low-confidence line no higher than sends the capped share to a human', () => {
     // 30% of replies at confidence 0.5 and wrong: the coin-flip rule alone would put the line above them.
     const folds = [
