@@ -224,19 +224,27 @@ export function thresholdsByCost(
  * decision is made by cost, where a missed at-risk reply costs MISSED_AT_RISK_COST false alarms: for each blend
  * weight, each locale's at-risk threshold with the lowest cost; then the weight whose thresholds cost least
  * (ties: the more accurate), nlp.js keeping a vote only if it earns NLPJS_MIN_GAIN; then the low-confidence line.
+ * `rule`: the thresholds' recall floors and the replies their cost is counted on (thresholdsByCost); `prefix`
+ * names the scores in `record` (grouped: `groupedCostAtNlpjsWeight0.1`).
  */
-export function chooseCalibration(folds: Scored[], log: (m: string) => void = () => {}, record: Record<string, number> = {}): Calibration {
+export function chooseCalibration(
+  folds: Scored[],
+  log: (m: string) => void = () => {},
+  record: Record<string, number> = {},
+  rule: { minRecall?: Partial<Record<NluLocale, number>>; pricedOn?: (s: Scored) => boolean; prefix?: string } = {},
+): Calibration {
   const base = MODEL_ALONE;
+  const key = (what: string, w: number) => (rule.prefix ? `${rule.prefix}${what[0]!.toUpperCase()}${what.slice(1)}` : what) + `AtNlpjsWeight${w}`;
   let best: { cal: Calibration; cost: number; accuracy: number } | undefined;
   const results: Array<{ cal: Calibration; cost: number; accuracy: number }> = [];
   for (const w of WEIGHTS) {
-    const { byLocale, cost } = thresholdsByCost(folds, { ...base, nlpjsWeight: w });
+    const { byLocale, cost } = thresholdsByCost(folds, { ...base, nlpjsWeight: w }, MIN_MODEL_RECALL, rule.minRecall, rule.pricedOn);
     const cal = withThresholds({ ...base, nlpjsWeight: w }, byLocale);
     const { accuracy } = evaluate(folds, cal);
-    log(`nlp.js weight ${w}: thresholds zh ${byLocale.zh} en ${byLocale.en}, out-of-fold cost ${cost}, accuracy ${accuracy.toFixed(4)}`);
+    log(`nlp.js weight ${w}: thresholds zh ${byLocale.zh} en ${byLocale.en}, ${rule.prefix ?? 'out-of-fold'} cost ${cost}, accuracy ${accuracy.toFixed(4)}`);
     results.push({ cal, cost, accuracy });
-    record[`costAtNlpjsWeight${w}`] = cost;
-    record[`accuracyAtNlpjsWeight${w}`] = Math.round(accuracy * 10000) / 10000;
+    record[key('cost', w)] = cost;
+    record[key('accuracy', w)] = Math.round(accuracy * 10000) / 10000;
     if (!best || cost < best.cost || (cost === best.cost && accuracy > best.accuracy + 1e-9)) best = { cal, cost, accuracy };
   }
   let cal = best!.cal;
@@ -273,22 +281,23 @@ export function writtenFromBrief(waves: Map<string, string>, briefed = briefedWa
 async function calibrate(corpus: Utterance[], log: (m: string) => void) {
   const folds = await outOfFold(corpus, log);
   const byWeight: Record<string, number> = {};
+  // The random folds' choice, kept for the record (and the whole calibration if the corpus has one wave).
   let cal = chooseCalibration(folds, log, byWeight);
-  // The at-risk thresholds come from grouped (leave-one-wave-out) cross-validation: per locale the lowest cost
-  // with the model alone, cue-blind, reaching MIN_MODEL_RECALL on waves it never saw. Random folds share each
-  // reply's hand and wave and chose higher thresholds that did not hold on replies written by someone else.
-  // Their cost is counted on the waves other writers wrote from a brief: on the main writer's own waves held out,
-  // grouped CV found nearly every at-risk reply at any threshold (recall 0.999–1.000 against 0.979–0.990 on
-  // wave 10), so a threshold priced there buys false alarms back with misses that only other hands' replies show.
+  // The calibration comes from grouped (leave-one-wave-out) cross-validation: random folds share each reply's
+  // hand and wave, chose higher thresholds that did not hold on replies written by someone else, and gave nlp.js
+  // (which learns a writer's phrasing) a vote it did not earn out of wave. Per nlp.js weight, per locale, the
+  // lowest cost with the model alone, cue-blind, reaching MIN_MODEL_RECALL and, with the cues, MIN_GROUPED_RECALL
+  // on waves it never saw. The cost is counted on the waves other writers wrote from a brief: on the main
+  // writer's own waves held out, grouped CV found nearly every at-risk reply at any threshold (recall 0.999–1.000
+  // against 0.979–0.990 on wave 10), so a threshold priced there buys false alarms back with misses that only
+  // other hands' replies show.
   const waves = corpusWaves('corpus');
-  const grouped = await outOfWave(corpus, (u) => waves.get(`${u.locale}:${u.text}`), log, { nlpjs: cal.nlpjsWeight > 0 });
+  const grouped = await outOfWave(corpus, (u) => waves.get(`${u.locale}:${u.text}`), log, { nlpjs: true });
   if (grouped.length) {
-    const { byLocale, cost } = thresholdsByCost(grouped, cal, MIN_MODEL_RECALL, MIN_GROUPED_RECALL, writtenFromBrief(waves));
-    log(`grouped cross-validation: thresholds zh ${byLocale.zh} en ${byLocale.en}, cost ${cost} on the waves written from a brief (${[...briefedWaves()].join(', ') || 'none: all waves'})`);
-    cal = withThresholds(cal, byLocale);
-    // The low-confidence line too, on the same grouped scores and thresholds (before wave 8: on the random folds,
-    // with the random folds' thresholds).
-    cal = { ...cal, lowConfidence: lowConfidenceLine(grouped, cal) };
+    const priced = [...briefedWaves()].join(', ') || 'none: all waves';
+    cal = chooseCalibration(grouped, log, byWeight, { minRecall: MIN_GROUPED_RECALL, pricedOn: writtenFromBrief(waves), prefix: 'grouped' });
+    const { cost } = thresholdsByCost(grouped, cal, MIN_MODEL_RECALL, MIN_GROUPED_RECALL, writtenFromBrief(waves));
+    log(`grouped cross-validation: nlp.js weight ${cal.nlpjsWeight}, thresholds zh ${cal.riskThresholdByLocale?.zh} en ${cal.riskThresholdByLocale?.en}, cost ${cost} on the waves written from a brief (${priced})`);
     const g = evaluate(grouped, cal);
     log(`grouped cross-validation: low-confidence line ${cal.lowConfidence}, share to humans ${(1 - g.confidentShare).toFixed(4)}`);
     byWeight.groupedCost = cost;
