@@ -6,6 +6,7 @@ import { CompiledQuery, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, t
 import { Pool } from 'pg';
 import type { Database } from './schema';
 import { migrationsFor } from './migrations';
+import { startWalCheckpointer } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -81,7 +82,15 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachingStatements(sqlite) }) });
-    store = { db, dialect: 'sqlite', close: () => db.destroy() };
+    const checkpointer = file === ':memory:' ? undefined : startWalCheckpointer(sqlite, file, (m) => opts.onError?.(new Error(`WAL checkpoint: ${m}`)));
+    store = {
+      db,
+      dialect: 'sqlite',
+      close: async () => {
+        await checkpointer?.stop();
+        await db.destroy();
+      },
+    };
   } else {
     const schema = opts.schema;
     if (schema) {
