@@ -163,7 +163,11 @@ async function main() {
     }
 
     // Each phase runs on the reference, then on quanzu, so the two see the same machine minutes apart.
+    // A process may defer outreach while intake is busy (server/jobs/intake-first.ts): the whole figure counts
+    // each warning's intake and its outreach alike, from the warm-up until the backlog's last SMS.
+    const cpuAtWarmUp: Partial<Record<App, number>> = {};
     for (const app of apps) {
+      cpuAtWarmUp[app] = cpuOf(stacks[app]);
       progress(`${app} warm-up: ${n.warm} warnings`);
       await withConcurrency(n.warm, 16, async () => void (await post(app, warning())));
     }
@@ -205,6 +209,7 @@ async function main() {
       progress(`  ${drained ? 'done' : `stopped waiting at ${smsWatch[app].count()}`} after ${round(secs)} s`);
       put('backlog_sms_sent', app, smsWatch[app].count());
       put('backlog_drain_s', app, round(secs));
+      put('backlog_cpu_ms_per_warning', app, round((cpuOf(stacks[app]) - cpuAtWarmUp[app]!) / backlog, 2));
       await stacks[app].network.control.reset();
       smsWatch[app].clear();
     }

@@ -15,6 +15,7 @@ import { VoiceChannel } from '../bots/voice';
 import { CallRecordings } from '../bots/recordings';
 import { TelegramChannel, createTelegramBot } from '../bots/telegram';
 import type { Services } from './services';
+import { IntakeFirst } from './jobs/intake-first';
 import { connectionErrorLogger } from './log';
 import { Organisation, syncOrganisation } from './org/organisation';
 
@@ -59,6 +60,7 @@ export async function createRuntime(config: Config, log: Logger, opts: { listenF
     callbackBase: config.publicUrl ?? `http://127.0.0.1:${config.port}`,
     org,
     twilio: twilioClient,
+    intakeFirst: new IntakeFirst(),
   };
   return {
     services,

@@ -14,6 +14,7 @@ import type { VoiceChannel } from '../bots/voice';
 import type { CallRecordings } from '../bots/recordings';
 import type { Organisation } from './org/organisation';
 import type { TwilioClient } from '../bots/twilio-client';
+import type { IntakeFirst } from './jobs/intake-first';
 
 export interface Channels {
   sms: SmsChannel;
@@ -41,4 +42,6 @@ export interface Services {
   org: Organisation;
   /** The twilio library client (the stop-payment conference needs more than the channels use). */
   twilio: TwilioClient;
+  /** While warnings wait to be answered, this process's relay sends only a few at a time. */
+  intakeFirst: IntakeFirst;
 }

@@ -80,6 +80,11 @@ const classifierLoaded = new Gauge({
   help: 'Whether this process has loaded the reply classifier (1 in web processes; workers never classify, so 0).',
   registers: [registry],
 });
+const sendsWaitingForIntake = new Gauge({
+  name: 'quanzu_relay_sends_waiting_for_intake',
+  help: 'Outreach sends in this process held back while a burst of warnings is being answered (server/jobs/intake-first.ts).',
+  registers: [registry],
+});
 const flowPublished = new Gauge({ name: 'quanzu_flow_published_version', help: 'The flow version new conversations start on.', labelNames: ['flow'] as const, registers: [registry] });
 
 /** Wraps a job processor so each run's duration and failure is counted. */
@@ -151,6 +156,7 @@ async function readGauges(s: Services): Promise<void> {
   const esc = await s.store.db.selectFrom('handoffs').select(['priority']).where('escalated_at', '>=', since).execute();
   for (const h of esc) escalated.inc({ priority: String(h.priority) });
   classifierLoaded.set(s.classifier.loaded ? 1 : 0);
+  sendsWaitingForIntake.set(s.intakeFirst.sends.waiting);
   flowPublished.reset();
   for (const id of s.flows.ids()) {
     const v = s.flows.publishedVersion?.(id) ?? s.flows.current(id)?.version;

@@ -28,7 +28,12 @@ const MAX_TRIES = 6;
 export async function processRelayJob(s: Services, job: Job<RelayJob>): Promise<string> {
   const id = job.data?.outboxId;
   if (typeof id !== 'string') throw new UnrecoverableJobError(`malformed delivery job ${job.id}: ${JSON.stringify(job.data).slice(0, 200)}`);
-  return relayOutbox(s, id);
+  const done = await s.intakeFirst.turn();
+  try {
+    return await relayOutbox(s, id);
+  } finally {
+    done();
+  }
 }
 
 export async function relayOutbox(s: Services, id: string): Promise<string> {

@@ -68,6 +68,8 @@ export function warningsRoutes(s: Services): Router {
     if (items.length === 0) throw new ValidationError('warnings: must hold at least one warning');
     if (items.length > MAX_BATCH) throw new ValidationError(`warnings: at most ${MAX_BATCH} per request, got ${items.length}`);
 
+    const answered = s.intakeFirst.arriving(items.length);
+    res.on('close', answered);
     // Each warning (with its case's decision) is its own unit of work in a shared transaction: one that fails
     // never undoes the others (the group runs again without it), and answers wait for the commit.
     const principal = req.principal!;

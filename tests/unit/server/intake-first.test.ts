@@ -1,0 +1,81 @@
+import { IntakeFirst } from '../../../server/jobs/intake-first';
+
+/** Starts `n` sends; answers which have their turn after the microtasks have run. */
+async function startSends(gate: IntakeFirst, n: number) {
+  const started: Array<() => void> = [];
+  const turns = Array.from({ length: n }, () => gate.turn().then((done) => void started.push(done)));
+  await Promise.resolve();
+  await new Promise((r) => setImmediate(r));
+  return { started, all: Promise.all(turns) };
+}
+
+describe('IntakeFirst: the relay yields to a burst of warnings', () => {
+  it('lets every send go at once while intake is quiet', async () => {
+    const gate = new IntakeFirst({ busyAt: 4, sendsWhileBusy: 2, holdMs: 0 });
+    const answered = gate.arriving(3);
+    const { started } = await startSends(gate, 10);
+    expect(started).toHaveLength(10);
+    expect(gate.sends).toEqual({ sending: 10, waiting: 0 });
+    answered();
+  });
+
+  it('sends only a few at a time while warnings wait, and the next as soon as one ends', async () => {
+    const gate = new IntakeFirst({ busyAt: 4, sendsWhileBusy: 2, holdMs: 0 });
+    const answered = gate.arriving(40);
+    const { started } = await startSends(gate, 5);
+    expect(started).toHaveLength(2);
+    expect(gate.sends).toEqual({ sending: 2, waiting: 3 });
+
+    started[0]!();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toHaveLength(3);
+    expect(gate.sends).toEqual({ sending: 2, waiting: 2 });
+    answered();
+  });
+
+  it('never stops outreach, whatever the burst', async () => {
+    const gate = new IntakeFirst({ busyAt: 1, sendsWhileBusy: 0, holdMs: 0 });
+    gate.arriving(10_000);
+    const { started } = await startSends(gate, 3);
+    expect(started).toHaveLength(1);
+  });
+
+  it('lets the waiting sends go once the burst is answered', async () => {
+    const gate = new IntakeFirst({ busyAt: 4, sendsWhileBusy: 1, holdMs: 0 });
+    const first = gate.arriving(3);
+    const second = gate.arriving(3);
+    const { started, all } = await startSends(gate, 6);
+    expect(started).toHaveLength(1);
+    first();
+    first(); // answering twice counts once
+    await all;
+    expect(gate.sends).toEqual({ sending: 6, waiting: 0 });
+    second();
+    expect(gate.busy).toBe(false);
+  });
+
+  it('stays busy for the hold after the burst, then lets the sends go without another event', async () => {
+    const gate = new IntakeFirst({ busyAt: 4, sendsWhileBusy: 1, holdMs: 40 });
+    gate.arriving(8)();
+    expect(gate.busy).toBe(true);
+    const { started, all } = await startSends(gate, 4);
+    expect(started).toHaveLength(1);
+    await all; // released by the hold's end alone
+    expect(gate.busy).toBe(false);
+    expect(gate.sends).toEqual({ sending: 4, waiting: 0 });
+  });
+
+  it('a finished send makes room for exactly one', async () => {
+    const gate = new IntakeFirst({ busyAt: 2, sendsWhileBusy: 1, holdMs: 0 });
+    const answered = gate.arriving(5);
+    const { started } = await startSends(gate, 3);
+    started[0]!();
+    started[0]!(); // ending twice counts once
+    await new Promise((r) => setImmediate(r));
+    expect(started).toHaveLength(2);
+    expect(gate.sends).toEqual({ sending: 1, waiting: 1 });
+    answered();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toHaveLength(3);
+  });
+});
