@@ -28,7 +28,8 @@ const MAX_TRIES = 6;
 export async function processRelayJob(s: Services, job: Job<RelayJob>): Promise<string> {
   const id = job.data?.outboxId;
   if (typeof id !== 'string') throw new UnrecoverableJobError(`malformed delivery job ${job.id}: ${JSON.stringify(job.data).slice(0, 200)}`);
-  const done = await s.intakeFirst.turn();
+  // Held back only while this process answers a burst of warnings, and never long after the job was due.
+  const done = await s.intakeFirst.turn(job.timestamp + (job.opts.delay ?? 0));
   try {
     return await relayOutbox(s, id);
   } finally {

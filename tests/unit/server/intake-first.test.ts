@@ -79,3 +79,59 @@ describe('IntakeFirst: the relay yields to a burst of warnings', () => {
     expect(started).toHaveLength(3);
   });
 });
+
+describe('IntakeFirst: a send is held back for a bounded time only', () => {
+  it('lets a send go after maxDeferMs even while intake stays busy', async () => {
+    const gate = new IntakeFirst({ busyAt: 1, sendsWhileBusy: 1, holdMs: 0, maxDeferMs: 30, maxHoldMs: 60_000 });
+    const answered = gate.arriving(100);
+    const { started, all } = await startSends(gate, 4);
+    expect(started).toHaveLength(1);
+    const t0 = Date.now();
+    await all; // intake never lets up: the held sends go on their own
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(25);
+    expect(gate.busy).toBe(true);
+    expect(gate.sends).toEqual({ sending: 4, waiting: 0 });
+    answered();
+  });
+
+  it('counts from when the send was due: one queued long enough elsewhere goes at once', async () => {
+    const gate = new IntakeFirst({ busyAt: 1, sendsWhileBusy: 1, holdMs: 0, maxDeferMs: 5_000, maxHoldMs: 60_000 });
+    const answered = gate.arriving(10);
+    const first = await gate.turn();
+    let fresh = false;
+    void gate.turn().then(() => (fresh = true));
+    const late = await gate.turn(Date.now() - 6_000);
+    expect(gate.sends).toEqual({ sending: 2, waiting: 1 });
+    expect(fresh).toBe(false);
+    late();
+    first();
+    answered();
+  });
+
+  it('keeps the order: a new send does not pass the ones already waiting', async () => {
+    const gate = new IntakeFirst({ busyAt: 1, sendsWhileBusy: 1, holdMs: 0, maxDeferMs: 60_000, maxHoldMs: 60_000 });
+    const answered = gate.arriving(10);
+    const order: number[] = [];
+    const first = await gate.turn();
+    const second = gate.turn().then((done) => (order.push(2), done));
+    const third = gate.turn().then((done) => (order.push(3), done));
+    first();
+    (await second)();
+    (await third)();
+    expect(order).toEqual([2, 3]);
+    answered();
+  });
+});
+
+describe('IntakeFirst: the relay\'s slots free up while a stream keeps intake busy', () => {
+  it('lets a send go once it has waited maxHoldMs here, though its job is fresh', async () => {
+    const gate = new IntakeFirst({ busyAt: 1, sendsWhileBusy: 1, holdMs: 0, maxDeferMs: 60_000, maxHoldMs: 30 });
+    const answered = gate.arriving(100);
+    const { started, all } = await startSends(gate, 3);
+    expect(started).toHaveLength(1);
+    await all;
+    expect(gate.busy).toBe(true);
+    expect(gate.sends).toEqual({ sending: 3, waiting: 0 });
+    answered();
+  });
+});
