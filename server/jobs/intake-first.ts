@@ -100,13 +100,9 @@ export class IntakeFirst {
   }
 
   private admit(): void {
-    while (this.waitingSends.length > 0 && this.mayStart()) {
-      this.sendingCount += 1;
-      this.waitingSends.shift()!.go();
-    }
-    // At most the relay's concurrency waits here (16): scanning them all is cheap.
+    // In order while there is room, and any that waited enough; at most the relay's concurrency waits here (16).
     for (let i = 0; i < this.waitingSends.length; ) {
-      if (!this.waitedEnough(this.waitingSends[i]!)) i += 1;
+      if (!this.mayStart() && !this.waitedEnough(this.waitingSends[i]!)) i += 1;
       else {
         this.sendingCount += 1;
         this.waitingSends.splice(i, 1)[0]!.go();
